@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the module and the netlat tool agree on: the /proc/netlat format
+ * version, the stage names and the counter names.  Shared by the kernel
+ * module and userspace: the enums give the order of /proc/netlat, the
+ * lookup functions the names printed and parsed.
+ */
+#ifndef NETLAT_FORMAT_H
+#define NETLAT_FORMAT_H
+
+/* Bumped whenever a line of /proc/netlat changes meaning (README.md). */
+#define NETLAT_FORMAT_VERSION 1
+
+#define NETLAT_PROC_NAME "netlat"
+#define NETLAT_DEBUGFS_DIR "netlat"
+
+/* The user-facing stages; a direction's total comes last. */
+enum netlat_stage {
+	NETLAT_TX_SOCK_TCP,
+	NETLAT_TX_TCP_IP,
+	NETLAT_TX_IP_DEV,
+	NETLAT_TX_TOTAL,
+	NETLAT_RX_DEV_IP,
+	NETLAT_RX_IP_TCP,
+	NETLAT_RX_TCP_USER,
+	NETLAT_RX_TOTAL,
+	NETLAT_NR_STAGES
+};
+
+struct netlat_stage_info {
+	const char *name;
+	const char *dir;
+	const char *desc;
+};
+
+static inline const struct netlat_stage_info *netlat_stage_info(unsigned int i)
+{
+	static const struct netlat_stage_info info[NETLAT_NR_STAGES] = {
+		[NETLAT_TX_SOCK_TCP] = { "tx_sock_tcp", "tx",
+			"send call enters the socket layer -> TCP takes it" },
+		[NETLAT_TX_TCP_IP] = { "tx_tcp_ip", "tx",
+			"TCP takes the bytes -> their segment reaches IP" },
+		[NETLAT_TX_IP_DEV] = { "tx_ip_dev", "tx",
+			"IP output -> the driver gets the segment" },
+		[NETLAT_TX_TOTAL] = { "tx_total", "tx",
+			"socket layer -> driver" },
+		[NETLAT_RX_DEV_IP] = { "rx_dev_ip", "rx",
+			"device layer hands the skb up -> IP receive" },
+		[NETLAT_RX_IP_TCP] = { "rx_ip_tcp", "rx",
+			"IP receive -> TCP receive" },
+		[NETLAT_RX_TCP_USER] = { "rx_tcp_user", "rx",
+			"TCP receive -> the application's read copied the last byte" },
+		[NETLAT_RX_TOTAL] = { "rx_total", "rx",
+			"device layer -> copied to the application" },
+	};
+
+	return &info[i];
+}
+
+/*
+ * Every event the module counts but does not bin, so a user can tell how
+ * much of the traffic the histograms cover (README.md).
+ */
+enum netlat_counter {
+	NETLAT_C_TX_SAMPLES_INCOMPLETE,
+	NETLAT_C_TX_SOCK_TCP_UNMATCHED_START,
+	NETLAT_C_TX_SOCK_TCP_UNMATCHED_END,
+	NETLAT_C_TX_TCP_IP_UNMATCHED_START,
+	NETLAT_C_TX_TCP_IP_UNMATCHED_END,
+	NETLAT_C_TX_IP_DEV_UNMATCHED_START,
+	NETLAT_C_TX_IP_DEV_UNMATCHED_END,
+	NETLAT_C_TX_RETRANSMITS,
+	NETLAT_C_TX_SEGMENTS,
+	NETLAT_C_RX_SAMPLES_INCOMPLETE,
+	NETLAT_C_RX_DEV_IP_UNMATCHED_START,
+	NETLAT_C_RX_DEV_IP_UNMATCHED_END,
+	NETLAT_C_RX_IP_TCP_UNMATCHED_START,
+	NETLAT_C_RX_IP_TCP_UNMATCHED_END,
+	NETLAT_C_RX_TCP_USER_UNMATCHED_START,
+	NETLAT_C_RX_TCP_USER_UNMATCHED_END,
+	NETLAT_C_RX_DUPLICATES,
+	NETLAT_C_RX_SKBS,
+	NETLAT_C_RX_GRO_SEGMENTS,
+	NETLAT_C_NEGATIVE_DELTA,
+	NETLAT_C_TABLE_FULL,
+	NETLAT_C_RING_FULL,
+	NETLAT_C_EXPIRED,
+	NETLAT_C_SOCKETS_PURGED,
+	NETLAT_NR_COUNTERS
+};
+
+static inline const char *netlat_counter_name(unsigned int i)
+{
+	static const char *const name[NETLAT_NR_COUNTERS] = {
+		[NETLAT_C_TX_SAMPLES_INCOMPLETE] = "tx_incomplete",
+		[NETLAT_C_TX_SOCK_TCP_UNMATCHED_START] = "tx_sock_tcp.unmatched_start",
+		[NETLAT_C_TX_SOCK_TCP_UNMATCHED_END] = "tx_sock_tcp.unmatched_end",
+		[NETLAT_C_TX_TCP_IP_UNMATCHED_START] = "tx_tcp_ip.unmatched_start",
+		[NETLAT_C_TX_TCP_IP_UNMATCHED_END] = "tx_tcp_ip.unmatched_end",
+		[NETLAT_C_TX_IP_DEV_UNMATCHED_START] = "tx_ip_dev.unmatched_start",
+		[NETLAT_C_TX_IP_DEV_UNMATCHED_END] = "tx_ip_dev.unmatched_end",
+		[NETLAT_C_TX_RETRANSMITS] = "tx_retransmit_segments",
+		[NETLAT_C_TX_SEGMENTS] = "tx_data_segments",
+		[NETLAT_C_RX_SAMPLES_INCOMPLETE] = "rx_incomplete",
+		[NETLAT_C_RX_DEV_IP_UNMATCHED_START] = "rx_dev_ip.unmatched_start",
+		[NETLAT_C_RX_DEV_IP_UNMATCHED_END] = "rx_dev_ip.unmatched_end",
+		[NETLAT_C_RX_IP_TCP_UNMATCHED_START] = "rx_ip_tcp.unmatched_start",
+		[NETLAT_C_RX_IP_TCP_UNMATCHED_END] = "rx_ip_tcp.unmatched_end",
+		[NETLAT_C_RX_TCP_USER_UNMATCHED_START] = "rx_tcp_user.unmatched_start",
+		[NETLAT_C_RX_TCP_USER_UNMATCHED_END] = "rx_tcp_user.unmatched_end",
+		[NETLAT_C_RX_DUPLICATES] = "rx_duplicate_segments",
+		[NETLAT_C_RX_SKBS] = "rx_data_skbs",
+		[NETLAT_C_RX_GRO_SEGMENTS] = "rx_gro_segments",
+		[NETLAT_C_NEGATIVE_DELTA] = "negative_delta",
+		[NETLAT_C_TABLE_FULL] = "table_full",
+		[NETLAT_C_RING_FULL] = "ring_full",
+		[NETLAT_C_EXPIRED] = "expired",
+		[NETLAT_C_SOCKETS_PURGED] = "sockets_purged",
+	};
+
+	return name[i];
+}
+
+#endif /* NETLAT_FORMAT_H */
