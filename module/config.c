@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module parameters: what netlat measures and with how much memory.  Every
+ * value is validated the same way at load time (a bad one refuses the
+ * load) and at run time (a bad write returns -EINVAL and keeps the old
+ * value), with a pr_err naming the parameter and its allowed range.
+ *
+ * Handlers read the run-time values without locks: single words with
+ * READ_ONCE, the port filter through an RCU-published bitmap (handlers run
+ * with preemption off, so synchronize_rcu() waits for them).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include "netlat.h"
+
+unsigned int netlat_table_size = 1024;
+unsigned int netlat_expire_ms = 10000;
+unsigned int netlat_sample = 1;
+unsigned int netlat_netns;
+unsigned int netlat_directions = NETLAT_DIR_TX | NETLAT_DIR_RX;
+int netlat_enabled = 1;
+
+/* ---- unsigned integers within [min, max] ---- */
+
+struct netlat_uint_param {
+	unsigned int *value;
+	unsigned int min;
+	unsigned int max;
+};
+
+static int param_set_bounded(const char *val, const struct kernel_param *kp)
+{
+	const struct netlat_uint_param *p = kp->arg;
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < p->min || v > p->max) {
+		pr_err("invalid %s=%.32s: must be an integer from %u to %u\n",
+		       kp->name, val, p->min, p->max);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*p->value, v);
+	return 0;
+}
+
+static int param_get_bounded(char *buf, const struct kernel_param *kp)
+{
+	const struct netlat_uint_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->value));
+}
+
+static const struct kernel_param_ops bounded_ops = {
+	.set = param_set_bounded,
+	.get = param_get_bounded,
+};
+
+static struct netlat_uint_param table_size_param = {
+	.value = &netlat_table_size, .min = 64, .max = 65536,
+};
+module_param_cb(table_size, &bounded_ops, &table_size_param, 0444);
+MODULE_PARM_DESC(table_size,
+		 "sockets tracked at once, 64-65536, rounded up to a power of two; load time only (default 1024)");
+
+static struct netlat_uint_param expire_ms_param = {
+	.value = &netlat_expire_ms, .min = 100, .max = 3600000,
+};
+module_param_cb(expire_ms, &bounded_ops, &expire_ms_param, 0644);
+MODULE_PARM_DESC(expire_ms,
+		 "idle time after which a socket's state may be reused, 100-3600000 ms (default 10000)");
+
+static struct netlat_uint_param sample_param = {
+	.value = &netlat_sample, .min = 1, .max = 1000000,
+};
+module_param_cb(sample, &bounded_ops, &sample_param, 0644);
+MODULE_PARM_DESC(sample,
+		 "measure 1 in N send calls and received skbs, 1-1000000 (default 1: all)");
+
+static struct netlat_uint_param netns_param = {
+	.value = &netlat_netns, .min = 0, .max = UINT_MAX,
+};
+module_param_cb(netns, &bounded_ops, &netns_param, 0644);
+MODULE_PARM_DESC(netns,
+		 "measure only this network namespace, by inode number (ls -Li /proc/PID/ns/net); 0: all (default)");
+
+/* ---- directions: "tx", "rx" or "tx,rx"; load time only ---- */
+
+static int param_set_directions(const char *val, const struct kernel_param *kp)
+{
+	unsigned int d;
+
+	if (sysfs_streq(val, "tx")) {
+		d = NETLAT_DIR_TX;
+	} else if (sysfs_streq(val, "rx")) {
+		d = NETLAT_DIR_RX;
+	} else if (sysfs_streq(val, "tx,rx") || sysfs_streq(val, "rx,tx")) {
+		d = NETLAT_DIR_TX | NETLAT_DIR_RX;
+	} else {
+		pr_err("invalid %s=%.32s: must be tx, rx or tx,rx\n",
+		       kp->name, val);
+		return -EINVAL;
+	}
+	netlat_directions = d;
+	return 0;
+}
+
+static int param_get_directions(char *buf, const struct kernel_param *kp)
+{
+	unsigned int d = netlat_directions;
+
+	return sysfs_emit(buf, "%s%s%s\n", d & NETLAT_DIR_TX ? "tx" : "",
+			  d == (NETLAT_DIR_TX | NETLAT_DIR_RX) ? "," : "",
+			  d & NETLAT_DIR_RX ? "rx" : "");
+}
+
+static const struct kernel_param_ops directions_ops = {
+	.set = param_set_directions,
+	.get = param_get_directions,
+};
+
+module_param_cb(directions, &directions_ops, NULL, 0444);
+MODULE_PARM_DESC(directions,
+		 "directions measured: tx, rx or tx,rx (default); probes of the other are not registered; load time only");
+
+/* ---- ports: a list like "80,443,8000-8100", or all ---- */
+
+#define NETLAT_PORTS 65536
+
+/*
+ * Two bitmaps: handlers read the published one while a write fills the
+ * other; after a grace period no handler can still see the old one.
+ */
+static DECLARE_BITMAP(port_maps[2], NETLAT_PORTS);
+static unsigned int port_map_next;
+unsigned long __rcu *netlat_port_map;	/* NULL: no port filter */
+
+/* Only digits, ',' and '-', and no empty list element. */
+static bool ports_syntax_ok(const char *s)
+{
+	char prev = ',';
+
+	for (; *s; prev = *s++) {
+		if (!isdigit(*s) && *s != ',' && *s != '-')
+			return false;
+		if (*s == ',' && prev == ',')
+			return false;
+	}
+	return prev != ',';
+}
+
+static int param_set_ports(const char *val, const struct kernel_param *kp)
+{
+	unsigned long *map = port_maps[port_map_next];
+	char buf[256], *list;
+	int err;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		goto bad;
+	list = strim(buf);
+	if (!strcmp(list, "all")) {
+		rcu_assign_pointer(netlat_port_map, NULL);
+		synchronize_rcu();
+		return 0;
+	}
+	if (!ports_syntax_ok(list))
+		goto bad;
+	err = bitmap_parselist(list, map, NETLAT_PORTS);
+	if (err || test_bit(0, map) || bitmap_empty(map, NETLAT_PORTS))
+		goto bad;
+	rcu_assign_pointer(netlat_port_map, map);
+	synchronize_rcu();
+	port_map_next ^= 1;
+	return 0;
+bad:
+	pr_err("invalid %s=%.32s: must be a list of ports 1-65535 and ranges, e.g. 80,443,8000-8100, or all\n",
+	       kp->name, val);
+	return -EINVAL;
+}
+
+static int param_get_ports(char *buf, const struct kernel_param *kp)
+{
+	unsigned long *map = rcu_dereference_protected(netlat_port_map, 1);
+
+	if (!map)
+		return sysfs_emit(buf, "all\n");
+	return sysfs_emit(buf, "%*pbl\n", NETLAT_PORTS, map);
+}
+
+static const struct kernel_param_ops ports_ops = {
+	.set = param_set_ports,
+	.get = param_get_ports,
+};
+
+module_param_cb(ports, &ports_ops, NULL, 0644);
+MODULE_PARM_DESC(ports,
+		 "measure only connections with a local or remote port in this list, e.g. 80,443,8000-8100; all (default)");
+
+/* ---- reset: the path that works where debugfs is locked down ---- */
+
+static int param_set_reset(const char *val, const struct kernel_param *kp)
+{
+	if (!sysfs_streq(val, "1")) {
+		pr_err("invalid %s=%.32s: only 1 (reset) is accepted\n",
+		       kp->name, val);
+		return -EINVAL;
+	}
+	/* Under the param lock: NULL before load and after unload. */
+	if (netlat_cpus)
+		netlat_stats_reset();
+	return 0;
+}
+
+static const struct kernel_param_ops reset_ops = {
+	.set = param_set_reset,
+};
+
+module_param_cb(reset, &reset_ops, NULL, 0200);
+MODULE_PARM_DESC(reset,
+		 "write 1 to zero the histograms and counters (like debugfs netlat/reset)");
+
+/* The effective configuration, for debugfs netlat/config. */
+int netlat_config_show(struct seq_file *m)
+{
+	unsigned long *map;
+
+	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
+	seq_printf(m, "directions %s%s%s\n",
+		   netlat_directions & NETLAT_DIR_TX ? "tx" : "",
+		   netlat_directions == (NETLAT_DIR_TX | NETLAT_DIR_RX) ?
+		   "," : "", netlat_directions & NETLAT_DIR_RX ? "rx" : "");
+	rcu_read_lock_sched();
+	map = rcu_dereference_sched(netlat_port_map);
+	if (map)
+		seq_printf(m, "ports %*pbl\n", NETLAT_PORTS, map);
+	else
+		seq_puts(m, "ports all\n");
+	rcu_read_unlock_sched();
+	seq_printf(m, "netns %u\n", READ_ONCE(netlat_netns));
+	seq_printf(m, "sample %u\n", READ_ONCE(netlat_sample));
+	seq_printf(m, "table_size %u\n", netlat_socktab_capacity());
+	seq_printf(m, "expire_ms %u\n", READ_ONCE(netlat_expire_ms));
+	seq_printf(m, "rings calls %d txsegs %d rxsegs %d waiters %d\n",
+		   NETLAT_CALLS, NETLAT_TXSEGS, NETLAT_RXSEGS, NETLAT_WAITERS);
+	return 0;
+}

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netlat internals shared by the module's files.
+ *
+ * Concurrency model (the argument every handler relies on):
+ *
+ *  - Every probe handler runs its whole body with local interrupts off
+ *    (netlat_enter()/netlat_exit()).  Function-entry kprobes are
+ *    ftrace-based and start with preemption off but interrupts on, so
+ *    without this an interrupt, and the softirq run at its exit, could
+ *    enter the network stack and our handlers while a process-context
+ *    handler is half-way through per-CPU or per-socket state.  With
+ *    interrupts off nothing of ours nests on a CPU: other kprobes hit from
+ *    inside a handler are dropped by the kprobe core (and counted in their
+ *    nmissed), and netlat registers no kretprobes, whose return handlers
+ *    would nest.  None of the probed functions runs in NMI context.
+ *
+ *  - Per-CPU data (struct netlat_cpu) is only written by its own CPU, from
+ *    handlers, i.e. with interrupts off.  Readers on other CPUs copy the
+ *    statistics under the per-CPU seqcount; reset runs on each CPU in IPI
+ *    context, where it cannot interleave with a handler.
+ *
+ *  - Per-socket state lives in a hash table (socktab.c) shared by all
+ *    CPUs, because the stages of one sample run on different CPUs (ACK
+ *    softirq, TSQ tasklet, qdisc run, a reader on another CPU).  Each
+ *    bucket has its own raw spinlock, taken with interrupts already off;
+ *    no lock is held across buckets and no global lock or shared atomic
+ *    is touched per event.
+ */
+#ifndef NETLAT_H
+#define NETLAT_H
+
+#include <linux/bitops.h>
+#include <linux/kprobes.h>
+#include <linux/rcupdate.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <net/ipv6.h>
+#include <net/inet_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <netlat/format.h>
+#include <netlat/hist.h>
+
+#define NETLAT_VERSION "0.1.0"
+
+struct sk_buff;
+struct sock;
+struct task_struct;
+
+/* ---- configuration (config.c) ---- */
+#define NETLAT_DIR_TX 1
+#define NETLAT_DIR_RX 2
+
+extern unsigned int netlat_table_size;
+extern unsigned int netlat_expire_ms;
+extern unsigned int netlat_sample;
+extern unsigned int netlat_netns;
+extern unsigned int netlat_directions;
+extern int netlat_enabled;
+extern unsigned long __rcu *netlat_port_map;
+
+struct seq_file;
+int netlat_config_show(struct seq_file *m);
+
+/* Handlers run with preemption off: an RCU-sched read side. */
+static inline bool netlat_ports_wanted(__be16 a, __be16 b)
+{
+	unsigned long *map = rcu_dereference_sched(netlat_port_map);
+
+	return !map || test_bit(ntohs(a), map) || test_bit(ntohs(b), map);
+}
+
+static inline bool netlat_net_wanted(const struct net *net)
+{
+	unsigned int ns = READ_ONCE(netlat_netns);
+
+	return !ns || net->ns.inum == ns;
+}
+
+/* Does the port and netns filter let this socket's traffic in? */
+static inline bool netlat_sk_wanted(const struct sock *sk)
+{
+	return netlat_net_wanted(sock_net(sk)) &&
+	       netlat_ports_wanted(inet_sk(sk)->inet_sport, sk->sk_dport);
+}
+
+/* ---- statistics (stats.c) ---- */
+
+struct netlat_stage_stats {
+	u64 count;
+	u64 sum;
+	u64 min;
+	u64 max;
+	u64 bucket[NETLAT_HIST_BUCKETS];
+};
+
+struct netlat_stats {
+	struct netlat_stage_stats stage[NETLAT_NR_STAGES];
+	u64 counter[NETLAT_NR_COUNTERS];
+};
+
+/* One send call seen entering the socket layer, not yet at tcp_sendmsg. */
+struct netlat_sock_stamp {
+	const struct task_struct *task;
+	const struct sock *sk;
+	u64 t_sock;
+};
+
+/*
+ * A received data skb between the device layer and the point where TCP
+ * binds it to a socket.  These stages run back to back in one softirq (or
+ * busy-poll) call chain on one CPU, so the record is per CPU, keyed by the
+ * skb pointer.
+ */
+struct netlat_rx_slot {
+	const struct sk_buff *skb;
+	u32 seq;
+	u32 segs;
+	u64 t_dev;
+	u64 t_ip;
+	u64 t_tcp;
+};
+
+#define NETLAT_RX_SLOTS 128	/* power of two; a NAPI batch is <= 64 */
+#define NETLAT_MAX_PROBES 24
+
+struct netlat_cpu {
+	seqcount_t seq;			/* writers: this CPU, irqs off */
+	struct netlat_stats stats;
+	u64 hits[NETLAT_MAX_PROBES];
+	u32 sample_rand;		/* xorshift state, for sample=N */
+	struct netlat_sock_stamp send;
+	struct netlat_rx_slot rx[NETLAT_RX_SLOTS];
+};
+
+extern struct netlat_cpu **netlat_cpus;
+
+static inline struct netlat_cpu *netlat_this_cpu(void)
+{
+	return netlat_cpus[smp_processor_id()];
+}
+
+static inline void netlat_count_add(struct netlat_cpu *c,
+				    enum netlat_counter n, u64 v)
+{
+	raw_write_seqcount_begin(&c->seq);
+	c->stats.counter[n] += v;
+	raw_write_seqcount_end(&c->seq);
+}
+
+static inline void netlat_count(struct netlat_cpu *c, enum netlat_counter n)
+{
+	netlat_count_add(c, n, 1);
+}
+
+/* A TCP socket whose traffic takes the IPv4 path (incl. v4-mapped v6). */
+static inline bool netlat_sk_tcp4(const struct sock *sk)
+{
+	if (sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM)
+		return false;
+	if (sk->sk_family == AF_INET)
+		return true;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+#endif
+	return false;
+}
+
+/*
+ * 1-in-N sampling, decided where a sample starts.  Random rather than
+ * every Nth event: a fixed stride would alias with regular traffic (a
+ * ping-pong alternates two sockets) and always pick the same flow.
+ */
+static inline bool netlat_sampled(struct netlat_cpu *c)
+{
+	unsigned int n = READ_ONCE(netlat_sample);
+	u32 x = c->sample_rand;
+
+	if (n <= 1)
+		return true;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	c->sample_rand = x;
+	return x % n == 0;
+}
+
+void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
+		   const u64 *t, unsigned int nstamps);
+int netlat_stats_init(void);
+void netlat_stats_exit(void);
+void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
+			   u64 *hits);
+void netlat_stats_reset(void);
+void netlat_inflight_flush(void);
+
+/* ---- probes (probes.c) ---- */
+
+struct netlat_probe {
+	struct kprobe kp;
+	const char *point;
+	const char *symbol;
+	unsigned long missed_base;	/* kp.nmissed at the last reset */
+};
+
+extern struct netlat_probe netlat_probes[NETLAT_MAX_PROBES];
+extern unsigned int netlat_nr_probes;
+
+int netlat_probes_register(void);
+void netlat_probes_unregister(void);
+void netlat_probes_reset_missed(void);
+
+/*
+ * Handler prologue: interrupts off, count the hit.  See the top comment.
+ * NULL when collection is disabled: the handler does nothing.
+ */
+static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
+					      unsigned long *flags)
+{
+	struct netlat_probe *np = container_of(p, struct netlat_probe, kp);
+	struct netlat_cpu *c;
+
+	if (!READ_ONCE(netlat_enabled))
+		return NULL;
+	local_irq_save(*flags);
+	c = netlat_this_cpu();
+	c->hits[np - netlat_probes]++;
+	return c;
+}
+
+static inline void netlat_exit(unsigned long flags)
+{
+	local_irq_restore(flags);
+}
+
+/* ---- per-socket state (socktab.c) ---- */
+
+/*
+ * Ring sizes per socket.  A full ring never evicts what it holds in a way
+ * that would be counted twice: what cannot be kept is counted once as
+ * ring_full and not sampled.
+ */
+#define NETLAT_WAITERS	4	/* senders between tcp_sendmsg and the lock */
+#define NETLAT_CALLS	64	/* send calls whose bytes are not all at IP */
+#define NETLAT_TXSEGS	32	/* segments between IP and the driver */
+#define NETLAT_RXSEGS	64	/* received data not yet read */
+
+struct netlat_waiter {
+	const struct task_struct *task;
+	u64 t_sock;
+	u64 t_tcp;
+};
+
+enum netlat_call_kind {
+	NETLAT_CALL_STAMPED,	/* a send call with its timestamps */
+	NETLAT_CALL_UNKNOWN,	/* bytes from a sender we did not see enter */
+	NETLAT_CALL_DROPPED,	/* bytes of calls the full ring could not hold */
+	NETLAT_CALL_SKIPPED,	/* not sampled (sample=N) */
+};
+
+struct netlat_call {
+	u32 seq;		/* first byte this call appended */
+	u32 kind;
+	u64 t_sock;
+	u64 t_tcp;
+};
+
+struct netlat_txseg {
+	u32 seq;
+	u32 end;		/* one past the last data byte */
+	u64 t_sock;
+	u64 t_tcp;
+	u64 t_ip;
+};
+
+struct netlat_rxseg {
+	u32 seq;		/* first data byte */
+	u32 end;		/* one past the last data byte */
+	u32 segs;
+	u64 t_dev;
+	u64 t_ip;
+	u64 t_tcp;
+};
+
+struct netlat_sock {
+	u64 last_ns;
+	u32 tx_ip_max;		/* highest new data end seen at IP */
+	u32 rx_copied;		/* copied_seq at the last read */
+	u32 rx_drop_end;	/* data below this may be unrecorded: ring_full */
+	u8 tx_ip_valid;
+	u8 rx_drop_valid;
+	u8 nwait, ncall, ntx, nrx;
+	struct netlat_waiter wait[NETLAT_WAITERS];
+	struct netlat_call call[NETLAT_CALLS];
+	struct netlat_txseg tx[NETLAT_TXSEGS];
+	struct netlat_rxseg rx[NETLAT_RXSEGS];
+};
+
+int netlat_socktab_init(void);
+void netlat_socktab_exit(void);
+unsigned int netlat_socktab_used(void);
+unsigned int netlat_socktab_capacity(void);
+void netlat_socktab_flush(void);
+struct netlat_bucket;
+struct netlat_bucket *netlat_bucket_lock(const struct sock *sk)
+	__acquires(netlat_bucket);
+void netlat_bucket_unlock(struct netlat_bucket *bk) __releases(netlat_bucket);
+struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
+				     struct netlat_bucket *bk,
+				     struct sock *sk, bool create, u64 now);
+void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
+
+/* ---- handlers (tx.c, rx.c) ---- */
+int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_dev_xmit(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_dev_pskb(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_dev_skb(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_ip_list(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_sock_destroy(struct kprobe *p, struct pt_regs *regs);
+
+/* ---- user interfaces (procfs.c, control.c) ---- */
+int netlat_proc_init(void);
+void netlat_proc_exit(void);
+int netlat_control_init(void);
+void netlat_control_exit(void);
+
+#endif /* NETLAT_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/netlat: a versioned, line-oriented report (README.md, "The
+ * /proc/netlat format").  Every line starts with a keyword; '#' lines are
+ * comments.  The statistics are snapshotted from all CPUs first and then
+ * printed, so one read is consistent while the counters move.  All the
+ * arithmetic (percentiles) happens here, at read time, not in handlers.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/utsname.h>
+#include "netlat.h"
+
+#define NETLAT_BAR 40
+
+struct netlat_report {
+	struct netlat_stats stats;
+	struct netlat_stats scratch;
+	u64 hits[NETLAT_MAX_PROBES];
+};
+
+static void show_stage(struct seq_file *m, unsigned int i,
+		       const struct netlat_stage_stats *s)
+{
+	static const struct {
+		const char *name;
+		unsigned int permyriad;
+	} pct[] = { { "p50", 5000 }, { "p90", 9000 }, { "p99", 9900 },
+		    { "p999", 9990 } };
+	u64 peak = 0;
+	unsigned int b, k;
+
+	const struct netlat_stage_info *info = netlat_stage_info(i);
+
+	seq_printf(m, "# %s: %s\n", info->name, info->desc);
+	seq_printf(m, "stage %s %s count %llu sum_ns %llu min_ns %llu max_ns %llu",
+		   info->name, info->dir, s->count, s->sum,
+		   s->count ? s->min : 0, s->max);
+	for (k = 0; k < ARRAY_SIZE(pct); k++)
+		seq_printf(m, " %s_ns %llu", pct[k].name,
+			   netlat_percentile(s->bucket, s->count, s->min,
+					     s->max, pct[k].permyriad));
+	seq_putc(m, '\n');
+	for (b = 0; b < NETLAT_HIST_BUCKETS; b++)
+		if (s->bucket[b] > peak)
+			peak = s->bucket[b];
+	for (b = 0; b < NETLAT_HIST_BUCKETS; b++) {
+		unsigned int stars;
+
+		if (!s->bucket[b])
+			continue;
+		stars = div64_u64(s->bucket[b] * NETLAT_BAR + peak - 1, peak);
+		seq_printf(m, "bucket %s %llu %llu %llu |%.*s%*s|\n",
+			   info->name, netlat_bucket_lo(b),
+			   netlat_bucket_hi(b), s->bucket[b], stars,
+			   "****************************************",
+			   NETLAT_BAR - stars, "");
+	}
+}
+
+static int netlat_proc_show(struct seq_file *m, void *v)
+{
+	struct netlat_report *r = kvmalloc(sizeof(*r), GFP_KERNEL);
+	unsigned int i;
+
+	if (!r)
+		return -ENOMEM;
+	netlat_stats_snapshot(&r->stats, &r->scratch, r->hits);
+
+	seq_puts(m, "# netlat: where TCP data spends its time in the network stack\n");
+	seq_puts(m, "# format: README.md, \"The /proc/netlat format\"; times in ns\n");
+	seq_printf(m, "version %d\n", NETLAT_FORMAT_VERSION);
+	seq_printf(m, "module %s\n", NETLAT_VERSION);
+	seq_printf(m, "kernel %s\n", init_utsname()->release);
+	seq_printf(m, "time_ns %llu\n", ktime_get_ns());
+	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
+	seq_printf(m, "sockets %u capacity %u\n", netlat_socktab_used(),
+		   netlat_socktab_capacity());
+	seq_printf(m, "histogram sub_buckets %u max_ns %llu\n", NETLAT_HIST_SUB,
+		   netlat_bucket_lo(NETLAT_HIST_OVERFLOW));
+
+	seq_puts(m, "# probe <layer point> <symbol> <ftrace|int3> hits <n> missed <n>\n");
+	for (i = 0; i < netlat_nr_probes; i++) {
+		struct netlat_probe *p = &netlat_probes[i];
+
+		seq_printf(m, "probe %s %s %s hits %llu missed %lu\n",
+			   p->point, p->symbol,
+			   kprobe_ftrace(&p->kp) ? "ftrace" : "int3",
+			   r->hits[i], READ_ONCE(p->kp.nmissed) - p->missed_base);
+	}
+
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		show_stage(m, i, &r->stats.stage[i]);
+
+	seq_puts(m, "# counter <name> <value>: events not binned (README.md)\n");
+	for (i = 0; i < NETLAT_NR_COUNTERS; i++)
+		seq_printf(m, "counter %s %llu\n", netlat_counter_name(i),
+			   r->stats.counter[i]);
+	seq_puts(m, "end\n");
+	kvfree(r);
+	return 0;
+}
+
+int netlat_proc_init(void)
+{
+	if (!proc_create_single(NETLAT_PROC_NAME, 0444, NULL, netlat_proc_show))
+		return -ENOMEM;
+	return 0;
+}
+
+void netlat_proc_exit(void)
+{
+	remove_proc_entry(NETLAT_PROC_NAME, NULL);
+}
