@@ -1,0 +1,211 @@
+# Helpers for the guest tests (sourced; POSIX sh: dash in the guest).
+# The guest sees the host's root read-only; NETLAT_TREE is the tree, OUT
+# the results share.
+: "${NETLAT_TREE:?run me through tests/vm/run.sh}"
+OUT=${OUT:-/tmp/out}
+KVER=$(uname -r)
+KO=$NETLAT_TREE/build/$KVER/netlat.ko
+TCPGEN=$NETLAT_TREE/build/tools/tcpgen
+PROC=/proc/netlat
+FAILS=0
+
+log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
+pass() { log "PASS: $*"; }
+fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# check DESCRIPTION COMMAND...: pass or fail on the command's status
+check() {
+	local what="$1"
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+	log "$(basename "$0"): $FAILS failure(s)"
+	[ "$FAILS" -eq 0 ]
+}
+
+load_netlat() { insmod "$KO" "$@"; }
+unload_netlat() { rmmod netlat; }
+netlat_reset() { echo 1 > /sys/kernel/debug/netlat/reset; }
+snapshot() { cat $PROC > "$OUT/$1.txt"; }
+
+# Values from /proc/netlat (or from file $F if set).
+probe_hits() {	# POINT: hits of all symbols serving it
+	awk -v p="$1" '$1 == "probe" && $2 == p { n += $6; found = 1 }
+		END { if (found) print n + 0; else print "none" }' "${F:-$PROC}"
+}
+probe_missed() {	# [DIR]: hits the kprobe core skipped (of tx_*/rx_* points)
+	awk -v d="$1" '$1 == "probe" && index($2, d) == 1 { n += $8 } END { print n + 0 }' "${F:-$PROC}"
+}
+probe_points() { awk '$1 == "probe" && !seen[$2]++ { print $2 }' "${F:-$PROC}"; }
+stage() {	# STAGE FIELD: count, sum_ns, min_ns, max_ns, p50_ns, ...
+	awk -v s="$1" -v f="$2" '$1 == "stage" && $2 == s {
+		for (i = 4; i < NF; i += 2) if ($i == f) print $(i + 1) }' "${F:-$PROC}"
+}
+counter() { awk -v c="$1" '$1 == "counter" && $2 == c { print $3 }' "${F:-$PROC}"; }
+unmatched() {	# sum of every *.unmatched_* counter of a direction (tx/rx)
+	awk -v d="$1" '$1 == "counter" && index($2, d "_") == 1 &&
+		$2 ~ /unmatched/ { n += $3 } END { print n + 0 }' "${F:-$PROC}"
+}
+
+# ---- networks: loopback, a veth pair, the two virtio-net NICs ----
+# Each path is "SERVER_NS CLIENT_NS SERVER_ADDR" ("-" = the root netns).
+PATH_LO="- - 127.0.0.1"
+PATH_VETH="nsB nsA 192.0.2.2"
+PATH_NIC="nsD nsC 198.51.100.2"
+
+in_ns() { ns=$1; shift; if [ "$ns" = - ]; then "$@"; else ip netns exec "$ns" "$@"; fi; }
+
+# A test netns: loopback up, no IPv6 (its background chatter is not TCP
+# but would show in the hit counts).
+add_ns() {
+	ip netns add "$1"
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$1" link set lo up
+}
+
+setup_veth() {
+	modprobe veth
+	add_ns nsA
+	add_ns nsB
+	ip link add vA netns nsA type veth peer name vB netns nsB
+	ip -n nsA addr add 192.0.2.1/24 dev vA
+	ip -n nsB addr add 192.0.2.2/24 dev vB
+	ip -n nsA link set vA up
+	ip -n nsB link set vB up
+}
+
+nic_by_mac() {
+	for d in /sys/class/net/*; do
+		[ "$(cat "$d/address")" = "$1" ] && basename "$d"
+	done
+}
+
+setup_nic() {	# the two virtio-net NICs on the qemu hub, one per netns
+	modprobe virtio_net
+	i=0
+	while [ -z "$(nic_by_mac 52:54:00:12:34:02)" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	n1=$(nic_by_mac 52:54:00:12:34:01)
+	n2=$(nic_by_mac 52:54:00:12:34:02)
+	[ -n "$n1" ] && [ -n "$n2" ] || { fail "virtio-net NICs not found"; return 1; }
+	add_ns nsC
+	add_ns nsD
+	ip link set "$n1" netns nsC name nicC
+	ip link set "$n2" netns nsD name nicD
+	ip -n nsC addr add 198.51.100.1/24 dev nicC
+	ip -n nsD addr add 198.51.100.2/24 dev nicD
+	ip -n nsC link set nicC up
+	ip -n nsD link set nicD up
+	# wait for the links and neighbours, so no ARP lands in a measurement
+	in_ns nsC ping -c 1 -W 5 198.51.100.2 > /dev/null
+}
+
+setup_all_paths() {
+	setup_veth
+	setup_nic
+	in_ns nsA ping -c 1 -W 5 192.0.2.2 > /dev/null
+}
+
+# ---- workloads (tcpgen); every function waits for its server ----
+PORT=5001
+next_port() { PORT=$((PORT + 1)); }
+
+# pingpong PATH COUNT LEN [SLEEP_US [SRV_CPU CLI_CPU]]
+# (PINGPONG_STAMPS=1: the client also measures with SO_TIMESTAMPING)
+pingpong() {
+	set -- $1 "$2" "$3" "${4:-0}" "${5:--1}" "${6:--1}"
+	next_port
+	in_ns "$1" "$TCPGEN" server -a "$3" -p $PORT -m echo -s "$6" -C "$7" > /tmp/server.log 2>&1 &
+	spid=$!
+	in_ns "$2" "$TCPGEN" pingpong -a "$3" -p $PORT -n "$4" -l "$5" -s "$6" -C "$8" \
+		${PINGPONG_STAMPS:+-S} > /tmp/client.log
+	crc=$?
+	cat /tmp/client.log
+	wait $spid
+	srv=$?
+	[ $crc -eq 0 ] && [ $srv -eq 0 ]
+}
+
+# client_value KEY: a figure the last pingpong client printed (rtt_p50_ns...)
+client_value() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' /tmp/client.log; }
+
+# stream PATH BYTES: client -> server bulk
+stream() {
+	set -- $1 "$2"
+	next_port
+	in_ns "$1" "$TCPGEN" server -a "$3" -p $PORT -m sink > /tmp/server.log 2>&1 &
+	spid=$!
+	in_ns "$2" "$TCPGEN" stream -a "$3" -p $PORT -b "$4" -l 65536
+	crc=$?
+	wait $spid
+	srv=$?
+	[ $crc -eq 0 ] && [ $srv -eq 0 ]
+}
+
+# churn PATH CONNS: CONNS connections, one 100-byte echo each
+churn() {
+	set -- $1 "$2"
+	next_port
+	in_ns "$1" "$TCPGEN" server -a "$3" -p $PORT -m echo -c "$4" > /tmp/server.log 2>&1 &
+	spid=$!
+	in_ns "$2" "$TCPGEN" churn -a "$3" -p $PORT -n "$4" -l 100
+	crc=$?
+	wait $spid
+	srv=$?
+	[ $crc -eq 0 ] && [ $srv -eq 0 ]
+}
+
+check_dmesg() {	# no kernel splat, no kprobe error
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|Failed to register|kprobe.*(failed|error)' > /tmp/splat.txt; then
+		fail "dmesg has kernel splats or kprobe errors:"
+		cat /tmp/splat.txt
+	else
+		pass "dmesg clean (no WARNING/BUG/Oops/Call Trace/kprobe error)"
+	fi
+}
+
+# ---- assertions on a snapshot (file $F) ----
+# expect_samples LABEL N: each direction has exactly N samples in every
+# stage and nothing unpaired.  Where the kprobe core dropped nested hits
+# (nmissed > 0: a softirq ran inside another probe's handler), every
+# message must still be accounted for: samples + unmatched = N.
+expect_samples() {
+	local label="$1" n="$2" d cnt lost missed
+	missed=$(probe_missed)
+	for d in tx rx; do
+		cnt=$(stage ${d}_total count)
+		lost=$(($(unmatched $d) + $(counter ${d}_incomplete)))
+		if [ "$missed" = 0 ]; then
+			check "$label: $d has exactly $n samples ($cnt), none unmatched ($lost)" \
+				[ "$cnt" = "$n" ] && [ "$lost" = 0 ]
+		else
+			log "$label: $missed probe hits missed by the kprobe core (nested in another handler)"
+			check "$label: $d samples + unmatched = $n ($cnt + $lost)" [ $((cnt + lost)) = "$n" ]
+		fi
+	done
+	for c in negative_delta table_full ring_full; do
+		check "$label: counter $c is 0 ($(counter $c))" [ "$(counter $c)" = 0 ]
+	done
+	expect_sums "$label"
+}
+
+# expect_sums LABEL: in each direction every stage has the total's count,
+# and the stage sums add up to the total's sum exactly.
+expect_sums() {
+	local label="$1" d s sum
+	for d in tx rx; do
+		sum=0
+		for s in $(awk -v d=$d '$1 == "stage" && $3 == d && $2 !~ /_total$/ { print $2 }' "${F:-$PROC}"); do
+			sum=$((sum + $(stage $s sum_ns)))
+			check "$label: $s count = ${d}_total count" [ "$(stage $s count)" = "$(stage ${d}_total count)" ]
+		done
+		check "$label: $d stage sums add up to ${d}_total sum ($sum = $(stage ${d}_total sum_ns))" \
+			[ "$sum" = "$(stage ${d}_total sum_ns)" ]
+	done
+}
+
+# within PCT VALUE TARGET: |VALUE - TARGET| <= PCT% of TARGET
+within() { awk -v p="$1" -v v="$2" -v t="$3" 'BEGIN { d = v - t; if (d < 0) d = -d; exit !(d <= t * p / 100) }'; }

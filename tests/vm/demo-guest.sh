@@ -1,0 +1,27 @@
+#!/bin/sh
+# The demo, inside the guest: load netlat, drive traffic on each path, and
+# show the per-stage histograms of each.
+. "$NETLAT_TREE/tests/guest/lib.sh"
+TOOL=$NETLAT_TREE/userspace/netlat
+setup_all_paths > /dev/null || exit 1
+load_netlat || exit 1
+echo "netlat is loaded; the probes it chose on this kernel ($KVER):"
+dmesg | grep 'netlat: ' | sed 's/^\[[ 0-9.]*\] /  /'
+for name in LO VETH NIC; do
+	eval path=\$PATH_$name
+	case $name in
+	LO) what="loopback" ;;
+	VETH) what="a veth pair between two network namespaces" ;;
+	NIC) what="two virtio-net NICs on a qemu hub, one per namespace" ;;
+	esac
+	netlat_reset
+	pingpong "$path" 1000 100 > /dev/null
+	stream "$path" 20000000 > /dev/null
+	echo
+	echo "================ $what: 1000 round trips of 100 bytes, then a 20 MB stream"
+	if [ -x "$TOOL" ]; then "$TOOL"; else grep -E '^(stage|counter)' $PROC; fi
+done
+echo
+echo "================ cat /proc/netlat (after the $what run)"
+cat $PROC
+unload_netlat
