@@ -1,0 +1,209 @@
+#!/bin/sh
+# Runtime control and bad input: every parameter loads in range and is
+# refused out of range with a message naming it; run-time writes are
+# validated the same way and keep the old value; control files take only
+# their commands, also under random, huge, partial and concurrent writes;
+# enable stops and restarts collection; the port, netns and sampling
+# filters select exactly the traffic they name; nothing is writable by a
+# user who is not root.
+. "$NETLAT_TREE/tests/guest/lib.sh"
+CTLFUZZ=$NETLAT_TREE/build/tools/ctlfuzz
+PARAMS=/sys/module/netlat/parameters
+DBG=/sys/kernel/debug/netlat
+
+setup_all_paths || exit 1
+
+log "== parameters at load time"
+# good PARAM=VALUE: loads, and the parameter reads back
+good() {
+	if load_netlat "$1"; then
+		pass "insmod netlat $1 loads ($(cat $PARAMS/${1%%=*} 2>/dev/null))"
+		unload_netlat
+	else
+		fail "insmod netlat $1 was refused"
+	fi
+}
+# bad PARAM=VALUE: refused, with a pr_err naming the parameter
+bad() {
+	dmesg -C
+	if load_netlat "$1" 2> /dev/null; then
+		fail "insmod netlat '$1' loaded"
+		unload_netlat
+	elif dmesg | grep -q "netlat: invalid ${1%%=*}="; then
+		pass "insmod netlat '$1' refused: $(dmesg | grep 'netlat: invalid' | sed 's/^\[[ 0-9.]*\] //')"
+	else
+		fail "insmod netlat '$1' refused without naming ${1%%=*}:"
+		dmesg | tail -n 3
+	fi
+}
+for v in 64 1000 65536; do good table_size=$v; done
+for v in 0 -1 63 65537 abc 1.5 ""; do bad "table_size=$v"; done
+for v in 100 3600000; do good expire_ms=$v; done
+for v in 0 99 -5 3600001 x; do bad "expire_ms=$v"; done
+for v in 1 10 1000000; do good sample=$v; done
+for v in 0 -1 1000001 foo; do bad "sample=$v"; done
+for v in 0 4026531840; do good netns=$v; done
+for v in -1 4294967296 bar; do bad "netns=$v"; done
+for v in tx rx tx,rx; do good directions=$v; done
+for v in "" both txrx tx,rx,tx; do bad "directions=$v"; done
+for v in 80 80,443,8000-8100 all; do good ports=$v; done
+for v in 0 65536 a 80- 1-70000 80,,443; do bad "ports=$v"; done
+bad reset=2
+
+log "== directions=tx registers no receive probe"
+load_netlat directions=tx
+check "directions=tx: no rx_dev probe" [ "$(probe_hits rx_dev)" = none ]
+check "directions=tx: tx_ip probe present" [ "$(probe_hits tx_ip)" != none ]
+netlat_reset
+pingpong "$PATH_VETH" 100 100 > /dev/null
+check "directions=tx: 200 tx samples ($(stage tx_total count))" [ "$(stage tx_total count)" = 200 ]
+check "directions=tx: no rx samples ($(stage rx_total count))" [ "$(stage rx_total count)" = 0 ]
+unload_netlat
+
+check "insmod netlat" load_netlat || exit 1
+
+log "== run-time writes"
+# rt PARAM GOOD BAD...: GOOD is taken and reads back; each BAD is refused
+# with EINVAL and the value stays GOOD
+rt() {
+	local p=$1 ok=$2 v
+	shift 2
+	check "write $p=$ok" sh -c "/bin/echo '$ok' > $PARAMS/$p"
+	check "$p reads back $ok ($(cat $PARAMS/$p))" [ "$(cat $PARAMS/$p)" = "$ok" ]
+	for v in "$@"; do
+		# /bin/echo: dash's builtin reports every error as "I/O error"
+		if sh -c "/bin/echo '$v' > $PARAMS/$p" 2> /tmp/err; then
+			fail "write $p='$v' was accepted"
+		else
+			check "write $p='$v' refused with EINVAL ($(cat /tmp/err))" grep -q 'Invalid argument' /tmp/err
+		fi
+		check "$p kept $ok" [ "$(cat $PARAMS/$p)" = "$ok" ]
+	done
+}
+rt expire_ms 5000 0 99 3600001 x ""
+rt sample 7 0 -3 1000001 seven
+rt netns 12345 -1 4294967296 ns
+rt ports 80,443,8000-8100 0 65536 x 1-70000 80,,443 "1
+2" ,80
+rt netns 0
+rt sample 1
+rt ports all
+for p in table_size directions; do
+	v=$(cat $PARAMS/$p)
+	if sh -c "echo 1 > $PARAMS/$p" 2> /dev/null; then
+		fail "load-time parameter $p was writable"
+	else
+		pass "load-time parameter $p is read-only"
+	fi
+	check "$p unchanged ($v)" [ "$(cat $PARAMS/$p)" = "$v" ]
+done
+check "debugfs config shows the configuration" grep -q '^ports all$' $DBG/config
+cat $DBG/config
+
+log "== enable"
+check "enable reads 1" [ "$(cat $DBG/enable)" = 1 ]
+check "write enable=0" sh -c "echo 0 > $DBG/enable"
+netlat_reset
+pingpong "$PATH_VETH" 100 100 > /dev/null
+check "disabled: no samples ($(stage tx_total count))" [ "$(stage tx_total count)" = 0 ]
+check "disabled: no probe hits ($(probe_hits tx_tcp))" [ "$(probe_hits tx_tcp)" = 0 ]
+check "/proc/netlat says enabled 0" grep -q '^enabled 0$' $PROC
+check "write enable=1" sh -c "echo 1 > $DBG/enable"
+netlat_reset
+pingpong "$PATH_VETH" 100 100 > /dev/null
+F=$OUT/enable.txt
+cat $PROC > $F
+expect_samples "re-enabled" 200
+unset F
+
+log "== control files under hostile writes (random, empty, 1 MiB, offset, trailing bytes)"
+netlat_reset
+pingpong "$PATH_VETH" 50 100 > /dev/null
+before=$(stage tx_total count)
+for f in reset enable; do
+	check "$f: 300 hostile writes, all refused" "$CTLFUZZ" $DBG/$f -n 300 -s 7
+done
+check "refused writes changed nothing: $before samples kept" [ "$(stage tx_total count)" = "$before" ]
+check "still enabled" [ "$(cat $DBG/enable)" = 1 ]
+for p in sample ports netns expire_ms reset; do
+	check "parameter $p: 100 hostile writes, all refused" "$CTLFUZZ" $PARAMS/$p -n 100 -s 3 -p
+done
+check "parameters unchanged" [ "$(cat $PARAMS/sample)/$(cat $PARAMS/ports)/$(cat $PARAMS/netns)" = "1/all/0" ]
+log "-- 4 writers at once on reset and enable, with traffic running"
+"$TCPGEN" server -p 7001 -m echo > /dev/null 2>&1 &
+"$TCPGEN" pingpong -p 7001 -n 100000000 -l 64 -t 60 > /dev/null 2>&1 &
+check "reset: 4 concurrent writers" "$CTLFUZZ" $DBG/reset -n 300 -P 4 -a -s 11
+check "enable: 4 concurrent writers" "$CTLFUZZ" $DBG/enable -n 300 -P 4 -a -s 13
+pkill -x tcpgen
+wait
+check "enabled after the valid writes" [ "$(cat $DBG/enable)" = 1 ]
+
+log "== filters"
+# the server in nsB listens on 5101, another server on 5102
+ports_run() {
+	netlat_reset
+	in_ns nsB "$TCPGEN" server -a 192.0.2.2 -p "$1" -m echo > /dev/null 2>&1 &
+	in_ns nsA "$TCPGEN" pingpong -a 192.0.2.2 -p "$1" -n "$2" -l 100 > /dev/null
+	wait
+	cat $PROC > "$OUT/filter-$3.txt"
+}
+echo 5101 > $PARAMS/ports
+ports_run 5102 100 other-port
+F=$OUT/filter-other-port.txt
+check "ports=5101: traffic on port 5102 adds no sample ($(stage tx_total count)/$(stage rx_total count))" \
+	[ "$(stage tx_total count)" = 0 ] && [ "$(stage rx_total count)" = 0 ]
+check "ports=5101: and no unmatched ($(unmatched tx)/$(unmatched rx))" [ "$(unmatched tx)$(unmatched rx)" = 00 ]
+ports_run 5101 150 port
+F=$OUT/filter-port.txt
+expect_samples "ports=5101" 300
+echo all > $PARAMS/ports
+
+nsb=$(ip netns exec nsB stat -L -c %i /proc/self/ns/net)
+echo "$nsb" > $PARAMS/netns
+log "netns=$nsb (nsB): only the server's side of a veth ping-pong counts"
+ports_run 5103 120 netns
+F=$OUT/filter-netns.txt
+expect_samples "netns=nsB, server side only" 120
+netlat_reset
+pingpong "$PATH_LO" 100 100 > /dev/null
+F=$PROC
+check "netns=nsB: loopback traffic in the root netns adds nothing" [ "$(stage tx_total count)$(stage rx_total count)" = 00 ]
+echo 0 > $PARAMS/netns
+
+echo 10 > $PARAMS/sample
+netlat_reset
+pingpong "$PATH_LO" 500 100 0 0 0 > /dev/null
+F=$OUT/sample.txt
+cat $PROC > $F
+for d in tx rx; do
+	n=$(stage ${d}_total count)
+	# random 1 in 10 of 1000: binomial, 100 +- 9.5; 4 sigma
+	check "sample=10: $d has about 1 in 10 of 1000 messages ($n)" [ "$n" -ge 62 ] && [ "$n" -le 138 ]
+done
+check "sample=10: nothing unmatched ($(unmatched tx)/$(unmatched rx))" [ "$(unmatched tx)$(unmatched rx)" = 00 ]
+expect_sums "sample=10"
+echo 1 > $PARAMS/sample
+unset F
+
+log "== a user who is not root"
+asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+check "non-root can read /proc/netlat" asuser cat $PROC > /dev/null
+for f in $PARAMS/sample $PARAMS/ports $PARAMS/reset; do
+	if asuser sh -c "echo 1 > $f" 2> /tmp/err; then
+		fail "non-root wrote $f"
+	else
+		check "non-root write to $f: permission denied" grep -qi 'permission denied' /tmp/err
+	fi
+done
+for f in $DBG/reset $DBG/enable; do
+	if asuser sh -c "echo 1 > $f" 2> /tmp/err; then
+		fail "non-root wrote $f"
+	else
+		check "non-root write to $f: permission denied" grep -qi 'permission denied' /tmp/err
+	fi
+done
+check "sample still 1" [ "$(cat $PARAMS/sample)" = 1 ]
+
+check "rmmod" unload_netlat
+check_dmesg
+finish

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Foundation: every mandatory layer point registers; each counts hits on
+# loopback, veth and virtio-net traffic in both directions; reset works and
+# refuses bad input; netlat unloads cleanly while traffic flows and while a
+# reader is blocked in recv(), and loads again.
+. "$NETLAT_TREE/tests/guest/lib.sh"
+
+MANDATORY="tx_sock tx_tcp tx_tcp_locked tx_ip tx_dev rx_dev rx_ip rx_tcp rx_sock rx_user sock_destroy"
+
+setup_all_paths || exit 1
+check "insmod netlat" load_netlat || exit 1
+dmesg | grep 'netlat:'
+check "/proc/netlat is format version 1" [ "$(awk '$1 == "version" { print $2 }' $PROC)" = 1 ]
+check "/proc/netlat ends with an end line" [ "$(tail -n 1 $PROC)" = end ]
+check "/proc/netlat is read-only to all (0444)" [ "$(stat -c %a $PROC)" = 444 ]
+check "debugfs reset is root-only write (0200)" [ "$(stat -c %a /sys/kernel/debug/netlat/reset)" = 200 ]
+for p in $MANDATORY; do
+	check "layer point $p has a registered probe" [ "$(probe_hits $p)" != none ]
+done
+log "kprobes/list:"
+grep -E 'netlat|\[FTRACE\]' /sys/kernel/debug/kprobes/list | head -n 20
+
+for name in LO VETH NIC; do
+	eval path=\$PATH_$name
+	netlat_reset
+	F=$PROC
+	total=0
+	for p in tx_tcp tx_tcp_locked rx_tcp rx_user; do total=$((total + $(probe_hits $p))); done
+	check "$name: reset zeroed the TCP probes' hits" [ "$total" -eq 0 ]
+	check "$name: 300 round trips both ways" pingpong "$path" 300 100
+	check "$name: 2 MB stream" stream "$path" 2000000
+	snapshot "probes-$name"
+	F=$OUT/probes-$name.txt
+	line="$name:"
+	for p in $MANDATORY; do
+		h=$(probe_hits $p)
+		line="$line $p=$h"
+		check "$name: $p counted hits ($h)" [ "$h" -gt 0 ]
+	done
+	log "hits $line missed=$(probe_missed)"
+	unset F
+done
+
+log "== control file input"
+before=$(probe_hits tx_tcp)
+for bad in 0 2 11 1x " 1" yes; do
+	if printf '%s' "$bad" > /sys/kernel/debug/netlat/reset 2> /dev/null; then
+		fail "reset accepted '$bad'"
+	else
+		pass "reset refused '$bad'"
+	fi
+done
+check "refused writes changed nothing" [ "$(probe_hits tx_tcp)" = "$before" ]
+check "reset accepts '1\\n'" sh -c 'echo 1 > /sys/kernel/debug/netlat/reset'
+check "reset zeroed tx_tcp hits" [ "$(probe_hits tx_tcp)" -eq 0 ]
+
+log "== unload under traffic, with a reader blocked in recv()"
+next_port
+in_ns nsB "$TCPGEN" server -a 192.0.2.2 -p $PORT -m hold > /dev/null 2>&1 &
+in_ns nsA "$TCPGEN" block -a 192.0.2.2 -p $PORT > /tmp/block.log 2>&1 &
+"$TCPGEN" server -p 6001 -m sink > /dev/null 2>&1 &
+"$TCPGEN" stream -p 6001 -b 100000000000 -t 60 > /dev/null 2>&1 &
+"$TCPGEN" server -p 6002 -m echo > /dev/null 2>&1 &
+"$TCPGEN" pingpong -p 6002 -n 100000000 -l 64 -t 60 > /dev/null 2>&1 &
+sleep 2
+check "reader is blocked in recv()" grep -q connected /tmp/block.log
+h1=$(probe_hits tx_dev)
+check "traffic is flowing under netlat ($h1 tx_dev hits)" [ "$h1" -gt 0 ]
+check "rmmod under traffic" unload_netlat
+check "/proc/netlat is gone" [ ! -e $PROC ]
+check "debugfs directory is gone" [ ! -e /sys/kernel/debug/netlat ]
+sleep 1
+check "insmod again under traffic" load_netlat
+sleep 1
+check "probes count again after reload" [ "$(probe_hits tx_dev)" -gt 0 ]
+check "rmmod again, reader still blocked" unload_netlat
+pkill -x tcpgen
+wait
+check "insmod after the traffic stopped" load_netlat
+check "a last round trip counts" pingpong "$PATH_LO" 10 100
+check "rmmod" unload_netlat
+check_dmesg
+finish
