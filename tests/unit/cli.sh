@@ -1,0 +1,211 @@
+#!/bin/sh
+# Host tests of the netlat command: options, exit codes, the outputs of
+# fixture snapshots (--file), JSON parsed back with python3 and jq, the
+# Prometheus file checked with promtool when installed, watch mode on a
+# file, Ctrl-C.  Also parses back the JSON and Prometheus files that
+# test_export left in BUILD_DIR.  No kernel module needed.
+#
+# usage: tests/unit/cli.sh BUILD_DIR
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+netlat=$here/../../userspace/netlat
+fix=$here/fixtures
+out=$build/cli
+rm -rf "$out"
+mkdir -p "$out"
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { d=$1; shift; if "$@"; then ok; else ko "$d"; fi; }
+# rc WANT DESCRIPTION ARGS...: netlat ARGS exits WANT; output in $out/last.*
+rc() {
+	want=$1 d=$2
+	shift 2
+	"$netlat" "$@" > "$out/last.out" 2> "$out/last.err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else
+		ko "$d: exit $got, want $want"
+		sed 's/^/  | /' "$out/last.err" | head -n 5
+	fi
+}
+has() { grep -q -e "$2" "$out/last.$1"; }	# out|err PATTERN
+have() { command -v "$1" > /dev/null 2>&1; }
+json_ok() { python3 -m json.tool "$1" > /dev/null 2>&1; }
+
+[ -x "$netlat" ] || { echo "cli: no $netlat (make -C userspace)"; echo "cli: 0 passed, 1 failed"; exit 1; }
+
+# ---- help, version, usage errors (exit 2)
+rc 0 "--help" --help
+check "--help lists examples" has out "Examples:"
+check "--help lists exit codes" has out "3  the netlat module is not loaded"
+check "--help lists -i" has out "\-\-interval=SECS"
+rc 0 "-h" -h
+check "-h is --help" has out "Exit status:"
+rc 0 "--version" --version
+check "--version says 0.1.0" has out "^netlat 0.1.0$"
+rc 2 "unknown option" --bogus
+rc 2 "-i 0" -i 0
+rc 2 "-i abc" -i abc
+rc 2 "-i -1" -i -1
+rc 2 "-i too long" -i 100000
+rc 2 "-c without -i" -c 3
+rc 2 "-c 0" -i 1 -c 0
+rc 2 "-c -1" -i 1 -c -1
+rc 2 "unknown stage" --stage nope
+check "unknown stage: the stages are listed" has err "tx_sock_tcp tx_tcp_ip"
+rc 2 "two units" -n -u
+rc 2 "unknown command" frobnicate
+check "unknown command: says so" has err "unknown command 'frobnicate'"
+rc 2 "reset with options" reset --json
+rc 2 "reset twice" reset reset
+
+# ---- input errors
+rc 0 "a real snapshot" -f "$fix/real-6.12-lo.txt"
+check "text: tx_sock_tcp percentiles" has out "count 661  p50 1.78us  p90 2.70us  p99 13.8us  p99.9 1.37ms  max 1.41ms"
+check "text: BCC header" has out "     nsecs               : count    distribution"
+rc 5 "format version 2" -f "$fix/version2.txt"
+check "version 2: explained" has err "version2.txt:3: format version 2; this netlat reads version 1"
+rc 6 "truncated" -f "$fix/truncated.txt"
+check "truncated: explained" has err "truncated: no 'end' line"
+rc 6 "cut mid-line" -f "$fix/truncated-midline.txt"
+rc 6 "malformed number" -f "$fix/malformed.txt"
+check "malformed: line and reason" has err "malformed.txt:335: table_full: '12x' is not a number"
+rc 6 "number too large" -f "$fix/overflow.txt"
+rc 6 "empty file" -f "$fix/empty.txt"
+rc 6 "binary garbage" -f "$fix/garbage.bin"
+rc 1 "no such file" -f "$out/nonexistent.txt"
+check "no such file: explained" has err "cannot read .*nonexistent.txt: No such file or directory"
+rc 1 "a directory" -f "$out"
+head -c 5000000 /dev/zero > "$out/big.bin"
+rc 6 "a 5 MB file" -f "$out/big.bin"
+rc 0 "future additions within version 1" -f "$fix/future.txt"
+rc 0 "standard input" -f - < "$fix/real-6.1-lo.txt"
+check "stdin: parsed" has out "count 663"
+
+# ---- the module is not loaded (on a host without it)
+if [ ! -e /proc/netlat ] && [ ! -e /sys/module/netlat ]; then
+	rc 3 "no module: netlat"
+	check "no module: how to load it" has err "sudo insmod module/netlat.ko"
+	check "no module: modprobe too" has err "modprobe netlat"
+	rc 3 "no module: netlat reset" reset
+	rc 3 "no module: netlat -i 1" -i 1 -c 1
+	rc 3 "no module: --json" --json
+else
+	echo "cli: netlat is loaded on this machine: 'not loaded' checks skipped"
+fi
+
+# ---- narrowing and units
+rc 0 "--tx" -f "$fix/real-6.12-lo.txt" --tx
+check "--tx: tx stage shown" has out "^tx_total (tx)"
+check "--tx: no rx stage" sh -c "! grep -q '^rx_' '$out/last.out'"
+rc 0 "--rx -m" -f "$fix/real-6.12-lo.txt" --rx -m
+check "--rx -m: msecs" has out "     msecs "
+check "--rx: no tx stage" sh -c "! grep -q '^tx_' '$out/last.out'"
+rc 0 "--stage a,b" -f "$fix/real-6.12-lo.txt" --stage rx_total,tx_ip_dev -s tx_total
+check "--stage: three stages" [ "$(grep -c '^[rt]x_[a-z_]* ([rt]x):' "$out/last.out")" -eq 3 ]
+rc 0 "warnings" -f "$fix/warnings.txt"
+check "warnings: WARNING line" has out "^WARNING: 15 events were not timed"
+
+# ---- JSON: one line, parsed back
+if have python3; then
+	rc 0 "--json" -f "$fix/real-6.12-nic.txt" --json
+	check "--json: one line" [ "$(wc -l < "$out/last.out")" -eq 1 ]
+	check "--json: python3 parses it" json_ok "$out/last.out"
+	cp "$out/last.out" "$out/nic.json"
+	for f in "$build"/*.json; do
+		check "test_export's $(basename "$f") parses" json_ok "$f"
+	done
+	check "python3: counts and buckets agree" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == 1 and d["interval_s"] is None
+s = {x["name"]: x for x in d["stages"]}
+assert list(s) == ["tx_sock_tcp", "tx_tcp_ip", "tx_ip_dev", "tx_total",
+                   "rx_dev_ip", "rx_ip_tcp", "rx_tcp_user", "rx_total"]
+for x in d["stages"]:
+    assert sum(b[2] for b in x["buckets"]) == x["count"], x["name"]
+    assert all(b[0] < b[1] for b in x["buckets"])
+    assert x["min_ns"] <= x["p50_ns"] <= x["p90_ns"] <= x["p99_ns"] <= x["p999_ns"] <= x["max_ns"]
+assert s["tx_total"]["count"] == 643 and s["rx_total"]["count"] == 660
+assert d["counters"]["rx_gro_segments"] == 1986
+assert len(d["probes"]) == 12 and d["coverage"]["tx"] == 1.0
+' "$out/nic.json"
+else
+	echo "cli: python3 not installed: JSON parse-back skipped"
+fi
+if have jq; then
+	check "jq: tx_total count" [ "$(jq '.stages[] | select(.name == "tx_total") | .count' "$out/nic.json")" = 643 ]
+	check "jq: bucket sums" [ "$(jq '[.stages[] | ([.buckets[][2]] | add // 0) == .count] | all' "$out/nic.json")" = true ]
+	check "jq: p50 as in /proc" [ "$(jq '.stages[0].p50_ns' "$out/nic.json")" = "$(awk '$1 == "stage" && $2 == "tx_sock_tcp" { print $13 }' "$fix/real-6.12-nic.txt")" ]
+	"$netlat" -f "$fix/huge.txt" --json > "$out/huge.json"
+	check "jq: overflow bucket hi is null" [ "$(jq -c '.stages[] | select(.name == "rx_total") | .buckets[-1]' "$out/huge.json")" = "[68719476736,null,2]" ]
+	"$netlat" -f "$fix/real-6.12-lo.txt" --json --rx > "$out/rx.json"
+	check "jq: --rx has 4 stages" [ "$(jq '.stages | length' "$out/rx.json")" = 4 ]
+else
+	echo "cli: jq not installed: jq checks skipped"
+fi
+
+# ---- Prometheus
+rc 0 "--prometheus" -f "$fix/real-6.12-lo.txt" -p "$out/netlat.prom"
+check "--prometheus: nothing on stdout" [ ! -s "$out/last.out" ]
+check "--prometheus: file written" [ -s "$out/netlat.prom" ]
+check "--prometheus: mode 0644" [ "$(stat -c %a "$out/netlat.prom")" = 644 ]
+check "--prometheus: no temporary left" [ "$(ls -A "$out" | grep -c 'netlat\.prom')" -eq 1 ]
+check "--prometheus: +Inf = count" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$out/netlat.prom"
+rc 0 "--prometheus with --json" -f "$fix/real-6.12-lo.txt" -p "$out/both.prom" --json
+check "--prometheus --json: JSON on stdout" has out '^{"version":1'
+rc 1 "--prometheus into a missing directory" -f "$fix/minimal.txt" -p "$out/no/such/x.prom"
+check "--prometheus error explained" has err "cannot write .*x.prom: No such file or directory"
+if have promtool; then
+	for f in "$out/netlat.prom" "$build"/*.prom; do
+		if promtool check metrics < "$f" > "$out/promtool.log" 2>&1; then ok; else
+			ko "promtool check metrics $(basename "$f")"
+			cat "$out/promtool.log"
+		fi
+	done
+	for f in real-6.1-veth huge warnings future minimal; do
+		"$netlat" -f "$fix/$f.txt" -p "$out/$f.prom"
+		check "promtool: $f" sh -c "promtool check metrics < '$out/$f.prom'"
+	done
+else
+	echo "cli: promtool not installed (Debian: apt-get install prometheus): test_export's checker covers the rules"
+fi
+
+# ---- watch mode on a file: deltas of an unchanged file are zero
+rc 0 "-i 0.05 -c 3 --json" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 3 --json
+check "watch: 3 reports" [ "$(wc -l < "$out/last.out")" -eq 3 ]
+if have jq; then
+	check "watch: zero counts" [ "$(jq -s '[.[].stages[].count] | add' "$out/last.out")" = 0 ]
+	check "watch: interval_s is a number" [ "$(jq -s '[.[] | .interval_s | type] | unique | .[0]' "$out/last.out")" = '"number"' ]
+fi
+rc 0 "-i 0.05 -c 2 -T" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -T
+check "watch -T: time lines" [ "$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$' "$out/last.out")" -eq 2 ]
+check "watch: interval header" has out ": the last 0.000 s"
+check "watch: no samples" has out "^no samples in this interval$"
+rc 0 "-i with -p" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -p "$out/watch.prom"
+check "-i -p: file written" [ -s "$out/watch.prom" ]
+# the file changes between reads: the delta shows the difference
+cp "$fix/real-6.12-lo.txt" "$out/changing.txt"
+("$netlat" -f "$out/changing.txt" -i 0.4 -c 1 --json > "$out/changing.json") &
+sleep 0.15
+sed 's/^stage tx_total tx count 661 sum_ns 81386810 min_ns 18218 max_ns 7735213/stage tx_total tx count 662 sum_ns 81406810 min_ns 18218 max_ns 7735213/; s/^bucket tx_total 18432 20480 352 /bucket tx_total 18432 20480 353 /' \
+	"$fix/real-6.12-lo.txt" > "$out/changing.tmp" && mv "$out/changing.tmp" "$out/changing.txt"
+wait
+if have jq; then
+	check "watch: the delta of a changed file" [ "$(jq -c '.stages[3] | [.count, .sum_ns, .buckets]' "$out/changing.json")" = '[1,20000,[[18432,20480,1]]]' ]
+fi
+# Ctrl-C ends watch mode at once, exit 0
+"$netlat" -f "$fix/real-6.12-lo.txt" -i 30 > "$out/int.out" 2>&1 &
+pid=$!
+sleep 0.3
+kill -INT $pid
+t0=$(date +%s)
+wait $pid
+check "SIGINT: exit 0" [ $? -eq 0 ]
+check "SIGINT: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

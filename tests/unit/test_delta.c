@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interval deltas between two cumulative snapshots (nl_delta()): counts,
+ * sums, buckets, counters and probe hits subtract exactly; min/max are
+ * exact or bounded as documented; a reset in between is detected.
+ */
+#include "test.h"
+#include "stats.h"
+
+static struct nl_snapshot prev, cur, d;
+static struct nl_error err;
+
+/* One more sample of @v in @st, as the kernel would record it. */
+static void add(struct nl_stage *st, uint64_t v)
+{
+	if (!st->count || v < st->min_ns)
+		st->min_ns = v;
+	if (v > st->max_ns)
+		st->max_ns = v;
+	st->count++;
+	st->sum_ns += v;
+	st->bucket[netlat_bucket(v)]++;
+}
+
+static void bump_counter(struct nl_snapshot *s, const char *name,
+			 uint64_t by)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_counters; i++)
+		if (!strcmp(s->counter[i].name, name))
+			s->counter[i].value += by;
+}
+
+static uint64_t counter(const struct nl_snapshot *s, const char *name)
+{
+	uint64_t v = 12345;
+
+	CHECK(!nl_counter_get(s, name, &v));
+	return v;
+}
+
+static void check_zero_elsewhere(const struct nl_snapshot *x, unsigned int a,
+				 unsigned int b)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		if (i != a && i != b &&
+		    (x->stage[i].count || x->stage[i].sum_ns ||
+		     x->stage[i].min_ns || x->stage[i].max_ns ||
+		     !x->stage[i].minmax_exact))
+			bad++;
+	CHECK_U64(bad, 0);
+}
+
+static void test_interval(void)
+{
+	struct nl_stage *s;
+	uint64_t p[NL_NR_PCT], nonzero = 0;
+	unsigned int b;
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	cur = prev;
+	cur.time_ns += 1500000000;
+	/* inside the cumulative range: the interval's min/max are bounds */
+	add(&cur.stage[NETLAT_TX_SOCK_TCP], 5000);
+	add(&cur.stage[NETLAT_TX_SOCK_TCP], 6000);
+	/* new cumulative extremes: they are from this interval, exact */
+	add(&cur.stage[NETLAT_RX_DEV_IP], 500);
+	add(&cur.stage[NETLAT_RX_DEV_IP], 2000000);
+	add(&cur.stage[NETLAT_RX_DEV_IP], 1500);
+	bump_counter(&cur, "tx_data_segments", 2);
+	bump_counter(&cur, "ring_full", 1);
+	cur.probe[0].hits += 5;
+	cur.probe[3].missed += 1;
+	/* a counter and a probe that only the new snapshot has */
+	strcpy(cur.counter[cur.nr_counters].name, "future_counter");
+	cur.counter[cur.nr_counters++].value = 7;
+	strcpy(cur.probe[cur.nr_probes].point, "tx_qdisc");
+	strcpy(cur.probe[cur.nr_probes].symbol, "sch_direct_xmit");
+	cur.probe[cur.nr_probes++].hits = 9;
+
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.is_delta);
+	CHECK(!d.reset_seen);
+	CHECK_U64(d.interval_ns, 1500000000);
+	CHECK_U64(d.time_ns, cur.time_ns);
+
+	s = &d.stage[NETLAT_TX_SOCK_TCP];
+	CHECK_U64(s->count, 2);
+	CHECK_U64(s->sum_ns, 11000);
+	for (b = 0; b < NETLAT_HIST_BUCKETS; b++)
+		nonzero += s->bucket[b] != 0;
+	CHECK_U64(nonzero, 2);
+	CHECK_U64(s->bucket[netlat_bucket(5000)], 1);
+	CHECK_U64(s->bucket[netlat_bucket(6000)], 1);
+	CHECK_U64(s->min_ns, 4608);	/* the low bound of 5000's bucket */
+	CHECK_U64(s->max_ns, 6143);	/* the last value of 6000's bucket */
+	CHECK(!s->minmax_exact);
+	CHECK_U64(s->kpct[0], 0);	/* no kernel percentiles for a delta */
+	nl_percentiles(s, p);
+	CHECK_U64(netlat_bucket(p[0]), netlat_bucket(5000));
+	CHECK_U64(netlat_bucket(p[1]), netlat_bucket(6000));
+	CHECK_U64(netlat_bucket(p[3]), netlat_bucket(6000));
+
+	s = &d.stage[NETLAT_RX_DEV_IP];
+	CHECK_U64(s->count, 3);
+	CHECK_U64(s->sum_ns, 2002000);
+	CHECK_U64(s->min_ns, 500);
+	CHECK_U64(s->max_ns, 2000000);
+	CHECK(s->minmax_exact);
+	nl_percentiles(s, p);
+	CHECK_U64(netlat_bucket(p[0]), netlat_bucket(1500));
+	CHECK_U64(netlat_bucket(p[3]), netlat_bucket(2000000));
+	CHECK(p[3] <= 2000000);	/* clamped to the exact max */
+	check_zero_elsewhere(&d, NETLAT_TX_SOCK_TCP, NETLAT_RX_DEV_IP);
+
+	CHECK_U64(counter(&d, "tx_data_segments"), 2);
+	CHECK_U64(counter(&d, "ring_full"), 1);
+	CHECK_U64(counter(&d, "sockets_purged"), 0);
+	CHECK_U64(counter(&d, "future_counter"), 7);
+	CHECK_U64(d.probe[0].hits, 5);
+	CHECK_U64(d.probe[1].hits, 0);
+	CHECK_U64(d.probe[3].missed, 1);
+	CHECK_U64(nl_probes_missed(&d), 1);
+	CHECK_STR(d.probe[12].symbol, "sch_direct_xmit");
+	CHECK_U64(d.probe[12].hits, 9);
+}
+
+/* The cumulative min tightens the bound of the first delta bucket. */
+static void test_bound_tightening(void)
+{
+	struct nl_stage *s;
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	cur = prev;
+	add(&cur.stage[NETLAT_TX_SOCK_TCP], 1450);	/* min stays 1420 */
+	add(&cur.stage[NETLAT_TX_SOCK_TCP], 1406000);	/* max stays 1406216 */
+	nl_delta(&prev, &cur, &d);
+	s = &d.stage[NETLAT_TX_SOCK_TCP];
+	CHECK_U64(s->count, 2);
+	CHECK_U64(s->min_ns, 1420);	/* not 1408: no sample is < 1420 */
+	CHECK_U64(s->max_ns, 1406216);	/* not 1441791 */
+	CHECK(!s->minmax_exact);
+	CHECK_U64(d.interval_ns, 0);	/* same time_ns */
+}
+
+static void test_no_change(void)
+{
+	unsigned int i, bad = 0;
+
+	CHECK_U64(parse_fixture("real-6.1-nic.txt", &prev, &err), NL_OK);
+	nl_delta(&prev, &prev, &d);
+	CHECK(!d.reset_seen);
+	check_zero_elsewhere(&d, NETLAT_NR_STAGES, NETLAT_NR_STAGES);
+	for (i = 0; i < d.nr_counters; i++)
+		bad += d.counter[i].value != 0;
+	for (i = 0; i < d.nr_probes; i++)
+		bad += d.probe[i].hits != 0 || d.probe[i].missed != 0;
+	CHECK_U64(bad, 0);
+	CHECK_U64(d.nr_probes, prev.nr_probes);
+}
+
+/* From an empty stage: the first samples' min/max are exact. */
+static void test_from_empty(void)
+{
+	struct nl_stage *s;
+
+	CHECK_U64(parse_fixture("minimal.txt", &prev, &err), NL_OK);
+	cur = prev;
+	add(&cur.stage[NETLAT_RX_TOTAL], 70000);
+	add(&cur.stage[NETLAT_RX_TOTAL], 90000);
+	nl_delta(&prev, &cur, &d);
+	s = &d.stage[NETLAT_RX_TOTAL];
+	CHECK_U64(s->count, 2);
+	CHECK_U64(s->min_ns, 70000);
+	CHECK_U64(s->max_ns, 90000);
+	CHECK(s->minmax_exact);
+	CHECK_U64(d.stage[NETLAT_TX_TOTAL].count, 0);
+}
+
+static void test_reset(void)
+{
+	unsigned int i;
+
+	/* the module was reset (or reloaded) and counted a little since */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	CHECK_U64(parse_fixture("minimal.txt", &cur, &err), NL_OK);
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.is_delta);
+	CHECK(d.reset_seen);
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		CHECK_U64(d.stage[i].count, cur.stage[i].count);
+		CHECK_U64(d.stage[i].min_ns, cur.stage[i].min_ns);
+		CHECK(d.stage[i].minmax_exact);
+	}
+	CHECK_U64(counter(&d, "tx_data_segments"), 4);
+
+	/* only one bucket went down */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	cur = prev;
+	cur.stage[NETLAT_RX_TOTAL].bucket[netlat_bucket(60000)]--;
+	cur.stage[NETLAT_RX_TOTAL].bucket[netlat_bucket(60)]++;
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+
+	/* a counter went down */
+	cur = prev;
+	bump_counter(&cur, "sockets_purged", (uint64_t)-1);
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+
+	/* a counter vanished */
+	cur = prev;
+	cur.nr_counters--;
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+
+	/* a probe's hits went down, or the probe vanished (reload) */
+	cur = prev;
+	cur.probe[4].hits--;
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+	cur = prev;
+	cur.nr_probes--;
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+
+	/* nothing went down */
+	cur = prev;
+	cur.probe[4].hits++;
+	nl_delta(&prev, &cur, &d);
+	CHECK(!d.reset_seen);
+	CHECK_U64(d.probe[4].hits, 1);
+}
+
+int main(int argc, char **argv)
+{
+	test_init(argc, argv);
+	test_interval();
+	test_bound_tightening();
+	test_no_change();
+	test_from_empty();
+	test_reset();
+	return test_done("test_delta");
+}

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outputs: text (BCC layout, percentile line, warnings), JSON (exact
+ * fields; written to OUTDIR for run.sh to parse back with python3/jq) and
+ * Prometheus (the exposition rules of prom_check.h, exact values, the
+ * atomic write; also written to OUTDIR for promtool).
+ *
+ * usage: test_export [FIXTURE_DIR [OUTDIR]]
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "test.h"
+#include "prom_check.h"
+#include "report.h"
+#include "stats.h"
+
+static struct nl_snapshot snap, prev, delta;
+static struct nl_error err;
+static const char *outdir = "build";
+
+static struct nl_opts opts(unsigned int stages, enum nl_unit unit)
+{
+	struct nl_opts o = {
+		.stages = stages,
+		.unit = unit,
+		.now = { .tv_sec = 1767225600, .tv_nsec = 123456789 },
+	};
+
+	return o;
+}
+
+enum kind { TEXT, JSON, PROM };
+
+/* The output as a malloc'ed string. */
+static char *render(enum kind k, const struct nl_snapshot *s,
+		    const struct nl_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (k == TEXT)
+		nl_print_text(f, s, o);
+	else if (k == JSON)
+		nl_print_json(f, s, o);
+	else
+		nl_print_prometheus(f, s, o);
+	fclose(f);
+	return buf;
+}
+
+static void save(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(2);
+	}
+}
+
+static void test_fmt(void)
+{
+	char b[32];
+
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 0, NL_UNIT_AUTO), "0ns");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 999, NL_UNIT_AUTO), "999ns");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1000, NL_UNIT_AUTO), "1.00us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_AUTO), "1.78us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 9994, NL_UNIT_AUTO), "9.99us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 9995, NL_UNIT_AUTO), "10.0us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 13824, NL_UNIT_AUTO), "13.8us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 296917, NL_UNIT_AUTO), "297us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 999499, NL_UNIT_AUTO), "999us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 999500, NL_UNIT_AUTO), "1.00ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1374384, NL_UNIT_AUTO), "1.37ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 5000000000ull, NL_UNIT_AUTO),
+		  "5.00s");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1234567890123ull, NL_UNIT_AUTO),
+		  "1235s");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_NS), "1776ns");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_US), "1.776us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_MS), "0.002ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_MS), "7.735ms");
+}
+
+static void test_text(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *t;
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	save("real-6.12-lo.text", t);
+	CHECK_HAS(t, "netlat 0.1.0 on 6.12.117+deb12-amd64: since load or "
+		  "reset, 0 of 1024 socket slots in use\n");
+	CHECK_HAS(t, "\ntx_sock_tcp (tx): send call enters the socket layer "
+		  "-> TCP takes it\n"
+		  "     nsecs               : count    distribution\n"
+		  "      1024 -> 2047       : 480      "
+		  "|****************************************|\n"
+		  "      2048 -> 4095       : 149      "
+		  "|************                            |\n");
+	CHECK_HAS(t, "   1048576 -> 2097151    : 2        "
+		  "|                                        |\n"
+		  "  count 661  p50 1.78us  p90 2.70us  p99 13.8us  "
+		  "p99.9 1.37ms  max 1.41ms\n");
+	CHECK_HAS(t, "\ntx_tcp_ip (tx): TCP takes the bytes -> their segment "
+		  "reaches IP\n     usecs               : count    "
+		  "distribution\n         8 -> 15         : 536      |");
+	CHECK_HAS(t, "  count 662  p50 63.7us  p90 442us  p99 3.54ms  "
+		  "p99.9 7.87ms  max 7.88ms\n");
+	CHECK_HAS(t, "coverage tx: 661 of 661 data segments timed (100.0%)\n"
+		  "coverage rx: 662 of 662 data skbs timed (100.0%)\n");
+	CHECK_HAS(t, "not timed (0 = full coverage):\n   tx_incomplete 0  "
+		  "tx_sock_tcp.unmatched_start 0");
+	CHECK_HAS(t, "  probes_missed 0\n");
+	CHECK_HAS(t, "other counters:\n   tx_retransmit_segments 0  "
+		  "tx_data_segments 661");
+	CHECK_LACKS(t, "WARNING");
+	CHECK_LACKS(t, "max<=");
+	free(t);
+
+	/* forced units; one stage only; timestamp */
+	o = opts(1u << NETLAT_TX_SOCK_TCP, NL_UNIT_US);
+	o.timestamp = 1;
+	t = render(TEXT, &snap, &o);
+	CHECK(t[2] == ':' && t[5] == ':' && t[8] == '\n');
+	CHECK_HAS(t, "     usecs               : count    distribution\n"
+		  "         0 -> 1          : 480      |");
+	CHECK_HAS(t, "  count 661  p50 1.776us  p90 2.700us  p99 13.824us  "
+		  "p99.9 1374.384us  max 1406.216us\n");
+	CHECK_LACKS(t, "tx_tcp_ip (tx)");
+	CHECK_LACKS(t, "rx_total");
+	CHECK_LACKS(t, "coverage rx");
+	CHECK_HAS(t, "coverage tx:");
+	free(t);
+	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_NS);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "     nsecs               : count    distribution\n"
+		  "     32768 -> 65535      : 416      |");
+	CHECK_HAS(t, "p50 63652ns");
+	CHECK_LACKS(t, "tx_incomplete");
+	CHECK_HAS(t, "rx_incomplete 0");
+	free(t);
+	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_MS);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "     msecs               : count    distribution\n"
+		  "         0 -> 1          : 627      |");
+	free(t);
+
+	/* non-zero coverage counters: a WARNING line naming them */
+	CHECK_U64(parse_fixture("warnings.txt", &snap, &err), NL_OK);
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "WARNING: 15 events were not timed (tx_tcp_ip."
+		  "unmatched_start 10, ring_full 3, probes_missed 2): the "
+		  "histograms miss part of the traffic\n");
+	CHECK_HAS(t, "coverage tx: 4 of 20 data segments timed (20.0%)\n");
+	CHECK_LACKS(t, "coverage rx");		/* no rx skbs seen */
+	CHECK_HAS(t, "\nrx_total (rx): device layer -> copied to the "
+		  "application\n  no samples\n");
+	free(t);
+	/* --rx: the tx counters and their warning are not shown */
+	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "WARNING: 5 events were not timed (ring_full 3, "
+		  "probes_missed 2)");
+	free(t);
+
+	/* tiny values and the overflow row */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	o = opts(1u << NETLAT_TX_TCP_IP, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "         4 -> 7          : 1        |********************"
+		  "                    |\n"
+		  "         8 -> 15         : 1        |");
+	CHECK_HAS(t, "        16 -> 31         : 2        |*****************"
+		  "***********************|\n"
+		  "  count 4  p50 15ns  p90 17ns  p99 17ns  p99.9 17ns  max 17ns"
+		  "\n");
+	free(t);
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_NS);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "      nsecs                : count    distribution\n"
+		  "          0 -> 1           : 1        |********************"
+		  "                    |\n"
+		  "68719476736 -> inf         : 2        |*****************");
+	free(t);
+}
+
+static void test_text_delta(void)
+{
+	struct nl_opts o = opts(1u << NETLAT_TX_SOCK_TCP, NL_UNIT_AUTO);
+	char *t;
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	snap = prev;
+	snap.time_ns += 1000000000;
+	snap.stage[NETLAT_TX_SOCK_TCP].count++;
+	snap.stage[NETLAT_TX_SOCK_TCP].sum_ns += 5000;
+	snap.stage[NETLAT_TX_SOCK_TCP].bucket[netlat_bucket(5000)]++;
+	nl_delta(&prev, &snap, &delta);
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "netlat 0.1.0 on 6.12.117+deb12-amd64: the last 1.000 s\n");
+	CHECK_HAS(t, "      4096 -> 8191       : 1        |*****");
+	CHECK_HAS(t, "  count 1  p50 4.86us  p90 4.86us  p99 4.86us  p99.9 "
+		  "4.86us  max<=5.12us\n");
+	CHECK_LACKS(t, "NOTE");
+	free(t);
+	o.stages = NL_ALL_STAGES;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "\nrx_total (rx): no samples\n");
+	CHECK_LACKS(t, "coverage tx");	/* no data segments counted */
+	CHECK_HAS(t, "\nnot timed: none\nother counters: none\n");
+	free(t);
+	nl_delta(&prev, &prev, &delta);		/* nothing happened */
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "the last 0.000 s\n\nno samples in this interval\n\n"
+		  "not timed: none\nother counters: none\n");
+	free(t);
+	snap.counter[3].value += 2;		/* tx_tcp_ip.unmatched_start */
+	snap.counter[8].value += 1;		/* tx_data_segments */
+	snap.probe[1].missed += 4;
+	nl_delta(&prev, &snap, &delta);
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "coverage tx: 0 of 1 data segments timed (0.0%)\n"
+		  "not timed:\n   tx_tcp_ip.unmatched_start 2  probes_missed 4\n"
+		  "other counters:\n   tx_data_segments 1\n"
+		  "WARNING: 6 events were not timed (tx_tcp_ip.unmatched_start "
+		  "2, probes_missed 4)");
+	free(t);
+	nl_delta(&snap, &prev, &delta);		/* went down: a reset */
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "NOTE: the statistics were reset in this interval");
+	free(t);
+}
+
+static void test_json(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *j, name[64];
+	unsigned int i, f;
+	static const char *const files[] = {
+		"real-6.12-lo.txt", "real-6.1-nic.txt", "minimal.txt",
+		"huge.txt", "warnings.txt", "future.txt",
+	};
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	j = render(JSON, &snap, &o);
+	CHECK(j[0] == '{');
+	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
+	CHECK_HAS(j, "{\"version\":1,\"tool\":\"0.1.0\",\"module\":\"0.1.0\","
+		  "\"kernel\":\"6.12.117+deb12-amd64\","
+		  "\"time\":\"2026-01-01T00:00:00.123Z\","
+		  "\"time_ns\":19332915175,\"interval_s\":null,\"reset\":false,"
+		  "\"sockets\":0,\"capacity\":1024,\"stages\":[");
+	CHECK_HAS(j, "{\"name\":\"tx_sock_tcp\",\"dir\":\"tx\",\"count\":661,"
+		  "\"sum_ns\":4398211,\"min_ns\":1420,\"max_ns\":1406216,"
+		  "\"minmax_exact\":true,\"p50_ns\":1776,\"p90_ns\":2700,"
+		  "\"p99_ns\":13824,\"p999_ns\":1374384,\"buckets\":"
+		  "[[1408,1536,26],[1536,1664,138],");
+	CHECK_HAS(j, "[1310720,1441792,2]]}");
+	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,");
+	CHECK_HAS(j, "\"sockets_purged\":4},\"probes\":[{\"point\":\"tx_sock\","
+		  "\"symbol\":\"security_socket_sendmsg\",\"mode\":\"ftrace\","
+		  "\"hits\":631,\"missed\":0},");
+	CHECK_HAS(j, "\"probes_missed\":0,\"coverage\":{\"tx\":1.0000,"
+		  "\"rx\":1.0000}}\n");
+	free(j);
+
+	o.stages = 1u << NETLAT_RX_IP_TCP;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"stages\":[{\"name\":\"rx_ip_tcp\"");
+	CHECK_LACKS(j, "\"tx_sock_tcp\",\"dir\"");
+	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,");	/* all */
+	free(j);
+
+	/* the overflow bucket has no upper bound: null */
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	o.stages = NL_ALL_STAGES;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"buckets\":[[1,2,1],[68719476736,null,2]]");
+	CHECK_HAS(j, "\"sum_ns\":18446744073709551615");
+	CHECK_HAS(j, "\"coverage\":{\"tx\":null,\"rx\":null}");
+	free(j);
+
+	/* a delta */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	snap = prev;
+	snap.time_ns += 2500000000ull;
+	snap.stage[NETLAT_TX_TOTAL].count++;
+	snap.stage[NETLAT_TX_TOTAL].sum_ns += 20000;
+	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(20000)]++;
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"interval_s\":2.500000,\"reset\":false");
+	CHECK_HAS(j, "{\"name\":\"tx_total\",\"dir\":\"tx\",\"count\":1,"
+		  "\"sum_ns\":20000,\"min_ns\":18432,\"max_ns\":20479,"
+		  "\"minmax_exact\":false,");
+	CHECK_HAS(j, "\"buckets\":[[18432,20480,1]]");
+	CHECK_HAS(j, "{\"name\":\"rx_total\",\"dir\":\"rx\",\"count\":0,"
+		  "\"sum_ns\":0,\"min_ns\":0,\"max_ns\":0,\"minmax_exact\":true,"
+		  "\"p50_ns\":0,\"p90_ns\":0,\"p99_ns\":0,\"p999_ns\":0,"
+		  "\"buckets\":[]}");
+	save("delta.json", j);
+	free(j);
+
+	/* every fixture, for run.sh to parse back with python3 and jq */
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		CHECK_U64(parse_fixture(files[f], &snap, &err), NL_OK);
+		j = render(JSON, &snap, &o);
+		i = (unsigned int)(strlen(files[f]) - strlen(".txt"));
+		snprintf(name, sizeof(name), "%.*s.json", (int)i, files[f]);
+		save(name, j);
+		free(j);
+	}
+}
+
+static void test_prom_checker(void)
+{
+	static const char *const bad[] = {
+		"x_total 1\n",
+		"# HELP x_total h\n# TYPE x_total counter\nx_total 1 1700000000\n",
+		"# HELP x h\n# TYPE x counter\nx 1\n",
+		"# HELP x_total h\n# TYPE x_total counter\nx_total -1\n",
+		"# HELP h h\n# TYPE h histogram\nh_bucket{le=\"1\"} 2\n"
+		"h_bucket{le=\"2\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 1\n"
+		"h_count 2\n",
+		"# HELP h h\n# TYPE h histogram\nh_bucket{le=\"2\"} 1\n"
+		"h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\n"
+		"h_count 1\n",
+		"# HELP h h\n# TYPE h histogram\nh_bucket{le=\"1\"} 1\n"
+		"h_sum 1\nh_count 1\n",
+		"# HELP h h\n# TYPE h histogram\nh_bucket{le=\"1\"} 1\n"
+		"h_bucket{le=\"+Inf\"} 2\nh_sum 1\nh_count 3\n",
+		"# HELP h h\n# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\n"
+		"h_count 2\n",
+		"# HELP g h\n# TYPE g gauge\ng{a=\"x\"} 1\ng{a=\"x\"} 2\n",
+		"# HELP g h\n# TYPE g gauge\ng{a=\"x\\t\"} 1\n",
+		"# TYPE g gauge\ng 1\n",
+		"# HELP g h\n# TYPE g gauge\ng 1",
+	};
+	char why[256];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!prom_check(bad[i], why, sizeof(why))) {
+			t_fail++;
+			fprintf(stderr, "FAIL: prom_check accepted: %s\n",
+				bad[i]);
+		} else {
+			t_pass++;
+		}
+	CHECK(!prom_check("# HELP h h\n# TYPE h histogram\n"
+			  "h_bucket{a=\"1\",le=\"1\"} 1\n"
+			  "h_bucket{a=\"1\",le=\"+Inf\"} 2\n"
+			  "h_sum{a=\"1\"} 1\nh_count{a=\"1\"} 2\n",
+			  why, sizeof(why)));
+}
+
+/* The cumulative bucket of @st at le = @le_ns, by brute force. */
+static uint64_t cum_at(const struct nl_stage *st, uint64_t le_ns)
+{
+	uint64_t n = 0;
+	unsigned int b;
+
+	for (b = 0; b < NETLAT_HIST_OVERFLOW; b++)
+		if (netlat_bucket_hi(b) <= le_ns)
+			n += st->bucket[b];
+	return n;
+}
+
+static void test_prometheus(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	static const char *const files[] = {
+		"real-6.12-lo.txt", "real-6.12-nic.txt", "real-6.12-veth.txt",
+		"real-6.1-lo.txt", "real-6.1-nic.txt", "real-6.1-veth.txt",
+		"minimal.txt", "huge.txt", "warnings.txt", "future.txt",
+	};
+	char *p, why[256], line[256];
+	unsigned int f, e;
+
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		CHECK_U64(parse_fixture(files[f], &snap, &err), NL_OK);
+		p = render(PROM, &snap, &o);
+		if (prom_check(p, why, sizeof(why))) {
+			t_fail++;
+			fprintf(stderr, "FAIL: %s: %s\n", files[f], why);
+		} else {
+			t_pass++;
+		}
+		free(p);
+	}
+	/* narrowed to a few stages, and a delta-free zero snapshot */
+	o.stages = 1u << NETLAT_TX_TOTAL | 1u << NETLAT_RX_TOTAL;
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_LACKS(p, "stage=\"tx_sock_tcp\"");
+	free(p);
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	o.stages = NL_ALL_STAGES;
+	p = render(PROM, &snap, &o);
+	save("real-6.12-lo.prom", p);
+	CHECK_HAS(p, "# HELP netlat_stage_latency_seconds ");
+	CHECK_HAS(p, "# TYPE netlat_stage_latency_seconds histogram\n"
+		  "netlat_stage_latency_seconds_bucket{direction=\"tx\","
+		  "stage=\"tx_sock_tcp\",le=\"0.000000128\"} 0\n");
+	CHECK_HAS(p, "netlat_stage_latency_seconds_bucket{direction=\"tx\","
+		  "stage=\"tx_sock_tcp\",le=\"0.000002048\"} 480\n");
+	CHECK_HAS(p, "netlat_stage_latency_seconds_bucket{direction=\"tx\","
+		  "stage=\"tx_sock_tcp\",le=\"68.719476736\"} 661\n"
+		  "netlat_stage_latency_seconds_bucket{direction=\"tx\","
+		  "stage=\"tx_sock_tcp\",le=\"+Inf\"} 661\n"
+		  "netlat_stage_latency_seconds_sum{direction=\"tx\","
+		  "stage=\"tx_sock_tcp\"} 0.004398211\n"
+		  "netlat_stage_latency_seconds_count{direction=\"tx\","
+		  "stage=\"tx_sock_tcp\"} 661\n");
+	CHECK_HAS(p, "netlat_stage_latency_seconds_sum{direction=\"rx\","
+		  "stage=\"rx_total\"} 0.196087834\n");
+	/* every bucket line against a brute-force cumulative count */
+	for (e = 7; e <= 36; e++) {
+		char le[32];
+		uint64_t ns = 1ull << e;
+
+		snprintf(le, sizeof(le), "%" PRIu64 ".%09" PRIu64,
+			 ns / 1000000000, ns % 1000000000);
+		while (le[strlen(le) - 1] == '0')
+			le[strlen(le) - 1] = '\0';
+		snprintf(line, sizeof(line), "netlat_stage_latency_seconds_"
+			 "bucket{direction=\"rx\",stage=\"rx_tcp_user\","
+			 "le=\"%s\"} %" PRIu64 "\n", le,
+			 cum_at(&snap.stage[NETLAT_RX_TCP_USER], ns));
+		CHECK_HAS(p, line);
+	}
+	CHECK_HAS(p, "# TYPE netlat_events_total counter\n"
+		  "netlat_events_total{counter=\"tx_incomplete\"} 0\n");
+	CHECK_HAS(p, "netlat_events_total{counter=\"tx_data_segments\"} 661\n");
+	CHECK_HAS(p, "# TYPE netlat_probe_hits_total counter\n"
+		  "netlat_probe_hits_total{point=\"tx_sock\",symbol=\"security_"
+		  "socket_sendmsg\",mode=\"ftrace\"} 631\n");
+	CHECK_HAS(p, "netlat_probe_missed_total{point=\"rx_dev\",symbol=\"__"
+		  "netif_receive_skb_core.constprop.0\",mode=\"ftrace\"} 0\n");
+	CHECK_HAS(p, "netlat_info{module=\"0.1.0\",kernel=\"6.12.117+deb12-"
+		  "amd64\",format=\"1\"} 1\n");
+	CHECK_HAS(p, "netlat_socket_capacity 1024\n");
+	free(p);
+
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	p = render(PROM, &snap, &o);
+	save("huge.prom", p);
+	CHECK_HAS(p, "stage=\"rx_dev_ip\"} 18446744073.709551615\n");
+	CHECK_HAS(p, "stage=\"rx_total\",le=\"68.719476736\"} 1\n"
+		  "netlat_stage_latency_seconds_bucket{direction=\"rx\","
+		  "stage=\"rx_total\",le=\"+Inf\"} 3\n");
+	CHECK_HAS(p, "netlat_events_total{counter=\"expired\"} "
+		  "18446744073709551615\n");
+	free(p);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_atomic_write(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char dir[512], path[600], *want, *got;
+	struct stat st1, st2;
+	size_t len;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/promdir", outdir);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/here.prom", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/netlat.prom", dir);
+	unlink(path);
+	f = fopen(path, "w");	/* an old file, and someone reading it */
+	fputs("old\n", f);
+	fclose(f);
+	CHECK(!stat(path, &st1));
+
+	CHECK_U64(parse_fixture("real-6.1-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 0);
+	CHECK(!stat(path, &st2));
+	CHECK(st1.st_ino != st2.st_ino);	/* replaced, not rewritten */
+	CHECK_U64(st2.st_mode & 0777, 0644);	/* the collector can read */
+	CHECK_U64(count_entries(dir), 1);	/* no temporary file left */
+	want = render(PROM, &snap, &o);
+	f = fopen(path, "r");
+	got = calloc(1, strlen(want) + 16);
+	len = fread(got, 1, strlen(want) + 8, f);
+	fclose(f);
+	CHECK_U64(len, strlen(want));
+	CHECK(!strcmp(got, want));
+	free(want);
+	free(got);
+
+	/* a file name without a directory part */
+	CHECK(!chdir(dir));
+	CHECK_U64(nl_write_prometheus("here.prom", &snap, &o), 0);
+	CHECK(!access("here.prom", R_OK));
+	CHECK_U64(count_entries("."), 2);
+	CHECK(!chdir("/"));
+
+	/* errors: no such directory; a directory in the way */
+	snprintf(path, sizeof(path), "%s/no/such/dir.prom", outdir);
+	errno = 0;
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), (uint64_t)-1);
+	CHECK_U64(errno, ENOENT);
+	snprintf(path, sizeof(path), "%s", dir);
+	errno = 0;
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), (uint64_t)-1);
+	CHECK(errno == EISDIR || errno == EEXIST || errno == ENOTEMPTY);
+}
+
+int main(int argc, char **argv)
+{
+	static char abs_out[512];
+
+	test_init(argc, argv);
+	if (argc > 2)
+		outdir = argv[2];
+	/* test_atomic_write() changes directory: make it absolute */
+	if (outdir[0] != '/' && getcwd(abs_out, 256)) {
+		strcat(abs_out, "/");
+		strncat(abs_out, outdir, 250);
+		outdir = abs_out;
+	}
+	if (fixture_dir[0] != '/') {
+		static char abs_fix[512];
+
+		if (getcwd(abs_fix, 256)) {
+			strcat(abs_fix, "/");
+			strncat(abs_fix, fixture_dir, 250);
+			fixture_dir = abs_fix;
+		}
+	}
+	test_fmt();
+	test_text();
+	test_text_delta();
+	test_json();
+	test_prom_checker();
+	test_prometheus();
+	test_atomic_write();
+	return test_done("test_export");
+}

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /proc/netlat parser: real snapshots from guest runs parse to the
+ * exact numbers in them, and every kind of bad input is refused with the
+ * right status, line and reason.
+ */
+#include "test.h"
+#include "stats.h"
+
+static struct nl_snapshot snap;
+static struct nl_error err;
+
+static const char *const real[] = {
+	"real-6.12-lo.txt", "real-6.12-nic.txt", "real-6.12-veth.txt",
+	"real-6.1-lo.txt", "real-6.1-nic.txt", "real-6.1-veth.txt",
+};
+
+static void test_real_exact(void)
+{
+	const struct nl_stage *st;
+	uint64_t v = 0;
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.version, 1);
+	CHECK_STR(snap.module, "0.1.0");
+	CHECK_STR(snap.kernel, "6.12.117+deb12-amd64");
+	CHECK_U64(snap.time_ns, 19332915175ull);
+	CHECK_U64(snap.sockets, 0);
+	CHECK_U64(snap.capacity, 1024);
+	CHECK_U64(snap.nr_probes, 12);
+	CHECK_STR(snap.probe[0].point, "tx_sock");
+	CHECK_STR(snap.probe[0].symbol, "security_socket_sendmsg");
+	CHECK_STR(snap.probe[0].mode, "ftrace");
+	CHECK_U64(snap.probe[0].hits, 631);
+	CHECK_STR(snap.probe[5].symbol, "__netif_receive_skb_core.constprop.0");
+	CHECK_STR(snap.probe[9].symbol, "tcp_add_backlog");
+	CHECK_U64(snap.probe[9].hits, 42);
+	CHECK_U64(snap.probe[10].hits, 1239);
+	CHECK_U64(nl_probes_missed(&snap), 0);
+
+	st = &snap.stage[NETLAT_TX_SOCK_TCP];
+	CHECK_U64(st->count, 661);
+	CHECK_U64(st->sum_ns, 4398211);
+	CHECK_U64(st->min_ns, 1420);
+	CHECK_U64(st->max_ns, 1406216);
+	CHECK_U64(st->kpct[0], 1776);
+	CHECK_U64(st->kpct[3], 1374384);
+	CHECK(st->minmax_exact);
+	CHECK_U64(st->bucket[netlat_bucket(1408)], 26);
+	CHECK_U64(st->bucket[netlat_bucket(1664)], 189);
+	CHECK_U64(st->bucket[netlat_bucket(1310720)], 2);
+	CHECK_U64(st->bucket[netlat_bucket(1000)], 0);
+	st = &snap.stage[NETLAT_RX_TOTAL];
+	CHECK_U64(st->count, 662);
+	CHECK_U64(st->sum_ns, 196087834);
+	CHECK_U64(st->kpct[2], 3538944);
+
+	CHECK_U64(snap.nr_counters, NETLAT_NR_COUNTERS);
+	CHECK_STR(snap.counter[0].name, "tx_incomplete");
+	CHECK(!nl_counter_get(&snap, "tx_data_segments", &v));
+	CHECK_U64(v, 661);
+	CHECK(!nl_counter_get(&snap, "sockets_purged", &v));
+	CHECK_U64(v, 4);
+	CHECK(nl_counter_get(&snap, "no_such_counter", &v));
+	CHECK(!snap.is_delta);
+}
+
+/* Each real snapshot parses, and our percentiles equal the kernel's. */
+static void test_real_all(void)
+{
+	uint64_t p[NL_NR_PCT], timed, seen;
+	unsigned int f, i, k, bad;
+
+	for (f = 0; f < sizeof(real) / sizeof(real[0]); f++) {
+		CHECK_U64(parse_fixture(real[f], &snap, &err), NL_OK);
+		bad = 0;
+		for (i = 0; i < NETLAT_NR_STAGES; i++) {
+			nl_percentiles(&snap.stage[i], p);
+			for (k = 0; k < NL_NR_PCT; k++)
+				if (p[k] != snap.stage[i].kpct[k]) {
+					bad++;
+					fprintf(stderr, "%s %s %s: %" PRIu64
+						" != kernel %" PRIu64 "\n",
+						real[f], netlat_stage_info(i)->name,
+						nl_pct_label[k], p[k],
+						snap.stage[i].kpct[k]);
+				}
+			CHECK(snap.stage[i].count > 0);
+		}
+		CHECK_U64(bad, 0);
+		/* every stage of a direction has the same count */
+		CHECK_U64(snap.stage[NETLAT_TX_SOCK_TCP].count,
+			  snap.stage[NETLAT_TX_TOTAL].count);
+		CHECK_U64(snap.stage[NETLAT_RX_DEV_IP].count,
+			  snap.stage[NETLAT_RX_TOTAL].count);
+		CHECK(!nl_coverage(&snap, "tx", &timed, &seen));
+		CHECK_U64(timed, seen);
+		CHECK(!nl_coverage(&snap, "rx", &timed, &seen));
+		CHECK_U64(timed, seen);
+	}
+}
+
+static void test_fixtures_minimal(void)
+{
+	const struct nl_stage *st;
+	uint64_t timed, seen;
+
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	CHECK_STR(snap.kernel, "6.12.0-fixture");
+	CHECK_U64(snap.nr_probes, 4);
+	CHECK_STR(snap.probe[2].mode, "int3");
+	st = &snap.stage[NETLAT_TX_TCP_IP];
+	CHECK_U64(st->count, 4);
+	CHECK_U64(st->bucket[5], 1);
+	CHECK_U64(st->bucket[15], 1);
+	CHECK_U64(st->bucket[16], 2);
+	CHECK_U64(snap.stage[NETLAT_RX_TOTAL].count, 0);
+	CHECK(!nl_coverage(&snap, "tx", &timed, &seen));
+	CHECK_U64(timed, 4);
+	CHECK(nl_coverage(&snap, "rx", &timed, &seen));	/* 0 skbs */
+
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	st = &snap.stage[NETLAT_RX_DEV_IP];
+	CHECK_U64(st->sum_ns, UINT64_MAX);
+	CHECK_U64(st->bucket[NETLAT_HIST_OVERFLOW], 1);
+	CHECK_U64(st->max_ns, 18446744004990074880ull);
+	CHECK_U64(snap.time_ns, UINT64_MAX);
+	CHECK_U64(snap.probe[0].hits, UINT64_MAX);
+	CHECK_U64(snap.stage[NETLAT_RX_TOTAL].bucket[NETLAT_HIST_OVERFLOW], 2);
+
+	/* additions within version 1 are ignored, the rest is the same */
+	CHECK_U64(parse_fixture("future.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.stage[NETLAT_RX_TOTAL].count, 662);
+	CHECK_U64(snap.stage[NETLAT_TX_TOTAL].count, 661);
+	CHECK_U64(snap.nr_counters, NETLAT_NR_COUNTERS);
+}
+
+/*
+ * The counters of format.h, in /proc order, and which of them say that
+ * traffic was not timed: a counter added to format.h must be classified
+ * here (and in nl_is_coverage_counter() if it is one).
+ */
+static void test_counter_names(void)
+{
+	static const char *const coverage[] = {
+		"tx_incomplete", "tx_sock_tcp.unmatched_start",
+		"tx_sock_tcp.unmatched_end", "tx_tcp_ip.unmatched_start",
+		"tx_tcp_ip.unmatched_end", "tx_ip_dev.unmatched_start",
+		"tx_ip_dev.unmatched_end", "rx_incomplete",
+		"rx_dev_ip.unmatched_start", "rx_dev_ip.unmatched_end",
+		"rx_ip_tcp.unmatched_start", "rx_ip_tcp.unmatched_end",
+		"rx_tcp_user.unmatched_start", "rx_tcp_user.unmatched_end",
+		"negative_delta", "table_full", "ring_full", "expired",
+	};
+	static const char *const other[] = {
+		"tx_retransmit_segments", "tx_data_segments",
+		"rx_duplicate_segments", "rx_data_skbs", "rx_gro_segments",
+		"sockets_purged",
+	};
+	unsigned int i, k, found;
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.nr_counters, NETLAT_NR_COUNTERS);
+	for (i = 0; i < NETLAT_NR_COUNTERS && i < snap.nr_counters; i++)
+		CHECK_STR(snap.counter[i].name, netlat_counter_name(i));
+	CHECK_U64(NETLAT_NR_COUNTERS,
+		  sizeof(coverage) / sizeof(coverage[0]) +
+		  sizeof(other) / sizeof(other[0]));
+	for (i = 0; i < NETLAT_NR_COUNTERS; i++) {
+		found = 0;
+		for (k = 0; k < sizeof(coverage) / sizeof(coverage[0]); k++)
+			if (!strcmp(netlat_counter_name(i), coverage[k]))
+				found = 1;
+		for (k = 0; k < sizeof(other) / sizeof(other[0]); k++)
+			if (!strcmp(netlat_counter_name(i), other[k]))
+				found = 2;
+		if (!found)
+			fprintf(stderr, "counter %s: classify it\n", netlat_counter_name(i));
+		CHECK(found);
+		CHECK_U64(nl_is_coverage_counter(netlat_counter_name(i)), found == 1);
+	}
+	CHECK_STR(nl_name_dir("tx_tcp_ip.unmatched_end"), "tx");
+	CHECK_STR(nl_name_dir("rx_total"), "rx");
+	CHECK(!nl_name_dir("table_full"));
+	CHECK(!nl_name_dir("sock_destroy"));
+}
+
+struct bad_file {
+	const char *name;
+	enum nl_status st;
+	unsigned int line;
+	const char *msg;
+};
+
+static void test_bad_fixtures(void)
+{
+	static const struct bad_file bad[] = {
+		{ "empty.txt", NL_ERR_TRUNCATED, 0, "no data" },
+		{ "comments-only.txt", NL_ERR_TRUNCATED, 0, "no data" },
+		{ "truncated.txt", NL_ERR_TRUNCATED, 0, "no 'end' line" },
+		{ "truncated-midline.txt", NL_ERR_MALFORMED, 126,
+		  "a key without a value" },
+		{ "version2.txt", NL_ERR_VERSION, 3,
+		  "format version 2; this netlat reads version 1" },
+		{ "overflow.txt", NL_ERR_MALFORMED, 51,
+		  "count: '18446744073709551616' is not a number" },
+		{ "malformed.txt", NL_ERR_MALFORMED, 335,
+		  "table_full: '12x' is not a number" },
+		{ "garbage.bin", NL_ERR_MALFORMED, 0, "" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_U64(parse_fixture(bad[i].name, &snap, &err), bad[i].st);
+		if (bad[i].line)
+			CHECK_U64(err.line, bad[i].line);
+		CHECK_HAS(err.msg, bad[i].msg);
+		if (strcmp(bad[i].name, "garbage.bin") && !err.msg[0])
+			CHECK(!"an error without a message");
+	}
+}
+
+/*
+ * A variant of the minimal fixture: the first line starting with @old
+ * replaced by @new ("" deletes it); @old NULL appends @new at the end.
+ */
+static char *variant(const char *old, const char *new)
+{
+	char *base = fixture("minimal.txt", NULL), *out, *at = NULL, *eol;
+	size_t n = strlen(base) + strlen(new) + 2;
+
+	out = malloc(n);
+	if (old) {
+		at = strstr(base, old);
+		while (at && at != base && at[-1] != '\n')
+			at = strstr(at + 1, old);
+	}
+	if (!old) {
+		snprintf(out, n, "%s%s", base, new);
+	} else if (!at) {
+		fprintf(stderr, "variant: no line '%s'\n", old);
+		exit(2);
+	} else {
+		eol = strchr(at, '\n');
+		*at = '\0';
+		snprintf(out, n, "%s%s%s%s", base, new, *new ? "\n" : "",
+			 eol ? eol + 1 : "");
+	}
+	free(base);
+	return out;
+}
+
+struct bad_line {
+	const char *old;	/* line prefix to replace; NULL: append */
+	const char *new;
+	enum nl_status st;
+	const char *msg;
+};
+
+static void test_bad_lines(void)
+{
+	static const struct bad_line bad[] = {
+		{ "version 1", "version x", NL_ERR_MALFORMED,
+		  "version: 'x' is not a number" },
+		{ "version 1", "version", NL_ERR_MALFORMED,
+		  "'version' line has 1 fields, needs 2" },
+		{ "version 1", "version 0", NL_ERR_VERSION, "format version 0" },
+		{ "version 1", "version 18446744073709551615", NL_ERR_VERSION,
+		  "format version 18446744073709551615" },
+		{ "version 1", "version -1", NL_ERR_MALFORMED,
+		  "is not a number" },
+		{ "version 1", "", NL_ERR_MALFORMED,
+		  "'module' before the version line" },
+		{ "module", "version 1", NL_ERR_MALFORMED,
+		  "a second 'version' line" },
+		{ "module", "module", NL_ERR_MALFORMED, "'module' line has 1" },
+		{ "module", "module 0123456789012345678901234567890123456789"
+		  "012345678901234567890123", NL_ERR_MALFORMED,
+		  "module version is longer than 63 bytes" },
+		{ "kernel", "kernel 6.1\x01", NL_ERR_MALFORMED,
+		  "not printable ASCII" },
+		{ "kernel", "kernel 6.1\xc3\xa9", NL_ERR_MALFORMED,
+		  "not printable ASCII" },
+		{ "time_ns", "time_ns -5", NL_ERR_MALFORMED,
+		  "time_ns: '-5' is not a number" },
+		{ "time_ns", "time_ns 1e9", NL_ERR_MALFORMED,
+		  "time_ns: '1e9' is not a number" },
+		{ "sockets", "sockets 2 capacity", NL_ERR_MALFORMED,
+		  "a key without a value" },
+		{ "sockets", "sockets 2 capacity 99999999999999999999",
+		  NL_ERR_MALFORMED, "capacity: '99999999999999999999'" },
+		{ "probe tx_sock", "probe tx_sock security_socket_sendmsg ftrace"
+		  " hits 10", NL_ERR_MALFORMED, "'probe' line has no 'missed'" },
+		{ "probe tx_sock", "probe tx_sock security_socket_sendmsg ftrace"
+		  " hits 10 missed", NL_ERR_MALFORMED,
+		  "a key without a value" },
+		{ "probe tx_sock", "probe tx_sock security_socket_sendmsg ftrace"
+		  " hits 10 lost 0", NL_ERR_MALFORMED,
+		  "'probe' line has no 'missed'" },
+		{ "probe tx_sock", "probe tx_sock security_socket_sendmsg ftrace"
+		  " hits 10 missed 0 hits 3", NL_ERR_MALFORMED,
+		  "'hits' given twice" },
+		{ "probe tx_sock", "probe tx_sock", NL_ERR_MALFORMED,
+		  "'probe' line has 2 fields, needs 4" },
+		{ "probe rx_sock tcp_v4_do_rcv", "probe rx_sock tcp_add_backlog"
+		  " ftrace hits 1 missed 0", NL_ERR_MALFORMED,
+		  "probe rx_sock tcp_add_backlog listed twice" },
+		{ "probe tx_sock", "probe tx_sock security_socket_sendmsg ftrace"
+		  " hits 0x10 missed 0", NL_ERR_MALFORMED,
+		  "hits: '0x10' is not a number" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp rx count 4 sum_ns "
+		  "52100 min_ns 100 max_ns 50000", NL_ERR_MALFORMED,
+		  "stage tx_sock_tcp has direction 'rx', not tx" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp tx sum_ns 52100 "
+		  "min_ns 100 max_ns 50000", NL_ERR_MALFORMED,
+		  "'stage' line has no 'count'" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp tx count 4 sum_ns "
+		  "52100 min_ns 100 max_ns", NL_ERR_MALFORMED,
+		  "a key without a value" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp", NL_ERR_MALFORMED,
+		  "'stage' line has 2 fields, needs 3" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp tx count 5 sum_ns "
+		  "52100 min_ns 100 max_ns 50000", NL_ERR_MALFORMED,
+		  "stage tx_sock_tcp: buckets add up to 4, count is 5" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp tx count 4 sum_ns "
+		  "52100 min_ns 1000 max_ns 50000", NL_ERR_MALFORMED,
+		  "min_ns/max_ns are not in the first/last non-empty bucket" },
+		{ "stage tx_sock_tcp", "stage tx_sock_tcp tx count 4 sum_ns "
+		  "52100 min_ns 100 max_ns 5000", NL_ERR_MALFORMED,
+		  "min_ns/max_ns are not in the first/last non-empty bucket" },
+		{ "stage rx_total", "stage rx_total rx count 0 sum_ns 5 "
+		  "min_ns 0 max_ns 0", NL_ERR_MALFORMED,
+		  "stage rx_total: no samples but a sum, min or max" },
+		{ "stage rx_total", "", NL_ERR_MALFORMED,
+		  "no stage rx_total line" },
+		{ "stage tx_ip_dev", "stage tx_ip_dev tx count 4 sum_ns 8000 "
+		  "min_ns 2000 max_ns 2000\nstage tx_ip_dev tx count 4 sum_ns 8000 "
+		  "min_ns 2000 max_ns 2000", NL_ERR_MALFORMED,
+		  "stage tx_ip_dev listed twice" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 1900 2048 4 |*|",
+		  NL_ERR_MALFORMED,
+		  "bucket [1900, 2048) is not one of the histogram's buckets" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 1920 2047 4 |*|",
+		  NL_ERR_MALFORMED, "is not one of the histogram's buckets" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 68719476736 "
+		  "18446744073709551614 4", NL_ERR_MALFORMED,
+		  "is not one of the histogram's buckets" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 1920 2048 2\nbucket "
+		  "tx_ip_dev 1920 2048 2", NL_ERR_MALFORMED,
+		  "bucket [1920, 2048) of tx_ip_dev listed twice" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 1920 2048",
+		  NL_ERR_MALFORMED, "'bucket' line has 4 fields, needs 5" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 1920 2048 four",
+		  NL_ERR_MALFORMED, "bucket count: 'four' is not a number" },
+		{ "bucket tx_ip_dev", "bucket tx_ip_dev 1920 2048 3 |*|",
+		  NL_ERR_MALFORMED, "buckets add up to 3, count is 4" },
+		{ "stage tx_sock_tcp", "bucket tx_sock_tcp 96 104 1 |*|",
+		  NL_ERR_MALFORMED,
+		  "bucket of stage tx_sock_tcp before its stage line" },
+		{ "counter table_full", "counter table_full", NL_ERR_MALFORMED,
+		  "'counter' line has 2 fields, needs 3" },
+		{ "counter table_full", "counter table_full -1",
+		  NL_ERR_MALFORMED, "table_full: '-1' is not a number" },
+		{ "counter table_full", "counter expired 1", NL_ERR_MALFORMED,
+		  "counter expired listed twice" },
+		{ "counter table_full", "counter table\x7f 1", NL_ERR_MALFORMED,
+		  "counter name has a byte that is not printable ASCII" },
+		{ "end", "end\nversion 1", NL_ERR_MALFORMED,
+		  "'version' after the end line" },
+		{ "end", "end\nfuture 1", NL_ERR_MALFORMED,
+		  "'future' after the end line" },
+		{ "end", "", NL_ERR_TRUNCATED, "no 'end' line" },
+		{ "time_ns", "histogram sub_buckets 16 max_ns 68719476736\n"
+		  "sockets 0", NL_ERR_VERSION, "histogram layout sub_buckets 16" },
+		{ "time_ns", "histogram sub_buckets 8 max_ns 4096\n"
+		  "sockets 0", NL_ERR_VERSION, "max_ns 4096" },
+		{ "time_ns", "histogram sub_buckets 8\ntime_ns 1",
+		  NL_ERR_MALFORMED, "max_ns" },
+		{ "time_ns", "histogram sub_buckets 8 max_ns 68719476736\n"
+		  "time_ns 1", NL_OK, "" },
+		{ "version 1", "version 1\r", NL_ERR_MALFORMED,
+		  "version: '1\r' is not a number" },
+		{ NULL, "stage tx_total tx count 18446744073709551615 sum_ns 0 "
+		  "min_ns 0 max_ns 0", NL_ERR_MALFORMED,
+		  "'stage' after the end line" },
+	};
+	unsigned int i;
+	char *text;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = variant(bad[i].old, bad[i].new);
+		if (nl_parse(text, strlen(text), &snap, &err) != bad[i].st) {
+			t_fail++;
+			fprintf(stderr, "FAIL: '%s' -> '%s': status %d, want %d"
+				" (%u: %s)\n", bad[i].old, bad[i].new,
+				nl_parse(text, strlen(text), &snap, &err),
+				bad[i].st, err.line, err.msg);
+		} else {
+			t_pass++;
+		}
+		if (!strstr(err.msg, bad[i].msg)) {
+			t_fail++;
+			fprintf(stderr, "FAIL: '%s' -> '%s': message '%s', want"
+				" '%s'\n", bad[i].old, bad[i].new, err.msg,
+				bad[i].msg);
+		} else {
+			t_pass++;
+		}
+		free(text);
+	}
+}
+
+static void test_bounds(void)
+{
+	char *text, *big;
+	size_t n, i;
+
+	/* accepted variants: no final newline, blank lines, tabs */
+	text = variant("end", "end");
+	n = strlen(text);
+	CHECK_U64(nl_parse(text, n - 1, &snap, &err), NL_OK);
+	free(text);
+	text = variant("sockets", "\n\t\nsockets\t2  capacity\t1024\n   ");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(snap.capacity, 1024);
+	free(text);
+	text = variant("sockets", "sockets 2");	/* capacity is optional */
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(snap.capacity, 0);
+	free(text);
+
+	/* a line of exactly NL_LINE_MAX bytes is fine, one more is not */
+	big = malloc(NL_LINE_MAX + 2);
+	memset(big, 'x', NL_LINE_MAX + 1);
+	big[0] = '#';
+	big[NL_LINE_MAX] = '\0';
+	text = variant("sockets", big);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	free(text);
+	big[NL_LINE_MAX] = 'x';
+	big[NL_LINE_MAX + 1] = '\0';
+	text = variant("sockets", big);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "line longer than 4096 bytes");
+	CHECK_U64(err.line, 8);
+	free(text);
+	free(big);
+
+	/* 64 fields are fine (unknown keyword), 65 are not */
+	big = malloc(65 * 2 + 1);
+	for (i = 0; i < 65; i++)
+		memcpy(big + 2 * i, "k ", 2);
+	big[64 * 2] = '\0';
+	text = variant("time_ns", big);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	free(text);
+	big[64 * 2] = 'k';
+	big[65 * 2 - 1] = '\0';
+	text = variant("time_ns", big);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "more than 64 fields on a line");
+	free(text);
+	free(big);
+
+	/* a NUL byte inside a line */
+	text = variant(NULL, "");
+	n = strlen(text);
+	text[10] = '\0';
+	CHECK_U64(nl_parse(text, n, &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "NUL byte");
+	CHECK_U64(err.line, 1);
+	free(text);
+
+	/* larger than NL_INPUT_MAX */
+	big = calloc(1, NL_INPUT_MAX + 1);
+	CHECK_U64(nl_parse(big, NL_INPUT_MAX + 1, &snap, &err),
+		  NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "input larger than");
+	free(big);
+
+	/* too many probes and counters: bounded arrays, not overflowed */
+	big = malloc(200 * 80);
+	big[0] = '\0';
+	for (i = 0; i <= NL_MAX_PROBES; i++)
+		sprintf(big + strlen(big),
+			"probe p%zu s ftrace hits 1 missed 0\n", i);
+	text = variant("sockets", big);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "more than 64 probe lines");
+	free(text);
+	big[0] = '\0';
+	for (i = 0; i <= NL_MAX_COUNTERS; i++)
+		sprintf(big + strlen(big), "counter c%zu 1\n", i);
+	text = variant("sockets", big);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "more than 128 counter lines");
+	free(text);
+	free(big);
+
+	/* a count no real stage reaches (netlat_percentile divides by n+1) */
+	text = variant("stage rx_total", "stage rx_total rx count "
+		       "18446744073709551615 sum_ns 0 min_ns 1 max_ns 1\n"
+		       "bucket rx_total 1 2 18446744073709551615 |*|");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "is beyond any real count");
+	free(text);
+	/* bucket counts that wrap around when added */
+	text = variant("stage rx_total", "stage rx_total rx count 1 sum_ns 0 "
+		       "min_ns 1 max_ns 2\nbucket rx_total 1 2 "
+		       "18446744073709551615 |*|\nbucket rx_total 2 3 2 |*|");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "bucket counts overflow");
+	free(text);
+}
+
+int main(int argc, char **argv)
+{
+	test_init(argc, argv);
+	test_real_exact();
+	test_real_all();
+	test_fixtures_minimal();
+	test_counter_names();
+	test_bad_fixtures();
+	test_bad_lines();
+	test_bounds();
+	return test_done("test_parse");
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Machine outputs: one JSON object per report on one line, and the
+ * Prometheus text exposition format for node_exporter's textfile
+ * collector (cumulative values, no timestamps).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "report.h"
+#include "stats.h"
+
+/*
+ * Prometheus bucket bounds: every power of two from 2^PROM_LE_MIN to
+ * 2^NETLAT_HIST_MAX_EXP ns (128 ns .. 68.7 s), then +Inf.  Each is a
+ * boundary of the kernel's buckets, so the cumulative counts are exact;
+ * the set is fixed so that every series exists in every scrape.
+ */
+#define PROM_LE_MIN	7
+
+/* Names were checked by the parser: printable ASCII, no spaces. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
+{
+	const struct nl_stage *st = &s->stage[i];
+	uint64_t pct[NL_NR_PCT];
+	const char *sep = "";
+	unsigned int b, k;
+
+	nl_percentiles(st, pct);
+	fprintf(f, "{\"name\":\"%s\",\"dir\":\"%s\",\"count\":%" PRIu64
+		",\"sum_ns\":%" PRIu64 ",\"min_ns\":%" PRIu64
+		",\"max_ns\":%" PRIu64 ",\"minmax_exact\":%s",
+		netlat_stage_info(i)->name, netlat_stage_info(i)->dir, st->count, st->sum_ns,
+		st->min_ns, st->max_ns, st->minmax_exact ? "true" : "false");
+	for (k = 0; k < NL_NR_PCT; k++)
+		fprintf(f, ",\"%s\":%" PRIu64, nl_pct_key[k], pct[k]);
+	fputs(",\"buckets\":[", f);
+	for (b = 0; b < NETLAT_HIST_BUCKETS; b++) {
+		if (!st->bucket[b])
+			continue;
+		fprintf(f, "%s[%" PRIu64 ",", sep, netlat_bucket_lo(b));
+		if (b == NETLAT_HIST_OVERFLOW)
+			fputs("null", f);	/* no upper bound */
+		else
+			fprintf(f, "%" PRIu64, netlat_bucket_hi(b));
+		fprintf(f, ",%" PRIu64 "]", st->bucket[b]);
+		sep = ",";
+	}
+	fputs("]}", f);
+}
+
+static void json_coverage(FILE *f, const struct nl_snapshot *s,
+			  const char *dir)
+{
+	uint64_t timed, seen;
+
+	if (nl_coverage(s, dir, &timed, &seen))
+		fputs("null", f);
+	else
+		fprintf(f, "%.4f", (double)timed / (double)seen);
+}
+
+void nl_print_json(FILE *f, const struct nl_snapshot *s,
+		   const struct nl_opts *o)
+{
+	const char *sep = "";
+	char when[40];
+	struct tm tm;
+	unsigned int i;
+
+	gmtime_r(&o->now.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(f, "{\"version\":%u,\"tool\":\"%s\",\"module\":", s->version,
+		NETLAT_TOOL_VERSION);
+	json_str(f, s->module);
+	fputs(",\"kernel\":", f);
+	json_str(f, s->kernel);
+	fprintf(f, ",\"time\":\"%s.%03ldZ\",\"time_ns\":%" PRIu64
+		",\"interval_s\":", when, o->now.tv_nsec / 1000000,
+		s->time_ns);
+	if (s->is_delta)
+		fprintf(f, "%.6f", (double)s->interval_ns / 1e9);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"reset\":%s,\"sockets\":%" PRIu64 ",\"capacity\":%"
+		PRIu64 ",\"stages\":[", s->reset_seen ? "true" : "false",
+		s->sockets, s->capacity);
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		if (!(o->stages & (1u << i)))
+			continue;
+		fputs(sep, f);
+		json_stage(f, s, i);
+		sep = ",";
+	}
+	fputs("],\"counters\":{", f);
+	for (i = 0; i < s->nr_counters; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, s->counter[i].name);
+		fprintf(f, ":%" PRIu64, s->counter[i].value);
+	}
+	fputs("},\"probes\":[", f);
+	for (i = 0; i < s->nr_probes; i++) {
+		const struct nl_probe *p = &s->probe[i];
+
+		fputs("{\"point\":", f);
+		json_str(f, p->point);
+		fputs(",\"symbol\":", f);
+		json_str(f, p->symbol);
+		fputs(",\"mode\":", f);
+		json_str(f, p->mode);
+		fprintf(f, ",\"hits\":%" PRIu64 ",\"missed\":%" PRIu64 "}%s",
+			p->hits, p->missed, i + 1 < s->nr_probes ? "," : "");
+	}
+	fprintf(f, "],\"probes_missed\":%" PRIu64 ",\"coverage\":{\"tx\":",
+		nl_probes_missed(s));
+	json_coverage(f, s, "tx");
+	fputs(",\"rx\":", f);
+	json_coverage(f, s, "rx");
+	fputs("}}\n", f);
+}
+
+/* Exact decimal seconds of @ns: 1536 -> "0.000001536". */
+static const char *seconds(char *buf, size_t size, uint64_t ns)
+{
+	int n = snprintf(buf, size, "%" PRIu64 ".%09" PRIu64,
+			 ns / 1000000000, ns % 1000000000);
+
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* A label value: escape backslash, double quote and newline. */
+static void prom_label(FILE *f, const char *name, const char *v,
+		       const char *sep)
+{
+	fprintf(f, "%s=\"", name);
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fprintf(f, "\"%s", sep);
+}
+
+static void prom_family(FILE *f, const char *name, const char *type,
+			const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
+{
+	static const char *const m = "netlat_stage_latency_seconds";
+	const struct nl_stage *st = &s->stage[i];
+	uint64_t cum = 0;
+	unsigned int b = 0, e;
+	char buf[48];
+
+	for (e = PROM_LE_MIN; e <= NETLAT_HIST_MAX_EXP; e++) {
+		for (; b < NETLAT_HIST_OVERFLOW &&
+		       netlat_bucket_hi(b) <= 1ull << e; b++)
+			cum += st->bucket[b];
+		fprintf(f, "%s_bucket{direction=\"%s\",stage=\"%s\",le=\"%s\"} %"
+			PRIu64 "\n", m, netlat_stage_info(i)->dir, netlat_stage_info(i)->name,
+			seconds(buf, sizeof(buf), 1ull << e), cum);
+	}
+	fprintf(f, "%s_bucket{direction=\"%s\",stage=\"%s\",le=\"+Inf\"} %"
+		PRIu64 "\n", m, netlat_stage_info(i)->dir, netlat_stage_info(i)->name, st->count);
+	fprintf(f, "%s_sum{direction=\"%s\",stage=\"%s\"} %s\n", m,
+		netlat_stage_info(i)->dir, netlat_stage_info(i)->name,
+		seconds(buf, sizeof(buf), st->sum_ns));
+	fprintf(f, "%s_count{direction=\"%s\",stage=\"%s\"} %" PRIu64 "\n",
+		m, netlat_stage_info(i)->dir, netlat_stage_info(i)->name, st->count);
+}
+
+static void prom_probes(FILE *f, const struct nl_snapshot *s, int missed)
+{
+	const char *m = missed ? "netlat_probe_missed_total" :
+			"netlat_probe_hits_total";
+	unsigned int i;
+
+	prom_family(f, m, "counter", missed ?
+		    "Probe hits the kprobe core dropped (not timed)." :
+		    "Times a netlat kprobe fired, by layer point and symbol.");
+	for (i = 0; i < s->nr_probes; i++) {
+		fprintf(f, "%s{", m);
+		prom_label(f, "point", s->probe[i].point, ",");
+		prom_label(f, "symbol", s->probe[i].symbol, ",");
+		prom_label(f, "mode", s->probe[i].mode, "}");
+		fprintf(f, " %" PRIu64 "\n", missed ? s->probe[i].missed :
+			s->probe[i].hits);
+	}
+}
+
+void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
+			 const struct nl_opts *o)
+{
+	unsigned int i;
+
+	prom_family(f, "netlat_info", "gauge",
+		    "The netlat module and kernel; the value is always 1.");
+	fputs("netlat_info{", f);
+	prom_label(f, "module", s->module, ",");
+	prom_label(f, "kernel", s->kernel, ",");
+	fprintf(f, "format=\"%u\"} 1\n", s->version);
+	prom_family(f, "netlat_stage_latency_seconds", "histogram",
+		    "Time TCP data spends in one stage of the network stack.");
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		if (o->stages & (1u << i))
+			prom_stage(f, s, i);
+	prom_family(f, "netlat_events_total", "counter",
+		    "netlat's event counters (unmatched, incomplete, ...: "
+		    "not timed; see netlat(8)).");
+	for (i = 0; i < s->nr_counters; i++) {
+		fputs("netlat_events_total{", f);
+		prom_label(f, "counter", s->counter[i].name, "}");
+		fprintf(f, " %" PRIu64 "\n", s->counter[i].value);
+	}
+	prom_probes(f, s, 0);
+	prom_probes(f, s, 1);
+	prom_family(f, "netlat_sockets", "gauge",
+		    "Sockets netlat is tracking now.");
+	fprintf(f, "netlat_sockets %" PRIu64 "\n", s->sockets);
+	prom_family(f, "netlat_socket_capacity", "gauge",
+		    "Sockets netlat can track at once (table_size).");
+	fprintf(f, "netlat_socket_capacity %" PRIu64 "\n", s->capacity);
+}
+
+int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
+			const struct nl_opts *o)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path + 1) : 0;
+	char *tmp;
+	FILE *f;
+	int fd, err;
+
+	/* <dir>/.<name>.XXXXXX: not *.prom, so the collector skips it */
+	tmp = malloc(strlen(path) + 10);
+	if (!tmp)
+		return -1;
+	sprintf(tmp, "%.*s.%s.XXXXXX", (int)dl, path, path + dl);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto out_free;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		goto out_unlink;
+	}
+	nl_print_prometheus(f, s, o);
+	if (fflush(f) || ferror(f) || fchmod(fd, 0644) || fsync(fd)) {
+		fclose(f);
+		goto out_unlink;
+	}
+	if (fclose(f) || rename(tmp, path))
+		goto out_unlink;
+	free(tmp);
+	return 0;
+
+out_unlink:
+	err = errno;
+	unlink(tmp);
+	errno = err;
+out_free:
+	err = errno;
+	free(tmp);
+	errno = err;
+	return -1;
+}

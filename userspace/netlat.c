@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netlat: show where TCP data spends its time in the Linux network stack,
+ * from the netlat kernel module's /proc/netlat.  Options in the style of
+ * BCC's libbpf-tools; the man page is netlat.8.
+ */
+#include <argp.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "control.h"
+#include "report.h"
+#include "stats.h"
+
+/* Exit codes: --help and netlat.8 list them. */
+enum {
+	NL_EXIT_OK = 0,
+	NL_EXIT_ERROR = 1,	/* I/O, memory, writing an output */
+	NL_EXIT_USAGE = 2,	/* bad arguments */
+	NL_EXIT_NOMODULE = 3,	/* /proc/netlat absent: module not loaded */
+	NL_EXIT_PERM = 4,	/* permission denied */
+	NL_EXIT_VERSION = 5,	/* unknown /proc/netlat format version */
+	NL_EXIT_MALFORMED = 6,	/* malformed or truncated input */
+};
+
+#define MAX_INTERVAL_S	86400.0
+
+enum { OPT_TX = 256, OPT_RX };
+
+static struct env {
+	double interval;	/* 0: one report */
+	unsigned long count;	/* 0: until Ctrl-C */
+	int json;
+	const char *prometheus;
+	const char *file;
+	int reset;
+	int units_given;
+	struct nl_opts o;
+} env = {
+	.o = { .stages = 0, .unit = NL_UNIT_AUTO },
+};
+
+const char *argp_program_version = "netlat " NETLAT_TOOL_VERSION;
+
+static const char args_doc[] = "[reset]";
+static const char doc[] =
+"Show where TCP data spends its time in the Linux network stack: the\n"
+"per-stage latency histograms of the netlat kernel module (/proc/netlat).\n"
+"\n"
+"With no arguments: a histogram and percentiles of every stage since the\n"
+"module was loaded or reset, then the counters of events it could not\n"
+"time.  'netlat reset' zeroes the statistics (root).\n"
+"\v"
+"Stages: tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total (send) and\n"
+"rx_dev_ip rx_ip_tcp rx_tcp_user rx_total (receive); see netlat(8).\n"
+"\n"
+"Examples:\n"
+"  netlat                          # every stage since load/reset\n"
+"  netlat --tx -u                  # the send stages, in microseconds\n"
+"  netlat -s rx_total,rx_tcp_user  # two stages\n"
+"  netlat -i 1 -c 10 -T            # what happened in each second, 10 times\n"
+"  netlat -i 5 --json              # one JSON object per 5 s on one line\n"
+"  netlat --prometheus /var/lib/prometheus/node-exporter/netlat.prom\n"
+"  netlat -i 15 -p netlat.prom     # rewrite the file every 15 s\n"
+"  netlat -f saved.txt             # a snapshot saved from /proc/netlat\n"
+"  sudo netlat reset               # zero the histograms and counters\n"
+"\n"
+"Exit status:\n"
+"  0  success\n"
+"  1  other error (reading, writing an output file, memory)\n"
+"  2  bad arguments\n"
+"  3  the netlat module is not loaded (no /proc/netlat)\n"
+"  4  permission denied\n"
+"  5  /proc/netlat has a format version this netlat does not read\n"
+"  6  malformed or truncated /proc/netlat input\n";
+
+static const struct argp_option opts[] = {
+	{ "interval", 'i', "SECS", 0,
+	  "Watch: every SECS seconds (decimals allowed) print what happened "
+	  "in that interval", 0 },
+	{ "count", 'c', "COUNT", 0, "With -i: stop after COUNT reports", 0 },
+	{ "timestamp", 'T', NULL, 0, "Print the time of day before a report",
+	  0 },
+	{ "nsecs", 'n', NULL, 0, "Show times in nanoseconds", 1 },
+	{ "usecs", 'u', NULL, 0, "Show times in microseconds", 1 },
+	{ "msecs", 'm', NULL, 0,
+	  "Show times in milliseconds (default: a unit that suits each value)",
+	  1 },
+	{ "stage", 's', "NAME", 0,
+	  "Only stage NAME (repeat it, or separate names with commas)", 2 },
+	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages", 2 },
+	{ "rx", OPT_RX, NULL, 0, "Only the receive (rx) stages", 2 },
+	{ "json", 'j', NULL, 0, "One JSON object per report, on one line", 3 },
+	{ "prometheus", 'p', "FILE", 0,
+	  "Write the Prometheus text format to FILE (atomically; with -i "
+	  "every interval), for node_exporter's textfile collector", 3 },
+	{ "file", 'f', "PATH", 0,
+	  "Read a snapshot saved from /proc/netlat ('-': standard input)", 3 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
+	{ 0 },
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int add_stages(const char *arg, struct argp_state *state)
+{
+	char *list = strdup(arg), *save = NULL, *name;
+	int i;
+
+	if (!list)
+		argp_failure(state, NL_EXIT_ERROR, ENOMEM, "--stage");
+	for (name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		i = nl_stage_index(name);
+		if (i < 0) {
+			argp_error(state, "unknown stage '%s' (the stages: "
+				   "tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total "
+				   "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total)",
+				   name);
+			break;
+		}
+		env.o.stages |= 1u << i;
+	}
+	free(list);
+	return 0;
+}
+
+static void add_dir(const char *dir)
+{
+	int i;
+
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		if (!strcmp(netlat_stage_info(i)->dir, dir))
+			env.o.stages |= 1u << i;
+}
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case 'i':
+		errno = 0;
+		env.interval = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(env.interval) ||
+		    env.interval < 0.001 || env.interval > MAX_INTERVAL_S)
+			argp_error(state, "-i wants seconds in 0.001..86400, "
+				   "not '%s'", arg);
+		break;
+	case 'c':
+		errno = 0;
+		env.count = strtoul(arg, &end, 10);
+		if (errno || !isdigit((unsigned char)*arg) || *end ||
+		    !env.count)
+			argp_error(state, "-c wants a count of 1 or more, "
+				   "not '%s'", arg);
+		break;
+	case 'T':
+		env.o.timestamp = 1;
+		break;
+	case 'n':
+	case 'u':
+	case 'm':
+		if (env.units_given++)
+			argp_error(state, "give only one of -n, -u and -m");
+		env.o.unit = key == 'n' ? NL_UNIT_NS : key == 'u' ?
+			     NL_UNIT_US : NL_UNIT_MS;
+		break;
+	case 's':
+		return add_stages(arg, state);
+	case OPT_TX:
+		add_dir("tx");
+		break;
+	case OPT_RX:
+		add_dir("rx");
+		break;
+	case 'j':
+		env.json = 1;
+		break;
+	case 'p':
+		env.prometheus = arg;
+		break;
+	case 'f':
+		env.file = arg;
+		break;
+	case ARGP_KEY_ARG:
+		if (strcmp(arg, "reset") || state->arg_num)
+			argp_error(state, "unknown command '%s' (the only "
+				   "command is 'reset')", arg);
+		env.reset = 1;
+		break;
+	case ARGP_KEY_END:
+		if (env.count && env.interval <= 0)
+			argp_error(state, "-c needs -i (watch mode)");
+		if (env.reset && (env.interval > 0 || env.json ||
+				  env.prometheus || env.file || env.o.stages ||
+				  env.units_given || env.o.timestamp))
+			argp_error(state, "'reset' takes no options");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int errno_exit(int err)
+{
+	return err == EACCES || err == EPERM ? NL_EXIT_PERM : NL_EXIT_ERROR;
+}
+
+/* Read and parse the snapshot; on failure say why and return the exit. */
+static int read_snapshot(struct nl_snapshot *s)
+{
+	const char *path = env.file ? env.file : NL_PROC_PATH;
+	struct nl_error err;
+	enum nl_status st;
+	size_t len;
+	char *buf;
+
+	clock_gettime(CLOCK_REALTIME, &env.o.now);
+	if (nl_read_all(path, NL_INPUT_MAX, &buf, &len)) {
+		if (errno == ENOENT && !env.file) {
+			fprintf(stderr,
+				"netlat: %s does not exist: the netlat kernel module is not loaded.\n"
+				"Load it: sudo insmod module/netlat.ko (in the source tree) or sudo modprobe netlat\n",
+				path);
+			return NL_EXIT_NOMODULE;
+		}
+		if (errno == EFBIG) {
+			fprintf(stderr, "netlat: %s: larger than %u bytes: "
+				"not a netlat snapshot\n", path, NL_INPUT_MAX);
+			return NL_EXIT_MALFORMED;
+		}
+		fprintf(stderr, "netlat: cannot read %s: %s\n", path,
+			strerror(errno));
+		return errno_exit(errno);
+	}
+	st = nl_parse(buf, len, s, &err);
+	free(buf);
+	if (st == NL_OK)
+		return NL_EXIT_OK;
+	if (err.line)
+		fprintf(stderr, "netlat: %s:%u: %s\n", path, err.line,
+			err.msg);
+	else
+		fprintf(stderr, "netlat: %s: %s\n", path, err.msg);
+	if (st == NL_ERR_VERSION) {
+		fprintf(stderr, "netlat: use the netlat tool that came with "
+			"this module (this is netlat %s)\n",
+			NETLAT_TOOL_VERSION);
+		return NL_EXIT_VERSION;
+	}
+	return NL_EXIT_MALFORMED;
+}
+
+/* One report: @s to stdout, the cumulative @cum to the Prometheus file. */
+static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
+{
+	if (env.prometheus &&
+	    nl_write_prometheus(env.prometheus, cum, &env.o)) {
+		fprintf(stderr, "netlat: cannot write %s: %s\n",
+			env.prometheus, strerror(errno));
+		return errno_exit(errno);
+	}
+	if (env.json)
+		nl_print_json(stdout, s, &env.o);
+	else if (!env.prometheus)
+		nl_print_text(stdout, s, &env.o);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "netlat: writing the report: %s\n",
+			strerror(errno));
+		return NL_EXIT_ERROR;
+	}
+	return NL_EXIT_OK;
+}
+
+static void add_ns(struct timespec *t, double secs)
+{
+	long long ns = llround(secs * 1e9);
+
+	t->tv_sec += (time_t)(ns / 1000000000);
+	t->tv_nsec += (long)(ns % 1000000000);
+	if (t->tv_nsec >= 1000000000) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000;
+	}
+}
+
+static int watch(void)
+{
+	struct nl_snapshot *prev, *cur, *delta, *tmp;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct timespec next;
+	unsigned long n;
+	int rc;
+
+	prev = malloc(sizeof(*prev));
+	cur = malloc(sizeof(*cur));
+	delta = malloc(sizeof(*delta));
+	if (!prev || !cur || !delta) {
+		fprintf(stderr, "netlat: out of memory\n");
+		rc = NL_EXIT_ERROR;
+		goto out;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: wake the sleep */
+	sigaction(SIGTERM, &sa, NULL);
+	rc = read_snapshot(prev);
+	if (rc)
+		goto out;
+	if (env.prometheus &&
+	    nl_write_prometheus(env.prometheus, prev, &env.o)) {
+		fprintf(stderr, "netlat: cannot write %s: %s\n",
+			env.prometheus, strerror(errno));
+		rc = errno_exit(errno);
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	for (n = 0; !env.count || n < env.count; n++) {
+		add_ns(&next, env.interval);
+		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+						&next, NULL) == EINTR)
+			;
+		if (stop)
+			break;
+		rc = read_snapshot(cur);
+		if (rc)
+			break;
+		nl_delta(prev, cur, delta);
+		rc = emit(delta, cur);
+		if (rc)
+			break;
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+out:
+	free(prev);
+	free(cur);
+	free(delta);
+	return rc;
+}
+
+static int once(void)
+{
+	struct nl_snapshot *s = malloc(sizeof(*s));
+	int rc;
+
+	if (!s) {
+		fprintf(stderr, "netlat: out of memory\n");
+		return NL_EXIT_ERROR;
+	}
+	rc = read_snapshot(s);
+	if (!rc)
+		rc = emit(s, s);
+	free(s);
+	return rc;
+}
+
+static int reset(void)
+{
+	static const char debugfs[] = NL_RESET_DEBUGFS;
+	const char *used;
+	int derr;
+
+	if (access(NL_PROC_PATH, F_OK) && access("/sys/module/netlat", F_OK)) {
+		fprintf(stderr, "netlat: the netlat kernel module is not loaded; "
+			"nothing to reset\n");
+		return NL_EXIT_NOMODULE;
+	}
+	used = nl_reset(debugfs, NL_RESET_PARAM, &derr);
+	if (used == debugfs) {
+		printf("netlat: statistics reset (wrote %s)\n", used);
+		return NL_EXIT_OK;
+	}
+	if (used) {
+		printf("netlat: statistics reset through the module parameter "
+		       "(wrote %s; %s: %s)\n", used, NL_RESET_DEBUGFS,
+		       strerror(derr));
+		return NL_EXIT_OK;
+	}
+	fprintf(stderr, "netlat: cannot reset: %s: %s; %s: %s\n",
+		NL_RESET_DEBUGFS, strerror(derr), NL_RESET_PARAM,
+		strerror(errno));
+	if (errno == EACCES || errno == EPERM || derr == EACCES ||
+	    derr == EPERM) {
+		fprintf(stderr, "netlat: resetting needs root\n");
+		return NL_EXIT_PERM;
+	}
+	return errno == ENOENT ? NL_EXIT_NOMODULE : NL_EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {
+		.options = opts,
+		.parser = parse_arg,
+		.args_doc = args_doc,
+		.doc = doc,
+	};
+
+	argp_err_exit_status = NL_EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return NL_EXIT_USAGE;
+	if (!env.o.stages)
+		env.o.stages = NL_ALL_STAGES;
+	if (env.reset)
+		return reset();
+	return env.interval > 0 ? watch() : once();
+}

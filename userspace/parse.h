@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The /proc/netlat text (format version 1) parsed into a struct.  The
+ * parser trusts nothing: lines are bounded, numbers are range checked,
+ * names are printable ASCII, and a snapshot is only accepted whole (with
+ * its "end" line) and self-consistent (buckets add up to the count).
+ */
+#ifndef NETLAT_PARSE_H
+#define NETLAT_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netlat/format.h>
+#include <netlat/hist.h>
+
+#define NL_LINE_MAX	4096		/* longest line, newline excluded */
+#define NL_INPUT_MAX	(4u << 20)	/* largest snapshot read */
+#define NL_NAME_MAX	64		/* names, incl. the NUL */
+#define NL_SYMBOL_MAX	128		/* kernel symbols and releases */
+#define NL_MAX_PROBES	64
+#define NL_MAX_COUNTERS	128
+#define NL_NR_PCT	4		/* p50, p90, p99, p99.9 */
+#define NL_COUNT_MAX	(UINT64_MAX >> 1)	/* most samples in a stage */
+
+enum nl_status {
+	NL_OK = 0,
+	NL_ERR_VERSION,		/* a format version this tool does not know */
+	NL_ERR_MALFORMED,	/* a bad line, or numbers that disagree */
+	NL_ERR_TRUNCATED,	/* empty, or no "end" line */
+};
+
+struct nl_error {
+	unsigned int line;	/* 1-based; 0 when not about one line */
+	char msg[192];
+};
+
+struct nl_probe {
+	char point[NL_NAME_MAX];
+	char symbol[NL_SYMBOL_MAX];
+	char mode[16];			/* ftrace or int3 */
+	uint64_t hits;
+	uint64_t missed;
+};
+
+struct nl_stage {
+	uint64_t count;
+	uint64_t sum_ns;
+	uint64_t min_ns;
+	uint64_t max_ns;
+	uint64_t kpct[NL_NR_PCT];	/* as the kernel printed them */
+	/*
+	 * 1 when min_ns/max_ns are the real extremes.  In a delta they are
+	 * often only bounds (nl_delta()); a parsed snapshot's are exact.
+	 */
+	int minmax_exact;
+	uint64_t bucket[NETLAT_HIST_BUCKETS];
+};
+
+struct nl_counter {
+	char name[NL_NAME_MAX];
+	uint64_t value;
+};
+
+struct nl_snapshot {
+	unsigned int version;
+	char module[NL_NAME_MAX];
+	char kernel[NL_SYMBOL_MAX];
+	uint64_t time_ns;		/* CLOCK_MONOTONIC of the snapshot */
+	uint64_t sockets;
+	uint64_t capacity;
+	unsigned int nr_probes;
+	struct nl_probe probe[NL_MAX_PROBES];
+	struct nl_stage stage[NETLAT_NR_STAGES];
+	unsigned int nr_counters;
+	struct nl_counter counter[NL_MAX_COUNTERS];
+	/* Set by nl_delta(); zero in a parsed snapshot. */
+	int is_delta;
+	int reset_seen;			/* counters went down: a reset */
+	uint64_t interval_ns;
+};
+
+
+/* The index of stage @name, or -1. */
+int nl_stage_index(const char *name);
+
+/*
+ * Parse @len bytes of /proc/netlat text into @s.  On failure @err says
+ * where and why, and @s holds whatever was parsed so far.
+ */
+enum nl_status nl_parse(const char *buf, size_t len, struct nl_snapshot *s,
+			struct nl_error *err);
+
+/* The value of counter @name into @v; 0 if found, -1 if not. */
+int nl_counter_get(const struct nl_snapshot *s, const char *name,
+		   uint64_t *v);
+
+#endif /* NETLAT_PARSE_H */

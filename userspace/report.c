@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The text report.  Per stage: a histogram in the layout of BCC's log2
+ * histograms, then a percentile line; then the coverage counters.
+ *
+ * The kernel's buckets are log-linear (8 per power of two); the text view
+ * merges them into BCC's power-of-two rows [2^k, 2^(k+1) - 1] of the
+ * display unit.  A fine bucket goes to the row its low bound falls in, so
+ * with usecs/msecs a row border is exact to one fine bucket (12.5%); the
+ * percentiles come from the fine buckets and are not affected.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "report.h"
+#include "stats.h"
+
+#define BAR_WIDTH	40
+#define WRAP_COLUMN	78
+#define NR_ROWS		64
+
+static const struct {
+	const char *suffix;
+	const char *type;
+	uint64_t div;
+} units[] = {
+	[NL_UNIT_NS] = { "ns", "nsecs", 1 },
+	[NL_UNIT_US] = { "us", "usecs", 1000 },
+	[NL_UNIT_MS] = { "ms", "msecs", 1000000 },
+};
+
+const char *nl_fmt_ns(char *buf, size_t size, uint64_t ns,
+		      enum nl_unit unit)
+{
+	static const char *const sfx[] = { "ns", "us", "ms", "s" };
+	double v = (double)ns;
+	int k = 0;
+
+	if (unit == NL_UNIT_NS || (unit == NL_UNIT_AUTO && ns < 1000)) {
+		snprintf(buf, size, "%" PRIu64 "ns", ns);
+		return buf;
+	}
+	if (unit != NL_UNIT_AUTO) {
+		snprintf(buf, size, "%.3f%s", v / (double)units[unit].div,
+			 units[unit].suffix);
+		return buf;
+	}
+	/* three significant digits; 999.6us is 1.00ms, not 1000us */
+	while (v >= 999.5 && k < 3) {
+		v /= 1000;
+		k++;
+	}
+	snprintf(buf, size, v < 9.995 ? "%.2f%s" : v < 99.95 ? "%.1f%s" :
+		 "%.0f%s", v, sfx[k]);
+	return buf;
+}
+
+static void print_bar(FILE *f, uint64_t n, uint64_t peak)
+{
+	uint64_t stars = n >= peak ? BAR_WIDTH :
+			 netlat_muldiv(n, BAR_WIDTH, peak);
+
+	fprintf(f, "|%.*s%*s|\n", (int)stars,
+		"****************************************",
+		(int)(BAR_WIDTH - stars), "");
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* BCC's print_log2_hist() layout, from the first non-empty row. */
+static void print_hist(FILE *f, const struct nl_stage *st, enum nl_unit u)
+{
+	uint64_t rows[NR_ROWS] = { 0 }, over = 0, peak = 0, v;
+	uint64_t div = units[u].div;
+	int r, first = -1, last = -1, width = 10;
+	unsigned int b;
+
+	for (b = 0; b < NETLAT_HIST_BUCKETS; b++) {
+		if (!st->bucket[b])
+			continue;
+		if (b == NETLAT_HIST_OVERFLOW) {
+			over = st->bucket[b];
+			continue;
+		}
+		v = netlat_bucket_lo(b) / div;
+		rows[v ? netlat_fls64(v) - 1 : 0] += st->bucket[b];
+	}
+	for (r = 0; r < NR_ROWS; r++) {
+		if (!rows[r])
+			continue;
+		if (first < 0)
+			first = r;
+		last = r;
+		if (rows[r] > peak)
+			peak = rows[r];
+	}
+	if (over > peak)
+		peak = over;
+	if (last >= 0 && digits((2ull << last) - 1) > width)
+		width = digits((2ull << last) - 1);
+	v = netlat_bucket_lo(NETLAT_HIST_OVERFLOW) / div;
+	if (over && digits(v) > width)
+		width = digits(v);
+	fprintf(f, "%*s%-*s : count    distribution\n", width - 5, "",
+		width + 9, units[u].type);
+	for (r = first; r >= 0 && r <= last; r++) {
+		fprintf(f, "%*llu -> %-*llu : %-8" PRIu64 " ", width,
+			r ? 1ull << r : 0ull, width, (2ull << r) - 1, rows[r]);
+		print_bar(f, rows[r], peak);
+	}
+	if (over) {
+		fprintf(f, "%*" PRIu64 " -> %-*s : %-8" PRIu64 " ", width, v,
+			width, "inf", over);
+		print_bar(f, over, peak);
+	}
+}
+
+static void print_stage(FILE *f, const struct nl_snapshot *s, unsigned int i,
+			const struct nl_opts *o)
+{
+	const struct nl_stage *st = &s->stage[i];
+	uint64_t pct[NL_NR_PCT];
+	enum nl_unit u = o->unit;
+	unsigned int k;
+	char buf[32];
+
+	if (!st->count && s->is_delta) {
+		fprintf(f, "\n%s (%s): no samples\n", netlat_stage_info(i)->name,
+			netlat_stage_info(i)->dir);
+		return;
+	}
+	fprintf(f, "\n%s (%s): %s\n", netlat_stage_info(i)->name, netlat_stage_info(i)->dir,
+		netlat_stage_info(i)->desc);
+	if (!st->count) {
+		fprintf(f, "  no samples\n");
+		return;
+	}
+	nl_percentiles(st, pct);
+	if (u == NL_UNIT_AUTO)
+		u = pct[0] < 10000 ? NL_UNIT_NS : pct[0] < 10000000 ?
+		    NL_UNIT_US : NL_UNIT_MS;
+	print_hist(f, st, u);
+	fprintf(f, "  count %" PRIu64, st->count);
+	for (k = 0; k < NL_NR_PCT; k++)
+		fprintf(f, "  %s %s", nl_pct_label[k],
+			nl_fmt_ns(buf, sizeof(buf), pct[k], o->unit));
+	fprintf(f, "  max%s%s\n", st->minmax_exact ? " " : "<=",
+		nl_fmt_ns(buf, sizeof(buf), st->max_ns, o->unit));
+}
+
+/* Items separated by two spaces, wrapped before WRAP_COLUMN. */
+struct wrap {
+	FILE *f;
+	int col;
+	int items;
+};
+
+static void wrap_item(struct wrap *w, const char *name, uint64_t v)
+{
+	int n = (int)strlen(name) + 1 + digits(v);
+
+	if (w->items && w->col + 2 + n > WRAP_COLUMN) {
+		fputs("\n ", w->f);
+		w->col = 1;
+	}
+	w->col += fprintf(w->f, "  %s %" PRIu64, name, v);
+	w->items++;
+}
+
+static void wrap_end(struct wrap *w)
+{
+	if (w->items)
+		fputc('\n', w->f);
+	w->items = 0;
+}
+
+static int dir_shown(const struct nl_opts *o, const char *dir)
+{
+	unsigned int i;
+
+	if (!dir)
+		return 1;
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		if ((o->stages & (1u << i)) && !strcmp(netlat_stage_info(i)->dir, dir))
+			return 1;
+	return 0;
+}
+
+/* In a delta only the counters that moved are listed. */
+static int counter_shown(const struct nl_snapshot *s, const struct nl_opts *o,
+			 const struct nl_counter *c, int coverage)
+{
+	return nl_is_coverage_counter(c->name) == coverage &&
+	       dir_shown(o, nl_name_dir(c->name)) &&
+	       (c->value || !s->is_delta);
+}
+
+/* "HEADER:" and the coverage (or the other) counters, wrapped. */
+static void print_list(FILE *f, const struct nl_snapshot *s,
+		       const struct nl_opts *o, int coverage, uint64_t missed)
+{
+	struct wrap w = { f, 1, 0 };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->nr_counters; i++)
+		n += counter_shown(s, o, &s->counter[i], coverage);
+	if (coverage && (missed || !s->is_delta))
+		n++;
+	fputs(!coverage ? "other counters:" : s->is_delta ?
+	      "not timed:" : "not timed (0 = full coverage):", f);
+	if (!n) {
+		fputs(" none\n", f);
+		return;
+	}
+	fputs("\n ", f);
+	for (i = 0; i < s->nr_counters; i++)
+		if (counter_shown(s, o, &s->counter[i], coverage))
+			wrap_item(&w, s->counter[i].name,
+				  s->counter[i].value);
+	if (coverage && (missed || !s->is_delta))
+		wrap_item(&w, "probes_missed", missed);
+	wrap_end(&w);
+}
+
+static void print_counters(FILE *f, const struct nl_snapshot *s,
+			   const struct nl_opts *o)
+{
+	static const char *const dirs[] = { "tx", "rx" };
+	static const char *const what[] = { "data segments", "data skbs" };
+	uint64_t timed, seen, missed = 0, lost = 0;
+	char warn[512] = "";
+	unsigned int i;
+	size_t wl = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (!dir_shown(o, dirs[i]) ||
+		    nl_coverage(s, dirs[i], &timed, &seen))
+			continue;
+		fprintf(f, "coverage %s: %" PRIu64 " of %" PRIu64
+			" %s timed (%.1f%%)\n", dirs[i], timed, seen, what[i],
+			100.0 * (double)timed / (double)seen);
+	}
+	for (i = 0; i < s->nr_probes; i++)
+		if (dir_shown(o, nl_name_dir(s->probe[i].point)))
+			missed += s->probe[i].missed;
+	print_list(f, s, o, 1, missed);
+	print_list(f, s, o, 0, 0);
+
+	for (i = 0; i < s->nr_counters; i++) {
+		const struct nl_counter *c = &s->counter[i];
+
+		if (!c->value || !counter_shown(s, o, c, 1))
+			continue;
+		lost += c->value;
+		if (wl < sizeof(warn))
+			wl += (size_t)snprintf(warn + wl, sizeof(warn) - wl,
+					       "%s%s %" PRIu64, wl ? ", " : "",
+					       c->name, c->value);
+	}
+	if (missed) {
+		lost += missed;
+		if (wl < sizeof(warn))
+			snprintf(warn + wl, sizeof(warn) - wl,
+				 "%sprobes_missed %" PRIu64, wl ? ", " : "",
+				 missed);
+	}
+	if (lost)
+		fprintf(f, "WARNING: %" PRIu64 " events were not timed (%s):"
+			" the histograms miss part of the traffic\n",
+			lost, warn);
+}
+
+void nl_print_text(FILE *f, const struct nl_snapshot *s,
+		   const struct nl_opts *o)
+{
+	unsigned int i;
+	struct tm tm;
+	char ts[16];
+
+	if (o->timestamp) {
+		localtime_r(&o->now.tv_sec, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		fprintf(f, "%s\n", ts);
+	}
+	if (s->is_delta)
+		fprintf(f, "netlat %s on %s: the last %.3f s\n", s->module,
+			s->kernel, (double)s->interval_ns / 1e9);
+	else
+		fprintf(f, "netlat %s on %s: since load or reset, %" PRIu64
+			" of %" PRIu64 " socket slots in use\n", s->module,
+			s->kernel, s->sockets, s->capacity);
+	if (s->reset_seen)
+		fputs("NOTE: the statistics were reset in this interval: "
+		      "these are the samples since the reset\n", f);
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		if ((o->stages & (1u << i)) && s->stage[i].count)
+			break;
+	if (s->is_delta && i == NETLAT_NR_STAGES)
+		fputs("\nno samples in this interval\n", f);
+	else
+		for (i = 0; i < NETLAT_NR_STAGES; i++)
+			if (o->stages & (1u << i))
+				print_stage(f, s, i, o);
+	fputc('\n', f);
+	print_counters(f, s, o);
+}

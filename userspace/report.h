@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The outputs of the netlat tool: text (report.c), JSON and Prometheus
+ * (export.c).  Each takes a parsed snapshot or an interval delta.
+ */
+#ifndef NETLAT_REPORT_H
+#define NETLAT_REPORT_H
+
+#include <stdio.h>
+#include <time.h>
+#include "parse.h"
+
+#define NETLAT_TOOL_VERSION "0.1.0"
+
+enum nl_unit { NL_UNIT_AUTO, NL_UNIT_NS, NL_UNIT_US, NL_UNIT_MS };
+
+struct nl_opts {
+	unsigned int stages;	/* bit i set: report stage i */
+	enum nl_unit unit;	/* text only */
+	int timestamp;		/* -T: a wall clock line first (text) */
+	struct timespec now;	/* CLOCK_REALTIME of the report */
+};
+
+#define NL_ALL_STAGES ((1u << NETLAT_NR_STAGES) - 1)
+
+void nl_print_text(FILE *f, const struct nl_snapshot *s,
+		   const struct nl_opts *o);
+void nl_print_json(FILE *f, const struct nl_snapshot *s,
+		   const struct nl_opts *o);
+void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
+			 const struct nl_opts *o);
+/*
+ * Write the Prometheus text to @path atomically: a temporary file in the
+ * same directory, renamed over @path.  0, or -1 with errno set.
+ */
+int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
+			const struct nl_opts *o);
+
+/* @ns as text in @unit (auto: the unit that suits the value). */
+const char *nl_fmt_ns(char *buf, size_t size, uint64_t ns,
+		      enum nl_unit unit);
+
+#endif /* NETLAT_REPORT_H */

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Percentiles, interval deltas and coverage counters (stats.h).
+ */
+#include <string.h>
+#include "stats.h"
+
+const unsigned int nl_pct_permyriad[NL_NR_PCT] = { 5000, 9000, 9900, 9990 };
+const char *const nl_pct_label[NL_NR_PCT] = { "p50", "p90", "p99", "p99.9" };
+const char *const nl_pct_key[NL_NR_PCT] = {
+	"p50_ns", "p90_ns", "p99_ns", "p999_ns"
+};
+
+void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT])
+{
+	unsigned int i;
+
+	for (i = 0; i < NL_NR_PCT; i++)
+		out[i] = netlat_percentile(st->bucket, st->count, st->min_ns,
+					   st->max_ns, nl_pct_permyriad[i]);
+}
+
+static const struct nl_probe *find_probe(const struct nl_snapshot *s,
+					 const struct nl_probe *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_probes; i++)
+		if (!strcmp(s->probe[i].point, p->point) &&
+		    !strcmp(s->probe[i].symbol, p->symbol))
+			return &s->probe[i];
+	return NULL;
+}
+
+/* Did any cumulative number go down (or vanish) from @prev to @cur? */
+static int went_down(const struct nl_snapshot *prev,
+		     const struct nl_snapshot *cur)
+{
+	const struct nl_stage *p, *c;
+	const struct nl_probe *q;
+	unsigned int i, b;
+	uint64_t v;
+
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		p = &prev->stage[i];
+		c = &cur->stage[i];
+		if (c->count < p->count || c->sum_ns < p->sum_ns)
+			return 1;
+		for (b = 0; b < NETLAT_HIST_BUCKETS; b++)
+			if (c->bucket[b] < p->bucket[b])
+				return 1;
+	}
+	for (i = 0; i < prev->nr_counters; i++)
+		if (nl_counter_get(cur, prev->counter[i].name, &v) ||
+		    v < prev->counter[i].value)
+			return 1;
+	for (i = 0; i < prev->nr_probes; i++) {
+		q = find_probe(cur, &prev->probe[i]);
+		if (!q || q->hits < prev->probe[i].hits ||
+		    q->missed < prev->probe[i].missed)
+			return 1;
+	}
+	return 0;
+}
+
+static void delta_minmax(const struct nl_stage *p, const struct nl_stage *c,
+			 struct nl_stage *d)
+{
+	unsigned int b, first = NETLAT_HIST_BUCKETS, last = 0;
+	int exact_min, exact_max;
+	uint64_t hi;
+
+	d->min_ns = d->max_ns = 0;
+	d->minmax_exact = 1;
+	if (!d->count)
+		return;
+	for (b = 0; b < NETLAT_HIST_BUCKETS; b++) {
+		if (!d->bucket[b])
+			continue;
+		if (first == NETLAT_HIST_BUCKETS)
+			first = b;
+		last = b;
+	}
+	/* A new extreme in the cumulative data came from this interval. */
+	exact_min = !p->count || c->min_ns < p->min_ns;
+	exact_max = !p->count || c->max_ns > p->max_ns;
+	d->min_ns = netlat_bucket_lo(first);
+	if (exact_min || c->min_ns > d->min_ns)
+		d->min_ns = c->min_ns;
+	hi = netlat_bucket_hi(last) - 1;
+	d->max_ns = exact_max || c->max_ns < hi ? c->max_ns : hi;
+	d->minmax_exact = exact_min && exact_max;
+}
+
+void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
+	      struct nl_snapshot *out)
+{
+	const struct nl_probe *q;
+	unsigned int i, b;
+	uint64_t v;
+
+	memcpy(out, cur, sizeof(*out));
+	out->is_delta = 1;
+	out->interval_ns = cur->time_ns > prev->time_ns ?
+			   cur->time_ns - prev->time_ns : 0;
+	if (went_down(prev, cur)) {
+		out->reset_seen = 1;
+		return;
+	}
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		const struct nl_stage *p = &prev->stage[i];
+		struct nl_stage *d = &out->stage[i];
+
+		d->count -= p->count;
+		d->sum_ns -= p->sum_ns;
+		for (b = 0; b < NETLAT_HIST_BUCKETS; b++)
+			d->bucket[b] -= p->bucket[b];
+		memset(d->kpct, 0, sizeof(d->kpct));
+		delta_minmax(p, &cur->stage[i], d);
+	}
+	for (i = 0; i < out->nr_counters; i++)
+		if (!nl_counter_get(prev, out->counter[i].name, &v))
+			out->counter[i].value -= v;
+	for (i = 0; i < out->nr_probes; i++) {
+		q = find_probe(prev, &out->probe[i]);
+		if (q) {
+			out->probe[i].hits -= q->hits;
+			out->probe[i].missed -= q->missed;
+		}
+	}
+}
+
+int nl_is_coverage_counter(const char *name)
+{
+	static const char *const exact[] = {
+		"negative_delta", "table_full", "ring_full", "expired",
+	};
+	size_t n = strlen(name), k = strlen("_incomplete");
+	unsigned int i;
+
+	if (strstr(name, ".unmatched_"))
+		return 1;
+	if (n > k && !strcmp(name + n - k, "_incomplete"))
+		return 1;
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(name, exact[i]))
+			return 1;
+	return 0;
+}
+
+const char *nl_name_dir(const char *name)
+{
+	if (!strncmp(name, "tx_", 3))
+		return "tx";
+	if (!strncmp(name, "rx_", 3))
+		return "rx";
+	return NULL;
+}
+
+uint64_t nl_probes_missed(const struct nl_snapshot *s)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->nr_probes; i++)
+		n += s->probe[i].missed;
+	return n;
+}
+
+int nl_coverage(const struct nl_snapshot *s, const char *dir,
+		uint64_t *timed, uint64_t *seen)
+{
+	int tx = !strcmp(dir, "tx");
+
+	if (nl_counter_get(s, tx ? "tx_data_segments" : "rx_data_skbs", seen) ||
+	    !*seen)
+		return -1;
+	*timed = s->stage[tx ? NETLAT_TX_TOTAL : NETLAT_RX_TOTAL].count;
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Arithmetic on parsed snapshots: percentiles (with the kernel's own
+ * netlat_percentile()), the delta between two cumulative snapshots, and
+ * which counters say how much of the traffic the histograms cover.
+ */
+#ifndef NETLAT_STATS_H
+#define NETLAT_STATS_H
+
+#include "parse.h"
+
+extern const unsigned int nl_pct_permyriad[NL_NR_PCT];
+extern const char *const nl_pct_label[NL_NR_PCT];	/* "p50" ... */
+extern const char *const nl_pct_key[NL_NR_PCT];	/* "p50_ns" ... */
+
+/* p50, p90, p99 and p99.9 of @st, from its buckets and min/max. */
+void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT]);
+
+/*
+ * @out = what happened between the cumulative snapshots @prev and @cur.
+ * The interval's min/max are not in cumulative data: they are bounded by
+ * the lowest/highest non-empty delta bucket and by the cumulative min/max,
+ * and exact when the cumulative min/max moved in the interval (then that
+ * sample is from the interval).  When anything went down the module was
+ * reset or reloaded in between: @out is then @cur, the samples since the
+ * reset, with reset_seen set.
+ */
+void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
+	      struct nl_snapshot *out);
+
+/* 1 for the counters of events that were seen but not timed. */
+int nl_is_coverage_counter(const char *name);
+
+/* "tx" or "rx" for a name starting with it, NULL for both directions. */
+const char *nl_name_dir(const char *name);
+
+uint64_t nl_probes_missed(const struct nl_snapshot *s);
+
+/*
+ * Direction @dir ("tx"/"rx"): samples in its total stage (@timed) out of
+ * the data segments (tx) or skbs (rx) the module saw (@seen).  -1 when
+ * there is nothing to compare with.
+ */
+int nl_coverage(const struct nl_snapshot *s, const char *dir,
+		uint64_t *timed, uint64_t *seen);
+
+#endif /* NETLAT_STATS_H */
