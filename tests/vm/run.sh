@@ -5,9 +5,10 @@
 #                        KVER tests/guest/TEST.sh
 #
 # The guest's root filesystem is this machine's /, read-only over virtio-9p
-# (so the guest has the same tools and /lib/modules); results come back
-# through a writable 9p share: DIR (default build/out/KVER/TEST) gets
-# console.log, test.log, dmesg.txt and rc.  The guest has two virtio-net
+# (so the guest has the same tools and /lib/modules); this tree is shared
+# read-only at /run/netlat; results come back through a writable 9p share:
+# DIR (default build/out/KVER/TEST) gets console.log, test.log, dmesg.txt
+# and rc.  The guest has two virtio-net
 # NICs joined by a qemu hub and nothing else: no traffic leaves qemu.
 #
 # exit: the guest test's rc; 124 = the guest hung (killed after -T s, the
@@ -29,7 +30,6 @@ kver=${1:?usage: $0 [options] KVER TEST}
 test=${2:?usage: $0 [options] KVER TEST}
 [ -r "/boot/vmlinuz-$kver" ] || { echo "run: no /boot/vmlinuz-$kver"; exit 2; }
 [ -r "$top/$test" ] || { echo "run: no test $test"; exit 2; }
-case "$top" in *[[:space:]]*) echo "run: the tree's path must not contain spaces"; exit 2 ;; esac
 out=${out:-$top/build/out/$kver/$(basename "$test" .sh)}
 rm -rf "$out"
 mkdir -p "$out"
@@ -44,7 +44,7 @@ esac
 # 6.1 under TCG marks the TSC unstable and falls back to an emulated HPET
 # for every clock read unless told the TSC is fine.
 append="console=ttyS0 panic=-1 oops=panic tsc=reliable $kargs"
-append+=" netlat_tree=$top netlat_test=$test netlat_timeout=$((tmo - 30))"
+append+=" netlat_test=$test netlat_timeout=$((tmo - 30))"
 
 start=$(date +%s.%N)
 set +e
@@ -54,6 +54,8 @@ timeout -k 5 "$tmo" qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp 2 \
 	-append "$append" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+	-fsdev local,id=tree,path="$top",security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=tree,mount_tag=tree \
 	-fsdev local,id=out,path="$out",security_model=none \
 	-device virtio-9p-pci,fsdev=out,mount_tag=out \
 	-netdev hubport,id=h0,hubid=0 -device virtio-net-pci,netdev=h0,mac=52:54:00:12:34:01 \

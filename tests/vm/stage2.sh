@@ -5,7 +5,7 @@
 # /tmp/out (the results share), power off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C
-export NETLAT_TREE="$netlat_tree" OUT=/tmp/out
+export NETLAT_TREE=/run/netlat OUT=/tmp/out
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mkdir -p /dev/pts /dev/shm
