@@ -1,11 +1,11 @@
 #!/bin/sh
 # Build netlat.ko for one installed kernel into build/<KVER>/, with W=1 and
 # (when sparse is installed) C=1; fail on any compiler or sparse warning.
-# usage: tests/vm/build-module.sh KVER
+# usage: tests/vm/build-module.sh KVER   (NETLAT_KDIR: another build tree)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kver=${1:?usage: $0 KVER}
-kdir=/lib/modules/$kver/build
+kdir=${NETLAT_KDIR:-/lib/modules/$kver/build}
 out=$top/build/$kver
 [ -e "$kdir/Makefile" ] || { echo "build-module: no headers for $kver in $kdir"; exit 3; }
 mkdir -p "$out"

@@ -4,6 +4,13 @@
 # usage: tests/vm/run.sh [-a tcg|kvm] [-T SECONDS] [-k "KERNEL ARGS"] [-o DIR]
 #                        KVER tests/guest/TEST.sh
 #
+# A test file may carry "# netlat-timeout: SECONDS" (default 300) and
+# "# netlat-kernel-args: ARGS" (added to the guest's command line).
+# A test may have a host half, TEST.host, run with KVER before the boot
+# (work that would take too long under emulation, e.g. compiling).
+# NETLAT_KERNEL_IMAGE boots another image than /boot/vmlinuz-KVER (the
+# debug kernel).
+#
 # The guest's root filesystem is this machine's /, read-only over virtio-9p
 # (so the guest has the same tools and /lib/modules); this tree is shared
 # read-only at /run/netlat; results come back through a writable 9p share:
@@ -15,7 +22,7 @@
 # console tail is printed); 125 = no result came back (e.g. a panic).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-accel=${NETLAT_ACCEL:-tcg} tmo=300 kargs= out=
+accel=${NETLAT_ACCEL:-tcg} tmo= kargs= out=
 while getopts a:T:k:o: o; do
 	case $o in
 	a) accel=$OPTARG ;;
@@ -28,12 +35,19 @@ done
 shift $((OPTIND - 1))
 kver=${1:?usage: $0 [options] KVER TEST}
 test=${2:?usage: $0 [options] KVER TEST}
-[ -r "/boot/vmlinuz-$kver" ] || { echo "run: no /boot/vmlinuz-$kver"; exit 2; }
+image=${NETLAT_KERNEL_IMAGE:-/boot/vmlinuz-$kver}
+[ -r "$image" ] || { echo "run: no kernel image $image"; exit 2; }
 [ -r "$top/$test" ] || { echo "run: no test $test"; exit 2; }
+# a test may set its own time limit: "# netlat-timeout: SECONDS" in it
+tmo=${tmo:-$(sed -n 's/^# netlat-timeout: //p' "$top/$test")}
+tmo=${tmo:-300}
 out=${out:-$top/build/out/$kver/$(basename "$test" .sh)}
 rm -rf "$out"
 mkdir -p "$out"
 "$top/tests/vm/mkinitrd.sh" "$kver"
+if [ -x "$top/${test%.sh}.host" ]; then
+	"$top/${test%.sh}.host" "$kver" || { echo "run: host half ${test%.sh}.host failed"; exit 3; }
+fi
 
 case $accel in
 # multi-threaded TCG crashes kprobe unload under traffic (README, Testing)
@@ -43,14 +57,16 @@ kvm) accel_args=(-accel kvm -cpu host) ;;
 esac
 # 6.1 under TCG marks the TSC unstable and falls back to an emulated HPET
 # for every clock read unless told the TSC is fine.
-append="console=ttyS0 panic=-1 oops=panic tsc=reliable $kargs"
+# a test may ask for kernel arguments: "# netlat-kernel-args: ..." in it
+targs=$(sed -n 's/^# netlat-kernel-args: //p' "$top/$test")
+append="console=ttyS0 panic=-1 oops=panic tsc=reliable $targs $kargs"
 append+=" netlat_test=$test netlat_timeout=$((tmo - 30))"
 
 start=$(date +%s.%N)
 set +e
 timeout -k 5 "$tmo" qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp 2 \
 	-nodefaults -no-reboot -display none -no-user-config \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$top/build/$kver/initrd.cpio.gz" \
+	-kernel "$image" -initrd "$top/build/$kver/initrd.cpio.gz" \
 	-append "$append" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \

@@ -9,6 +9,8 @@ export NETLAT_TREE=/run/netlat OUT=/tmp/out
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mkdir -p /dev/pts /dev/shm
+# devtmpfs has no /dev/fd: bash process substitution (dkms) needs it
+ln -sf /proc/self/fd /dev/fd
 mount -t devpts devpts /dev/pts 2>/dev/null
 mount -t tmpfs tmpfs /dev/shm 2>/dev/null
 ip link set lo up
