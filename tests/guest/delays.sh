@@ -1,4 +1,5 @@
 #!/bin/sh
+# netlat-timeout: 600
 # Delays injected at a known place show up in the right stage, and only
 # there: netem delay D on the egress qdiscs moves tx_ip_dev's median by D;
 # a reader that lets each message wait S in the socket before reading moves
@@ -50,7 +51,7 @@ others_stay() {
 # ones fire late, but not by more than what was asked
 applied() {
 	check "$1: $2 $3 ns, between the $4 ns asked and twice that" \
-		[ "$3" -ge "$4" ] && [ "$3" -le $((2 * $4)) ]
+		between "$3" "$4" $((2 * $4))
 }
 
 for name in VETH NIC; do

@@ -159,11 +159,11 @@ churn() {
 }
 
 check_dmesg() {	# no kernel splat, no kprobe error
-	if dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|Failed to register|kprobe.*(failed|error)' > /tmp/splat.txt; then
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN:|KASAN:|Failed to register|kprobe.*(failed|error)' > /tmp/splat.txt; then
 		fail "dmesg has kernel splats or kprobe errors:"
 		cat /tmp/splat.txt
 	else
-		pass "dmesg clean (no WARNING/BUG/Oops/Call Trace/kprobe error)"
+		pass "dmesg clean (no WARNING/BUG/Oops/Call Trace/UBSAN/KASAN/kprobe error)"
 	fi
 }
 
@@ -207,5 +207,35 @@ expect_sums() {
 	done
 }
 
+# running PID...: is any of them still running?
+running() {
+	local p
+	for p in "$@"; do
+		kill -0 "$p" 2> /dev/null && return 0
+	done
+	return 1
+}
+
+# between VALUE LO HI: LO <= VALUE <= HI (one command, for check)
+between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+
 # within PCT VALUE TARGET: |VALUE - TARGET| <= PCT% of TARGET
 within() { awk -v p="$1" -v v="$2" -v t="$3" 'BEGIN { d = v - t; if (d < 0) d = -d; exit !(d <= t * p / 100) }'; }
+
+# writable DIR: make a directory of the read-only host root writable in the
+# guest, as an overlay with its upper layer in tmpfs
+writable() {
+	local t
+	t=/run/overlay$(echo "$1" | tr / _)
+	mkdir -p "$t/upper" "$t/work"
+	modprobe overlay 2> /dev/null
+	mount -t overlay overlay -o "lowerdir=$1,upperdir=$t/upper,workdir=$t/work" "$1"
+}
+
+# source_copy DIR: a writable copy of the netlat sources (the tree is
+# read-only in the guest), without build outputs
+source_copy() {
+	mkdir -p "$1"
+	(cd "$NETLAT_TREE" && tar -cf - --exclude=./build --exclude=./userspace/build \
+		--exclude=./.git --exclude='*.o' --exclude='*.ko' .) | tar -xf - -C "$1"
+}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# netlat-timeout: 600
 # Per-stage latency, proven by counts: a ping-pong of N sub-MSS messages
 # with TCP_NODELAY gives exactly one sample per message in every stage, on
 # loopback, veth and virtio-net, also with sender and receiver on different
