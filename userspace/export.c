@@ -178,11 +178,10 @@ static void prom_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
 	char buf[48];
 
 	for (e = PROM_LE_MIN; e <= NETLAT_HIST_MAX_EXP; e++) {
-		for (; b < NETLAT_HIST_OVERFLOW &&
-		       netlat_bucket_hi(b) <= 1ull << e; b++)
-			cum += st->bucket[b];
-		fprintf(f, "%s_bucket{direction=\"%s\",stage=\"%s\",le=\"%s\"} %"
-			PRIu64 "\n", m, netlat_stage_info(i)->dir, netlat_stage_info(i)->name,
+		while (b < NETLAT_HIST_OVERFLOW && netlat_bucket_hi(b) <= 1ull << e)
+			cum += st->bucket[b++];
+		fprintf(f, "%s_bucket{direction=\"%s\",stage=\"%s\",le=\"%s\"} %" PRIu64 "\n",
+			m, netlat_stage_info(i)->dir, netlat_stage_info(i)->name,
 			seconds(buf, sizeof(buf), 1ull << e), cum);
 	}
 	fprintf(f, "%s_bucket{direction=\"%s\",stage=\"%s\",le=\"+Inf\"} %"

@@ -79,7 +79,6 @@ struct nl_snapshot {
 	uint64_t interval_ns;
 };
 
-
 /* The index of stage @name, or -1. */
 int nl_stage_index(const char *name);
 

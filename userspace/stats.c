@@ -70,7 +70,8 @@ static void delta_minmax(const struct nl_stage *p, const struct nl_stage *c,
 	int exact_min, exact_max;
 	uint64_t hi;
 
-	d->min_ns = d->max_ns = 0;
+	d->min_ns = 0;
+	d->max_ns = 0;
 	d->minmax_exact = 1;
 	if (!d->count)
 		return;
