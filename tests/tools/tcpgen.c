@@ -6,11 +6,13 @@
  *   tcpgen server   -a ADDR -p PORT [-m echo|sink|hold] [-c CONNS] [-f]
  *                   [-s SLEEP_US] [-C CPU]
  *   tcpgen pingpong -a ADDR -p PORT -n COUNT -l LEN [-s SLEEP_US] [-C CPU] [-S]
- *   tcpgen stream   -a ADDR -p PORT -b BYTES [-l WRITE_LEN] [-C CPU]
+ *   tcpgen stream   -a ADDR -p PORT -b BYTES [-l WRITE_LEN] [-C CPU] [-d SECS]
  *   tcpgen churn    -a ADDR -p PORT -n CONNS [-l LEN]
  *   tcpgen block    -a ADDR -p PORT        (connect, block in recv())
  *
  * server -f serves its CONNS connections at once, a process each.
+ * -d SECS (pingpong, stream): run for that long instead of a count, and
+ * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
  * the previous one came back whole; the echo server sends each back.
  * -s: before every read, wait until data is readable (poll), then sleep
@@ -45,6 +47,7 @@
 static const char *addr = "127.0.0.1";
 static int port = 5001, count = 1000, len = 100, conns = 1, sleep_us, forking;
 static long long bytes = 1 << 20;
+static double duration;		/* -d: seconds to run instead of a count */
 static const char *mode = "echo";
 
 /* Medians of what really happened: round trips, sleeps. */
@@ -381,10 +384,17 @@ static int do_pingpong(void)
 
 	if (!buf || !back)
 		die("malloc");
+	long long start = now_ns(), end = start + (long long)(duration * 1e9);
+
 	if (stamps)
 		enable_stamps(fd);
+	if (duration > 0)
+		count = 0x7fffffff;
 	for (i = 0; i < count; i++) {
 		long long t0 = now_ns(), t_send = real_ns();
+
+		if (duration > 0 && t0 >= end)
+			break;
 
 		memset(buf, 'a' + i % 26, len);
 		write_all(fd, buf, len);
@@ -397,6 +407,9 @@ static int do_pingpong(void)
 			tx_stamps(fd, t_send);
 	}
 	close(fd);
+	if (duration > 0)
+		printf("tps %.1f\n", i / ((now_ns() - start) / 1e9));
+	count = i;
 	rtt50 = median(&rtts);		/* sorts: the max is last */
 	printf("pingpong: %d messages of %d bytes rtt_p50_ns %lld rtt_max_ns %lld sleep_p50_ns %lld",
 	       count, len, rtt50, rtts.n ? rtts.v[rtts.n - 1] : 0,
@@ -412,19 +425,26 @@ static int do_pingpong(void)
 static int do_stream(void)
 {
 	static char buf[1 << 20];
-	long long left = bytes;
+	long long left = bytes, start = now_ns(), sent = 0;
 	int fd = dial();
 
 	if (len > (int)sizeof(buf))
 		len = sizeof(buf);
+	if (duration > 0)
+		left = 1LL << 62;
 	while (left > 0) {
 		size_t n = left < len ? left : len;
 
+		if (duration > 0 && now_ns() - start >= duration * 1e9)
+			break;
 		write_all(fd, buf, n);
 		left -= n;
+		sent += n;
 	}
 	close(fd);
-	printf("stream: %lld bytes\n", bytes);
+	printf("stream: %lld bytes\n", sent);
+	if (duration > 0)
+		printf("bytes_per_s %.0f\n", sent / ((now_ns() - start) / 1e9));
 	return 0;
 }
 
@@ -468,7 +488,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sf")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -482,6 +502,7 @@ int main(int argc, char **argv)
 		case 't': timeout = atoi(optarg); break;
 		case 'S': stamps = 1; break;
 		case 'f': forking = 1; break;
+		case 'd': duration = atof(optarg); break;
 		default: return 2;
 		}
 	}

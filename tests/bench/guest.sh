@@ -1,0 +1,90 @@
+#!/bin/sh
+# netlat-timeout: 3000
+# The overhead benchmark, inside one guest boot: every round runs each
+# workload under each mode, interleaved (A B C A B C ...), so drift in the
+# guest hits all modes alike.
+#   A: no tracing   B: netlat, every stage on   C: the two bpftrace scripts
+# Workloads: request/response of 64-byte messages (transactions per
+# second) and a bulk stream (bytes per second), over loopback and veth.
+# Raw lines go to $OUT/raw.txt: round mode workload rate hits.
+. "$NETLAT_TREE/tests/guest/lib.sh"
+ROUNDS=$(sed -n 's/.*netlat_bench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+SECS=$(sed -n 's/.*netlat_bench_secs=\([0-9.]*\).*/\1/p' /proc/cmdline)
+ROUNDS=${ROUNDS:-5}
+SECS=${SECS:-3}
+BT=$NETLAT_TREE/tests/bench
+
+setup_veth
+MODES="none netlat"
+if command -v bpftrace > /dev/null; then
+	MODES="$MODES bpftrace"
+else
+	log "bpftrace is not installed: mode C skipped"
+fi
+: > "$OUT/raw.txt"
+
+start_mode() {
+	case $1 in
+	netlat) load_netlat ;;
+	bpftrace)
+		bpftrace "$BT/seed-send.bt" > /tmp/bt-send.log 2>&1 &
+		bpftrace "$BT/seed-rcv.bt" > /tmp/bt-rcv.log 2>&1 &
+		# each prints "Attaching N probes..." once its probes are live
+		i=0
+		until grep -q Attaching /tmp/bt-send.log && grep -q Attaching /tmp/bt-rcv.log; do
+			i=$((i + 1))
+			[ $i -gt 600 ] && { fail "bpftrace did not attach"; cat /tmp/bt-*.log; return 1; }
+			sleep 0.1
+		done
+		sleep 0.5 ;;
+	esac
+}
+
+stop_mode() {
+	case $1 in
+	netlat) unload_netlat ;;
+	bpftrace) pkill -INT -x bpftrace; wait ;;
+	esac
+}
+
+# measure MODE WORKLOAD: one run, one raw line
+measure() {
+	set -- "$1" "$2" ${3:-}
+	case $2 in
+	rr-lo) path=$PATH_LO ;;
+	rr-veth|bulk-veth) path=$PATH_VETH ;;
+	bulk-lo) path=$PATH_LO ;;
+	esac
+	set -- "$1" "$2" $path
+	next_port
+	[ "$1" = netlat ] && netlat_reset
+	in_ns "$3" "$TCPGEN" server -a "$5" -p $PORT -m "$(case $2 in rr-*) echo echo ;; *) echo sink ;; esac)" > /dev/null 2>&1 &
+	spid=$!
+	case $2 in
+	rr-*) rate=$(in_ns "$4" "$TCPGEN" pingpong -a "$5" -p $PORT -d "$SECS" -l 64 | awk '$1 == "tps" { print $2 }') ;;
+	bulk-*) rate=$(in_ns "$4" "$TCPGEN" stream -a "$5" -p $PORT -d "$SECS" -l 65536 | awk '$1 == "bytes_per_s" { print $2 }') ;;
+	esac
+	wait $spid	# only the server: bpftrace runs in the background too
+	hits=0
+	if [ "$1" = netlat ]; then
+		hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC)
+		cat $PROC > "$OUT/netlat-$2.txt"
+	fi
+	echo "$round $1 $2 $rate $hits" | tee -a "$OUT/raw.txt"
+}
+
+round=0
+while [ $round -lt "$ROUNDS" ]; do
+	round=$((round + 1))
+	for mode in $MODES; do
+		log "round $round: $mode"
+		start_mode $mode || continue
+		for w in rr-lo rr-veth bulk-lo bulk-veth; do
+			measure $mode $w
+		done
+		stop_mode $mode
+	done
+done
+check "every run measured something" sh -c "! awk '\$4 == \"\" || \$4 <= 0' $OUT/raw.txt | grep -q ."
+check_dmesg
+finish

@@ -1,0 +1,33 @@
+#!/bin/sh
+# summary.sh RAW KERNEL ACCEL ROUNDS SECONDS: the benchmark table from the
+# raw lines "round mode workload rate hits".
+raw=$1
+echo "kernel $2, $3, $(date -u +%Y-%m-%d), $4 round(s) of $5 s per workload and mode; medians"
+awk '
+function median(key,    n, i, j, t, v) {
+	n = cnt[key]
+	for (i = 1; i <= n; i++) v[i] = val[key, i]
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+{ k = $2 SUBSEP $3; val[k, ++cnt[k]] = $4; if ($2 == "netlat") { hits[$3] += $5; rate[$3] += $4 } ; w[$3] = 1 }
+END {
+	printf "%-10s %14s %14s %14s %7s %7s %12s %12s %10s\n", "workload", "A none", "B netlat", "C bpftrace", "B/A", "C/A", "B +ns/op", "C +ns/op", "hits/op"
+	n = split("rr-lo rr-veth bulk-lo bulk-veth", ws, " ")
+	for (i = 1; i <= n; i++) {
+		x = ws[i]
+		if (!((("none" SUBSEP x) in cnt))) continue
+		a = median("none" SUBSEP x)
+		b = ("netlat" SUBSEP x) in cnt ? median("netlat" SUBSEP x) : 0
+		c = ("bpftrace" SUBSEP x) in cnt ? median("bpftrace" SUBSEP x) : 0
+		# per operation: a transaction (rr) or a 64 KiB write (bulk)
+		unit = x ~ /^rr/ ? 1 : 65536
+		addb = b ? 1e9 * unit / b - 1e9 * unit / a : 0
+		addc = c ? 1e9 * unit / c - 1e9 * unit / a : 0
+		# hits per operation: probe hits over the operations of the netlat runs
+		ops = x ~ /^rr/ ? rate[x] : rate[x] / 65536
+		hpo = ops ? hits[x] / (ops * secs) : 0
+		printf "%-10s %14.0f %14.0f %14.0f %7.3f %7.3f %12.0f %12.0f %10.1f\n", x, a, b, c, b / a, c ? c / a : 0, addb, addc, hpo
+	}
+	print "rates: rr in transactions/s, bulk in bytes/s; +ns/op: time added per transaction (rr) or per 64 KiB written (bulk)"
+}' secs="$5" "$raw"
