@@ -43,8 +43,6 @@
 #include <netlat/format.h>
 #include <netlat/hist.h>
 
-#define NETLAT_VERSION "0.1.0"
-
 struct sk_buff;
 struct sock;
 struct task_struct;

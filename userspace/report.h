@@ -10,7 +10,7 @@
 #include <time.h>
 #include "parse.h"
 
-#define NETLAT_TOOL_VERSION "0.1.0"
+#define NETLAT_TOOL_VERSION NETLAT_VERSION	/* format.h */
 
 enum nl_unit { NL_UNIT_AUTO, NL_UNIT_NS, NL_UNIT_US, NL_UNIT_MS };
 

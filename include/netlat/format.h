@@ -8,6 +8,9 @@
 #ifndef NETLAT_FORMAT_H
 #define NETLAT_FORMAT_H
 
+/* The release; dkms.conf's PACKAGE_VERSION and the man page say the same. */
+#define NETLAT_VERSION "0.1.0"
+
 /* Bumped whenever a line of /proc/netlat changes meaning (README.md). */
 #define NETLAT_FORMAT_VERSION 1
 

@@ -45,7 +45,10 @@ check "--help lists -i" has out "\-\-interval=SECS"
 rc 0 "-h" -h
 check "-h is --help" has out "Exit status:"
 rc 0 "--version" --version
-check "--version says 0.1.0" has out "^netlat 0.1.0$"
+# one version everywhere: format.h (module, tool), dkms.conf, man page
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$(dirname "$0")/../../dkms.conf")
+check "--version says dkms.conf's $ver" has out "^netlat $ver\$"
+check "the man page says $ver" grep -q "\"netlat $ver\"" "$(dirname "$0")/../../userspace/netlat.8"
 rc 2 "unknown option" --bogus
 rc 2 "-i 0" -i 0
 rc 2 "-i abc" -i abc
