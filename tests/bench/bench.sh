@@ -12,10 +12,10 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-rounds=5 secs=3
+rounds=5 secs=3 limit=()
 while getopts qr:s: o; do
 	case $o in
-	q) rounds=1 secs=1 ;;
+	q) rounds=1 secs=1 limit=(-T 600) ;;	# a smoke run is done in ~1 min
 	r) rounds=$OPTARG ;;
 	s) secs=$OPTARG ;;
 	*) exit 2 ;;
@@ -29,7 +29,7 @@ rc=0
 for kver in "${kvers[@]}"; do
 	tests/vm/build-module.sh "$kver" > /dev/null
 	out=build/bench/$kver
-	tests/vm/run.sh -o "$top/$out" -k "netlat_bench_rounds=$rounds netlat_bench_secs=$secs" \
+	tests/vm/run.sh "${limit[@]}" -o "$top/$out" -k "netlat_bench_rounds=$rounds netlat_bench_secs=$secs" \
 		"$kver" tests/bench/guest.sh || { rc=1; tail -n 30 "$out/test.log"; continue; }
 	tests/bench/summary.sh "$out/raw.txt" "$kver" "${NETLAT_ACCEL:-tcg}" "$rounds" "$secs" |
 		tee "$out/summary.txt"

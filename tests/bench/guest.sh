@@ -4,6 +4,9 @@
 # workload under each mode, interleaved (A B C A B C ...), so drift in the
 # guest hits all modes alike.
 #   A: no tracing   B: netlat, every stage on   C: the two bpftrace scripts
+#   D: netlat's probes registered but collection disabled (debugfs enable
+#      0: each handler returns at its first line), i.e. the kprobe
+#      dispatch alone, so B - D is what netlat's own work costs
 # Workloads: request/response of 64-byte messages (transactions per
 # second) and a bulk stream (bytes per second), over loopback and veth.
 # Raw lines go to $OUT/raw.txt: round mode workload rate hits.
@@ -15,7 +18,7 @@ SECS=${SECS:-3}
 BT=$NETLAT_TREE/tests/bench
 
 setup_veth
-MODES="none netlat"
+MODES="none netlat dispatch"
 if command -v bpftrace > /dev/null; then
 	MODES="$MODES bpftrace"
 else
@@ -26,9 +29,12 @@ fi
 start_mode() {
 	case $1 in
 	netlat) load_netlat ;;
+	dispatch) load_netlat && echo 0 > /sys/kernel/debug/netlat/enable ;;
 	bpftrace)
 		bpftrace "$BT/seed-send.bt" > /tmp/bt-send.log 2>&1 &
+		btpids=$!
 		bpftrace "$BT/seed-rcv.bt" > /tmp/bt-rcv.log 2>&1 &
+		btpids="$btpids $!"
 		# each prints "Attaching N probes..." once its probes are live
 		i=0
 		until grep -q Attaching /tmp/bt-send.log && grep -q Attaching /tmp/bt-rcv.log; do
@@ -42,8 +48,21 @@ start_mode() {
 
 stop_mode() {
 	case $1 in
-	netlat) unload_netlat ;;
-	bpftrace) pkill -INT -x bpftrace; wait ;;
+	netlat|dispatch) unload_netlat ;;
+	bpftrace)
+		# SIGINT makes bpftrace print its maps and detach; give it 30 s
+		kill -INT $btpids
+		i=0
+		while running $btpids && [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if running $btpids; then
+			log "bpftrace did not stop within 30 s of SIGINT: killed"
+			ps -o pid,stat,wchan:24,args -C bpftrace
+			kill -KILL $btpids
+		fi
+		wait $btpids ;;
 	esac
 }
 

@@ -12,7 +12,7 @@ function median(key,    n, i, j, t, v) {
 }
 { k = $2 SUBSEP $3; val[k, ++cnt[k]] = $4; if ($2 == "netlat") { hits[$3] += $5; rate[$3] += $4 } ; w[$3] = 1 }
 END {
-	printf "%-10s %14s %14s %14s %7s %7s %12s %12s %10s\n", "workload", "A none", "B netlat", "C bpftrace", "B/A", "C/A", "B +ns/op", "C +ns/op", "hits/op"
+	printf "%-10s %12s %12s %12s %12s %6s %6s %6s %10s %10s %10s %8s %9s %9s\n", "workload", "A none", "B netlat", "C bpftrace", "D dispatch", "B/A", "C/A", "D/A", "B +ns/op", "C +ns/op", "D +ns/op", "hits/op", "ns/hit B", "ns/hit D"
 	n = split("rr-lo rr-veth bulk-lo bulk-veth", ws, " ")
 	for (i = 1; i <= n; i++) {
 		x = ws[i]
@@ -20,14 +20,17 @@ END {
 		a = median("none" SUBSEP x)
 		b = ("netlat" SUBSEP x) in cnt ? median("netlat" SUBSEP x) : 0
 		c = ("bpftrace" SUBSEP x) in cnt ? median("bpftrace" SUBSEP x) : 0
+		d = ("dispatch" SUBSEP x) in cnt ? median("dispatch" SUBSEP x) : 0
 		# per operation: a transaction (rr) or a 64 KiB write (bulk)
 		unit = x ~ /^rr/ ? 1 : 65536
 		addb = b ? 1e9 * unit / b - 1e9 * unit / a : 0
 		addc = c ? 1e9 * unit / c - 1e9 * unit / a : 0
+		addd = d ? 1e9 * unit / d - 1e9 * unit / a : 0
 		# hits per operation: probe hits over the operations of the netlat runs
 		ops = x ~ /^rr/ ? rate[x] : rate[x] / 65536
 		hpo = ops ? hits[x] / (ops * secs) : 0
-		printf "%-10s %14.0f %14.0f %14.0f %7.3f %7.3f %12.0f %12.0f %10.1f\n", x, a, b, c, b / a, c ? c / a : 0, addb, addc, hpo
+		printf "%-10s %12.0f %12.0f %12.0f %12.0f %6.3f %6.3f %6.3f %10.0f %10.0f %10.0f %8.1f %9.0f %9.0f\n", x, a, b, c, d, b / a, c ? c / a : 0, d ? d / a : 0, addb, addc, addd, hpo, hpo ? addb / hpo : 0, hpo ? addd / hpo : 0
 	}
-	print "rates: rr in transactions/s, bulk in bytes/s; +ns/op: time added per transaction (rr) or per 64 KiB written (bulk)"
+	print "rates: rr in transactions/s, bulk in bytes/s; +ns/op: time added per transaction (rr) or per 64 KiB written (bulk);"
+	print "hits/op: netlat probe hits per operation; ns/hit: +ns/op over hits/op (B: netlat, D: kprobe dispatch alone)"
 }' secs="$5" "$raw"

@@ -50,7 +50,15 @@ for name in LO VETH NIC; do
 		# handler) loses its packet's pairing: counted, not a netlat bug
 		check "$name bulk: $d unmatched beyond skipped probe hits under 1% ($lost unmatched, $missed skipped, of $all)" \
 			[ $(((lost - missed) * 100)) -lt "$all" ]
-		check "$name bulk: $d samples cover over 95% of the data ($got of $all)" [ $((got * 100)) -gt $((all * 95)) ]
+		# A reader that falls behind by more than a socket's ring (64
+		# unread skbs) has the rest counted in ring_full, not sampled:
+		# seen on veth when the guest's vCPUs are starved.  ring_full is
+		# one counter for both directions, hence >= and "what was held".
+		rf=$(counter ring_full)
+		check "$name bulk: each $d data unit is a sample, unpaired or in ring_full ($got + $lost + $rf >= $all)" \
+			[ $((got + lost + rf)) -ge "$all" ]
+		check "$name bulk: $d samples cover over 95% of the data the rings held ($got of $all - $rf)" \
+			[ $((got * 100)) -gt $(((all - rf) * 95)) ]
 	done
 	unset F
 done
