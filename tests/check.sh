@@ -56,6 +56,8 @@ check_kernel() {
 		rc=$?
 		secs=$(($(date +%s) - start))
 		tail -n 1 "$runlog"
+		# probes.sh: the hits of every probe on each path, for the CI log
+		grep -E '^\[[0-9. ]+\] hits ' "$log/test.log" 2> /dev/null
 		if [ $rc -eq 0 ]; then
 			result "$res" PASS "$kver" "$t" "${secs}s"
 		else
