@@ -83,6 +83,7 @@ fi
 make -s -C userspace || exit 1
 tests/tools/build.sh || exit 1
 
+[ "$jobs" -gt ${#kvers[@]} ] && jobs=${#kvers[@]}
 echo "== accelerator: ${NETLAT_ACCEL:-tcg} (single-threaded TCG unless NETLAT_ACCEL=kvm); $jobs kernel(s) at once"
 running=0
 for kver in "${kvers[@]}"; do
@@ -90,7 +91,7 @@ for kver in "${kvers[@]}"; do
 		wait -n
 		running=$((running - 1))
 	fi
-	echo "== kernel $kver: log build/out/$kver/check.log"
+	echo "== kernel $kver: its lines start with [$kver]"
 	check_kernel "$kver" 2>&1 | sed -u "s/^/[$kver] /" &
 	running=$((running + 1))
 done
