@@ -108,6 +108,7 @@ clean:
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
 		module/modules.order module/Module.symvers \
 		.*.cmd modules.order Module.symvers
+	rm -f .checkpatch-camelcase.*	# checkpatch's cache, made by make lint
 	$(MAKE) -C userspace clean
 
 .PHONY: all module userspace demo check check-stock check-debug lint bench \
