@@ -231,11 +231,3 @@ writable() {
 	modprobe overlay 2> /dev/null
 	mount -t overlay overlay -o "lowerdir=$1,upperdir=$t/upper,workdir=$t/work" "$1"
 }
-
-# source_copy DIR: a writable copy of the netlat sources (the tree is
-# read-only in the guest), without build outputs
-source_copy() {
-	mkdir -p "$1"
-	(cd "$NETLAT_TREE" && tar -cf - --exclude=./build --exclude=./userspace/build \
-		--exclude=./.git --exclude='*.o' --exclude='*.ko' .) | tar -xf - -C "$1"
-}
