@@ -186,6 +186,7 @@ static inline bool netlat_sampled(struct netlat_cpu *c)
 	return x % n == 0;
 }
 
+#define NETLAT_MAX_STAMPS 4	/* timestamps per sample, either direction */
 void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int nstamps);
 int netlat_stats_init(void);
@@ -284,7 +285,7 @@ struct netlat_rxseg {
 };
 
 struct netlat_sock {
-	u64 last_ns;
+	unsigned long last_used;	/* jiffies: only ages idle entries */
 	u32 tx_ip_max;		/* highest new data end seen at IP */
 	u32 rx_copied;		/* copied_seq at the last read */
 	u32 rx_drop_end;	/* data below this may be unrecorded: ring_full */
@@ -308,7 +309,7 @@ struct netlat_bucket *netlat_bucket_lock(const struct sock *sk)
 void netlat_bucket_unlock(struct netlat_bucket *bk) __releases(netlat_bucket);
 struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 				     struct netlat_bucket *bk,
-				     struct sock *sk, bool create, u64 now);
+				     struct sock *sk, bool create);
 void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
 
 /* ---- handlers (tx.c, rx.c) ---- */

@@ -260,7 +260,7 @@ int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs)
 		goto out;
 	}
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true, ktime_get_ns());
+	e = netlat_sock_find(c, bk, sk, true);
 	if (!e)			/* counted as table_full */
 		goto unlock;
 	/* Same end as a pending record: a resend of data dropped before. */
@@ -335,7 +335,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	seq = READ_ONCE(tcp_sk(sk)->copied_seq);
 	now = ktime_get_ns();
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, false, now);
+	e = netlat_sock_find(c, bk, sk, false);
 	if (!e)
 		goto unlock;
 	from = e->rx_copied;

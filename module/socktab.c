@@ -4,7 +4,8 @@
  * struct sock pointer.  Each bucket holds a few entries and its own lock
  * (see netlat.h for the locking argument).  Nothing is allocated per event:
  * the whole table is allocated at load, sized by the table_size parameter;
- * when a bucket is full, an idle entry (older than expire_ms) is reused,
+ * when a bucket is full, an idle entry (older than expire_ms, aged in
+ * jiffies: no clock read per event) is reused,
  * otherwise the event is counted as table_full and dropped.
  *
  * A socket's entry is purged when the kernel destroys the socket
@@ -13,6 +14,7 @@
  * the next connection, which must not inherit the old one's state.
  */
 #include <linux/hash.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/vmalloc.h>
 #include <linux/tcp.h>
@@ -122,15 +124,15 @@ void netlat_bucket_unlock(struct netlat_bucket *bk)
  */
 struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 				     struct netlat_bucket *bk,
-				     struct sock *sk, bool create, u64 now)
+				     struct sock *sk, bool create)
 {
 	struct netlat_sock *e, *base = &entries[(bk - buckets) * NETLAT_WAYS];
-	u64 expire = (u64)READ_ONCE(netlat_expire_ms) * NSEC_PER_MSEC;
+	unsigned long now = jiffies;
 	unsigned int w, free = NETLAT_WAYS;
 
 	for (w = 0; w < NETLAT_WAYS; w++) {
 		if (bk->key[w] == sk) {
-			base[w].last_ns = now;
+			base[w].last_used = now;
 			return &base[w];
 		}
 		if (!bk->key[w] && free == NETLAT_WAYS)
@@ -142,9 +144,10 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 		/* Full: reuse the entry idle longest, if idle long enough. */
 		free = 0;
 		for (w = 1; w < NETLAT_WAYS; w++)
-			if (base[w].last_ns < base[free].last_ns)
+			if (time_before(base[w].last_used, base[free].last_used))
 				free = w;
-		if (now - base[free].last_ns < expire) {
+		if (time_before(now, base[free].last_used +
+				msecs_to_jiffies(READ_ONCE(netlat_expire_ms)))) {
 			netlat_count(c, NETLAT_C_TABLE_FULL);
 			return NULL;
 		}
@@ -161,7 +164,7 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 	e->rx_drop_valid = 0;
 	/* Data already queued to be read was received before we knew it. */
 	e->rx_copied = READ_ONCE(tcp_sk(sk)->rcv_nxt);
-	e->last_ns = now;
+	e->last_used = now;
 	WRITE_ONCE(bk->key[free], sk);
 	return e;
 }

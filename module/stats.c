@@ -17,43 +17,45 @@
 struct netlat_cpu **netlat_cpus;
 
 /*
- * Bin one complete sample: @t holds @nstamps increasing timestamps; stage
- * @first + i gets t[i + 1] - t[i], and the direction's total (the stage
- * after the last one) gets t[nstamps - 1] - t[0].  A sample with a
+ * Bin one complete sample: @t holds @nstamps (2..NETLAT_MAX_STAMPS)
+ * increasing timestamps; stage @first + i gets t[i + 1] - t[i], and the
+ * direction's total (the stage after the last one) gets
+ * t[nstamps - 1] - t[0].  A sample with a
  * missing (0) timestamp, or one going backwards, is counted, never binned.
  */
 void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int nstamps)
 {
+	struct netlat_stage_stats *s = &c->stats.stage[first];
+	u64 d[NETLAT_MAX_STAMPS];
 	unsigned int i;
-	u64 d;
+	bool bad = !t[0];
 
-	for (i = 0; i < nstamps; i++) {
-		if (!t[i]) {
+	/* Deltas first, into locals: the binning below then needs no reloads. */
+	for (i = 1; i < nstamps; i++) {
+		d[i - 1] = t[i] - t[i - 1];
+		bad |= t[i] < t[i - 1];
+	}
+	d[nstamps - 1] = t[nstamps - 1] - t[0];
+	if (unlikely(bad)) {
+		for (i = 0; i < nstamps && t[i]; i++)
+			;
+		if (i < nstamps)
 			netlat_count(c, first < NETLAT_RX_DEV_IP ?
 				     NETLAT_C_TX_SAMPLES_INCOMPLETE :
 				     NETLAT_C_RX_SAMPLES_INCOMPLETE);
-			return;
-		}
-	}
-	for (i = 1; i < nstamps; i++) {
-		if (t[i] < t[i - 1]) {
+		else
 			netlat_count(c, NETLAT_C_NEGATIVE_DELTA);
-			return;
-		}
+		return;
 	}
 	raw_write_seqcount_begin(&c->seq);
-	for (i = 0; i < nstamps; i++) {
-		struct netlat_stage_stats *s = &c->stats.stage[first + i];
-
-		d = i + 1 < nstamps ? t[i + 1] - t[i] : t[nstamps - 1] - t[0];
-		s->bucket[netlat_bucket(d)]++;
-		if (!s->count || d < s->min)
-			s->min = d;
-		s->count++;
-		s->sum += d;
-		if (d > s->max)
-			s->max = d;
+	for (i = 0; i < nstamps; i++, s++) {
+		s->bucket[netlat_bucket(d[i])]++;
+		if (!s->count++ || d[i] < s->min)
+			s->min = d[i];
+		s->sum += d[i];
+		if (d[i] > s->max)
+			s->max = d[i];
 	}
 	raw_write_seqcount_end(&c->seq);
 }

@@ -89,7 +89,7 @@ int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
 		now = ktime_get_ns();
 	}
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true, now ?: ktime_get_ns());
+	e = netlat_sock_find(c, bk, sk, true);
 	if (!e)
 		goto unlock;
 	if (e->nwait == NETLAT_WAITERS) {
@@ -126,7 +126,7 @@ int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
 	if (!netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk))
 		goto out;
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true, ktime_get_ns());
+	e = netlat_sock_find(c, bk, sk, true);
 	if (!e)
 		goto unlock;
 	/* The waiter of this task; none for in-kernel callers (kTLS...). */
@@ -198,7 +198,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	}
 	now = ktime_get_ns();
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, false, now);
+	e = netlat_sock_find(c, bk, sk, false);
 	if (!e) {
 		netlat_count(c, NETLAT_C_TX_SEGMENTS);
 		netlat_count(c, NETLAT_C_TX_TCP_IP_UNMATCHED_END);
@@ -266,7 +266,7 @@ static void tx_dev_skb(struct netlat_cpu *c, struct sk_buff *skb, u64 *now)
 		*now = ktime_get_ns();
 	/* skb->sk is only a key here: never dereferenced. */
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, false, *now);
+	e = netlat_sock_find(c, bk, sk, false);
 	if (!e)
 		goto unlock;
 	for (i = 0; i < e->ntx; i++) {
