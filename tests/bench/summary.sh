@@ -33,4 +33,6 @@ END {
 	}
 	print "rates: rr in transactions/s, bulk in bytes/s; +ns/op: time added per transaction (rr) or per 64 KiB written (bulk);"
 	print "hits/op: netlat probe hits per operation; ns/hit: +ns/op over hits/op (B: netlat, D: kprobe dispatch alone)"
-}' secs="$5" "$raw"
+	if (accel == "icount")
+		print "icount: guest time counts guest instructions, 1 ns each: every ns figure is a number of instructions"
+}' secs="$5" accel="$3" "$raw"
