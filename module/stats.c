@@ -19,9 +19,9 @@ struct netlat_cpu **netlat_cpus;
 /*
  * Bin one complete sample: @t holds @nstamps (2..NETLAT_MAX_STAMPS)
  * increasing timestamps; stage @first + i gets t[i + 1] - t[i], and the
- * direction's total (the stage after the last one) gets
- * t[nstamps - 1] - t[0].  A sample with a
- * missing (0) timestamp, or one going backwards, is counted, never binned.
+ * direction's total (the stage after the last one) gets t[nstamps - 1] -
+ * t[0].  A sample with a missing (0) timestamp, or one going backwards, is
+ * counted, never binned.
  */
 void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int nstamps)
