@@ -89,7 +89,12 @@ static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 			rx_slot_lost(c, s);
 		return;
 	}
-	if (s->skb != skb)
+	/*
+	 * The same pointer with a record past IP is a new skb at the address
+	 * of one that never reached its socket: count the old one as lost.
+	 * (Before IP, it is the same packet passing again, e.g. via a bridge.)
+	 */
+	if (s->skb != skb || s->t_ip)
 		rx_slot_lost(c, s);
 	netlat_count(c, NETLAT_C_RX_SKBS);
 	s->skb = skb;
