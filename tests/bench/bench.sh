@@ -20,7 +20,7 @@ cd "$top"
 rounds=5 secs=3 limit=() accel=icount
 while getopts qa:r:s: o; do
 	case $o in
-	q) rounds=1 secs=1 limit=(-T 900) ;;	# a smoke run is done in ~2 min
+	q) rounds=1 secs=1 limit=(-T 900) ;;	# a smoke run took ~3 min per kernel
 	a) accel=$OPTARG ;;
 	r) rounds=$OPTARG ;;
 	s) secs=$OPTARG ;;
