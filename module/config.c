@@ -25,6 +25,7 @@ unsigned int netlat_expire_ms = 10000;
 unsigned int netlat_sample = 1;
 unsigned int netlat_netns;
 unsigned int netlat_directions = NETLAT_DIR_TX | NETLAT_DIR_RX;
+unsigned int netlat_tracepoints = 1;
 int netlat_enabled = 1;
 
 /* ---- unsigned integers within [min, max] ---- */
@@ -88,6 +89,13 @@ static struct netlat_uint_param netns_param = {
 module_param_cb(netns, &bounded_ops, &netns_param, 0644);
 MODULE_PARM_DESC(netns,
 		 "measure only this network namespace, by inode number (ls -Li /proc/PID/ns/net); 0: all (default)");
+
+static struct netlat_uint_param tracepoints_param = {
+	.value = &netlat_tracepoints, .min = 0, .max = 1,
+};
+module_param_cb(tracepoints, &bounded_ops, &tracepoints_param, 0444);
+MODULE_PARM_DESC(tracepoints,
+		 "1: serve a layer point with the kernel tracepoint that sits exactly there, where there is one (default); 0: kprobes only; load time only");
 
 /* ---- directions: "tx", "rx" or "tx,rx"; load time only ---- */
 
@@ -243,9 +251,12 @@ int netlat_config_show(struct seq_file *m)
 	rcu_read_unlock_sched();
 	seq_printf(m, "netns %u\n", READ_ONCE(netlat_netns));
 	seq_printf(m, "sample %u\n", READ_ONCE(netlat_sample));
+	seq_printf(m, "tracepoints %u\n", netlat_tracepoints);
 	seq_printf(m, "table_size %u\n", netlat_socktab_capacity());
 	seq_printf(m, "expire_ms %u\n", READ_ONCE(netlat_expire_ms));
 	seq_printf(m, "rings calls %d txsegs %d rxsegs %d waiters %d\n",
 		   NETLAT_CALLS, NETLAT_TXSEGS, NETLAT_RXSEGS, NETLAT_WAITERS);
+	seq_printf(m, "rx_slots sets %d ways %d\n", NETLAT_RX_SETS,
+		   NETLAT_RX_WAYS);
 	return 0;
 }

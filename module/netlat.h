@@ -4,21 +4,24 @@
  *
  * Concurrency model (the argument every handler relies on):
  *
- *  - Every probe handler runs its whole body with local interrupts off
+ *  - Every handler runs its whole body with local interrupts off
  *    (netlat_enter()/netlat_exit()).  Function-entry kprobes are
- *    ftrace-based and start with preemption off but interrupts on, so
- *    without this an interrupt, and the softirq run at its exit, could
- *    enter the network stack and our handlers while a process-context
- *    handler is half-way through per-CPU or per-socket state.  With
- *    interrupts off nothing of ours nests on a CPU: other kprobes hit from
- *    inside a handler are dropped by the kprobe core (and counted in their
- *    nmissed), and netlat registers no kretprobes, whose return handlers
- *    would nest.  None of the probed functions runs in NMI context.
+ *    ftrace-based and start with preemption off but interrupts on, and so
+ *    do tracepoint callbacks; without this an interrupt, and the softirq
+ *    run at its exit, could enter the network stack and our handlers while
+ *    a process-context handler is half-way through per-CPU or per-socket
+ *    state.  With interrupts off nothing of ours nests on a CPU: kprobes
+ *    hit from inside a handler are dropped by the kprobe core (and counted
+ *    in their nmissed); tracepoints are not hit from inside a handler.
+ *    netlat registers no kretprobes, whose return handlers would nest.
+ *    None of the probed points runs in NMI context.
  *
  *  - Per-CPU data (struct netlat_cpu) is only written by its own CPU, from
- *    handlers, i.e. with interrupts off.  Readers on other CPUs copy the
- *    statistics under the per-CPU seqcount; reset runs on each CPU in IPI
- *    context, where it cannot interleave with a handler.
+ *    handlers, i.e. with interrupts off, or while that CPU is offline.
+ *    Readers on other CPUs copy the stage statistics under the per-CPU
+ *    seqcount (which only binning a sample moves), and the counters one
+ *    word at a time; reset runs on each online CPU in IPI context, where
+ *    it cannot interleave with a handler.
  *
  *  - Per-socket state lives in a hash table (socktab.c) shared by all
  *    CPUs, because the stages of one sample run on different CPUs (ACK
@@ -99,7 +102,7 @@ struct netlat_stats {
 	u64 counter[NETLAT_NR_COUNTERS];
 };
 
-/* One send call seen entering the socket layer, not yet at tcp_sendmsg. */
+/* One send call seen entering the socket layer, not yet at TCP. */
 struct netlat_sock_stamp {
 	const struct task_struct *task;
 	const struct sock *sk;
@@ -110,27 +113,39 @@ struct netlat_sock_stamp {
  * A received data skb between the device layer and the point where TCP
  * binds it to a socket.  These stages run back to back in one softirq (or
  * busy-poll) call chain on one CPU, so the record is per CPU, keyed by the
- * skb pointer.
+ * skb pointer, in a set-associative table: a GRO list or a NAPI budget
+ * puts up to NETLAT_MAX_LIST skbs between the device layer and TCP at
+ * once, and none of them may push another one out.
  */
 struct netlat_rx_slot {
-	const struct sk_buff *skb;
 	u32 seq;
 	u32 segs;
+	u32 gen;		/* netlat_cpu.rx_gen when it was filled */
 	u64 t_dev;
 	u64 t_ip;
 	u64 t_tcp;
 };
 
-#define NETLAT_RX_SLOTS 128	/* power of two; a NAPI batch is <= 64 */
-#define NETLAT_MAX_PROBES 24
+#define NETLAT_RX_WAYS	8
+#define NETLAT_RX_SETS	64	/* power of two */
+#define NETLAT_MAX_LIST	256	/* bound on the skbs walked per list */
+
+struct netlat_rx_set {
+	const struct sk_buff *skb[NETLAT_RX_WAYS];	/* NULL: free */
+	struct netlat_rx_slot slot[NETLAT_RX_WAYS];
+};
+
+#define NETLAT_MAX_PROBES 32
 
 struct netlat_cpu {
-	seqcount_t seq;			/* writers: this CPU, irqs off */
-	struct netlat_stats stats;
+	seqcount_t seq;			/* the stages; writers: this CPU */
+	struct netlat_stage_stats stage[NETLAT_NR_STAGES];
+	u64 counter[NETLAT_NR_COUNTERS];	/* word by word, no seqcount */
 	u64 hits[NETLAT_MAX_PROBES];
 	u32 sample_rand;		/* xorshift state, for sample=N */
+	u32 rx_gen;			/* data skbs seen at the device layer */
 	struct netlat_sock_stamp send;
-	struct netlat_rx_slot rx[NETLAT_RX_SLOTS];
+	struct netlat_rx_set rx[NETLAT_RX_SETS];
 };
 
 extern struct netlat_cpu **netlat_cpus;
@@ -143,9 +158,7 @@ static inline struct netlat_cpu *netlat_this_cpu(void)
 static inline void netlat_count_add(struct netlat_cpu *c,
 				    enum netlat_counter n, u64 v)
 {
-	raw_write_seqcount_begin(&c->seq);
-	c->stats.counter[n] += v;
-	raw_write_seqcount_end(&c->seq);
+	WRITE_ONCE(c->counter[n], c->counter[n] + v);
 }
 
 static inline void netlat_count(struct netlat_cpu *c, enum netlat_counter n)
@@ -165,6 +178,17 @@ static inline bool netlat_sk_tcp4(const struct sock *sk)
 		return ipv6_addr_v4mapped(&sk->sk_v6_daddr);
 #endif
 	return false;
+}
+
+/*
+ * May netlat start keeping state for @sk?  Not once it is closing: a dead
+ * (orphaned) or closed socket's state would only wait for the purge.
+ */
+static inline bool netlat_sk_open(const struct sock *sk)
+{
+	return !sock_flag(sk, SOCK_DEAD) &&
+	       READ_ONCE(sk->sk_state) != TCP_CLOSE &&
+	       READ_ONCE(sk->sk_state) != TCP_LISTEN;
 }
 
 /*
@@ -198,28 +222,35 @@ void netlat_inflight_flush(void);
 
 /* ---- probes (probes.c) ---- */
 
+struct tracepoint;
+
+/* One registered kprobe or tracepoint callback. */
 struct netlat_probe {
-	struct kprobe kp;
+	struct kprobe kp;		/* a kprobe: kp.addr is set */
+	struct tracepoint *tp;		/* or a tracepoint */
+	void *tp_func;
 	const char *point;
-	const char *symbol;
+	const char *symbol;		/* the function, or "system:event" */
 	unsigned long missed_base;	/* kp.nmissed at the last reset */
 };
 
 extern struct netlat_probe netlat_probes[NETLAT_MAX_PROBES];
 extern unsigned int netlat_nr_probes;
+extern unsigned int netlat_tracepoints;
 
 int netlat_probes_register(void);
 void netlat_probes_unregister(void);
 void netlat_probes_reset_missed(void);
+const char *netlat_probe_kind(struct netlat_probe *p);
+unsigned long netlat_probe_missed(const struct netlat_probe *p);
 
 /*
  * Handler prologue: interrupts off, count the hit.  See the top comment.
  * NULL when collection is disabled: the handler does nothing.
  */
-static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
-					      unsigned long *flags)
+static inline struct netlat_cpu *netlat_enter_probe(struct netlat_probe *np,
+						    unsigned long *flags)
 {
-	struct netlat_probe *np = container_of(p, struct netlat_probe, kp);
 	struct netlat_cpu *c;
 
 	if (!READ_ONCE(netlat_enabled))
@@ -230,6 +261,13 @@ static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
 	return c;
 }
 
+static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
+					      unsigned long *flags)
+{
+	return netlat_enter_probe(container_of(p, struct netlat_probe, kp),
+				  flags);
+}
+
 static inline void netlat_exit(unsigned long flags)
 {
 	local_irq_restore(flags);
@@ -238,9 +276,8 @@ static inline void netlat_exit(unsigned long flags)
 /* ---- per-socket state (socktab.c) ---- */
 
 /*
- * Ring sizes per socket.  A full ring never evicts what it holds in a way
- * that would be counted twice: what cannot be kept is counted once as
- * ring_full and not sampled.
+ * Ring sizes per socket.  What a full ring cannot keep is counted once, as
+ * ring_full, per data unit, and never also as anything else.
  */
 #define NETLAT_WAITERS	4	/* senders between tcp_sendmsg and the lock */
 #define NETLAT_CALLS	64	/* send calls whose bytes are not all at IP */
@@ -253,16 +290,19 @@ struct netlat_waiter {
 	u64 t_tcp;
 };
 
+/* What the segments of a call become at IP. */
 enum netlat_call_kind {
 	NETLAT_CALL_STAMPED,	/* a send call with its timestamps */
-	NETLAT_CALL_UNKNOWN,	/* bytes from a sender we did not see enter */
-	NETLAT_CALL_DROPPED,	/* bytes of calls the full ring could not hold */
+	NETLAT_CALL_UNKNOWN,	/* no send call seen: an in-kernel sender */
+	NETLAT_CALL_DROPPED,	/* calls the full ring (or waiters) lost */
 	NETLAT_CALL_SKIPPED,	/* not sampled (sample=N) */
+	NETLAT_CALL_INTERLEAVED,/* another sender's bytes may follow them */
 };
 
 struct netlat_call {
 	u32 seq;		/* first byte this call appended */
-	u32 kind;
+	u8 kind;
+	u8 seq_pending;		/* Fast Open: the ISN is not chosen yet */
 	u64 t_sock;
 	u64 t_tcp;
 };
@@ -279,18 +319,34 @@ struct netlat_rxseg {
 	u32 seq;		/* first data byte */
 	u32 end;		/* one past the last data byte */
 	u32 segs;
+	u32 counted;		/* counted already (untimed): retired silently */
 	u64 t_dev;
 	u64 t_ip;
 	u64 t_tcp;
 };
 
+/* Which connection an entry belongs to: a reused socket is another one. */
+struct netlat_sock_id {
+	__addrpair addrs;	/* remote and local address */
+	__be16 dport;		/* 0: not connected yet */
+	u16 num;		/* local port; 0 once unhashed, closing */
+	const struct net *net;
+};
+
 struct netlat_sock {
+	struct netlat_sock_id id;
 	unsigned long last_used;	/* jiffies: only ages idle entries */
+	const struct task_struct *page_task;	/* sendpage group owner */
 	u32 tx_ip_max;		/* highest new data end seen at IP */
+	u32 tx_unseen_end;	/* end of the last data first seen at the driver */
 	u32 rx_copied;		/* copied_seq at the last read */
 	u32 rx_drop_end;	/* data below this may be unrecorded: ring_full */
 	u8 tx_ip_valid;
+	u8 tx_unseen_valid;
+	u8 rx_copied_valid;	/* 0 until the connection has an rcv_nxt */
 	u8 rx_drop_valid;
+	u8 page_more;		/* the last sendpage call said more follow */
+	u8 wait_lost;		/* waiters pushed out of a full wait ring */
 	u8 nwait, ncall, ntx, nrx;
 	struct netlat_waiter wait[NETLAT_WAITERS];
 	struct netlat_call call[NETLAT_CALLS];
@@ -310,23 +366,32 @@ void netlat_bucket_unlock(struct netlat_bucket *bk) __releases(netlat_bucket);
 struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 				     struct netlat_bucket *bk,
 				     struct sock *sk, bool create);
+struct netlat_sock *netlat_sock_lookup(struct netlat_bucket *bk,
+				       const void *key);
 void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
 
-/* ---- handlers (tx.c, rx.c) ---- */
+/* ---- handlers (tx.c, rx.c, socktab.c) ---- */
 int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_dev_xmit(struct kprobe *p, struct pt_regs *regs);
+void netlat_tp_dev_xmit(void *data, const struct sk_buff *skb,
+			const struct net_device *dev);
 int netlat_h_rx_dev_pskb(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_dev_skb(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs);
+void netlat_tp_rx_dev(void *data, struct sk_buff *skb);
 int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_ip_list(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs);
-int netlat_h_sock_destroy(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_sock_purge(struct kprobe *p, struct pt_regs *regs);
+void netlat_tp_sock_destroy(void *data, struct sock *sk);
 
 /* ---- user interfaces (procfs.c, control.c) ---- */
 int netlat_proc_init(void);

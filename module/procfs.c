@@ -2,9 +2,12 @@
 /*
  * /proc/netlat: a versioned, line-oriented report (README.md, "The
  * /proc/netlat format").  Every line starts with a keyword; '#' lines are
- * comments.  The statistics are snapshotted from all CPUs first and then
- * printed, so one read is consistent while the counters move.  All the
- * arithmetic (percentiles) happens here, at read time, not in handlers.
+ * comments.  The statistics are snapshotted from all CPUs once, when the
+ * file is opened, and printed from that snapshot, so one read is
+ * consistent while the counters move, and seq_file growing its buffer
+ * (the report is larger than a page) prints the same snapshot again
+ * instead of taking a new one.  All the arithmetic (percentiles) happens
+ * here, at read time, not in handlers.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -15,10 +18,11 @@
 
 #define NETLAT_BAR 40
 
+/* What one open file prints: charged to the opener's memory cgroup. */
 struct netlat_report {
 	struct netlat_stats stats;
-	struct netlat_stats scratch;
 	u64 hits[NETLAT_MAX_PROBES];
+	u64 time_ns;
 };
 
 static void show_stage(struct seq_file *m, unsigned int i,
@@ -62,33 +66,28 @@ static void show_stage(struct seq_file *m, unsigned int i,
 
 static int netlat_proc_show(struct seq_file *m, void *v)
 {
-	struct netlat_report *r = kvmalloc(sizeof(*r), GFP_KERNEL);
+	struct netlat_report *r = m->private;
 	unsigned int i;
-
-	if (!r)
-		return -ENOMEM;
-	netlat_stats_snapshot(&r->stats, &r->scratch, r->hits);
 
 	seq_puts(m, "# netlat: where TCP data spends its time in the network stack\n");
 	seq_puts(m, "# format: README.md, \"The /proc/netlat format\"; times in ns\n");
 	seq_printf(m, "version %d\n", NETLAT_FORMAT_VERSION);
 	seq_printf(m, "module %s\n", NETLAT_VERSION);
 	seq_printf(m, "kernel %s\n", init_utsname()->release);
-	seq_printf(m, "time_ns %llu\n", ktime_get_ns());
+	seq_printf(m, "time_ns %llu\n", r->time_ns);
 	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
 	seq_printf(m, "sockets %u capacity %u\n", netlat_socktab_used(),
 		   netlat_socktab_capacity());
 	seq_printf(m, "histogram sub_buckets %u max_ns %llu\n", NETLAT_HIST_SUB,
 		   netlat_bucket_lo(NETLAT_HIST_OVERFLOW));
 
-	seq_puts(m, "# probe <layer point> <symbol> <ftrace|int3> hits <n> missed <n>\n");
+	seq_puts(m, "# probe <layer point> <symbol> <ftrace|int3|tracepoint> hits <n> missed <n>\n");
 	for (i = 0; i < netlat_nr_probes; i++) {
 		struct netlat_probe *p = &netlat_probes[i];
 
 		seq_printf(m, "probe %s %s %s hits %llu missed %lu\n",
-			   p->point, p->symbol,
-			   kprobe_ftrace(&p->kp) ? "ftrace" : "int3",
-			   r->hits[i], READ_ONCE(p->kp.nmissed) - p->missed_base);
+			   p->point, p->symbol, netlat_probe_kind(p),
+			   r->hits[i], netlat_probe_missed(p));
 	}
 
 	for (i = 0; i < NETLAT_NR_STAGES; i++)
@@ -99,13 +98,49 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 		seq_printf(m, "counter %s %llu\n", netlat_counter_name(i),
 			   r->stats.counter[i]);
 	seq_puts(m, "end\n");
-	kvfree(r);
 	return 0;
 }
 
+static int netlat_proc_open(struct inode *inode, struct file *file)
+{
+	struct netlat_report *r = kvmalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	struct netlat_stats *scratch = kvmalloc(sizeof(*scratch),
+						GFP_KERNEL_ACCOUNT);
+	int err = -ENOMEM;
+
+	if (!r || !scratch)
+		goto fail;
+	netlat_stats_snapshot(&r->stats, scratch, r->hits);
+	r->time_ns = ktime_get_ns();
+	kvfree(scratch);
+	scratch = NULL;
+	err = single_open(file, netlat_proc_show, r);
+	if (!err)
+		return 0;
+fail:
+	kvfree(scratch);
+	kvfree(r);
+	return err;
+}
+
+static int netlat_proc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	kvfree(m->private);
+	return single_release(inode, file);
+}
+
+static const struct proc_ops netlat_proc_ops = {
+	.proc_open = netlat_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = netlat_proc_release,
+};
+
 int netlat_proc_init(void)
 {
-	if (!proc_create_single(NETLAT_PROC_NAME, 0444, NULL, netlat_proc_show))
+	if (!proc_create(NETLAT_PROC_NAME, 0444, NULL, &netlat_proc_ops))
 		return -ENOMEM;
 	return 0;
 }

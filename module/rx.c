@@ -2,18 +2,29 @@
 /*
  * Receive side.  One sample per received data skb (after GRO):
  *
- *   t_dev   device layer hands it up  (__netif_receive_skb_core)  per-CPU
- *   t_ip    IP receive                (ip_rcv_core)               slot,
- *   t_tcp   TCP receive               (tcp_v4_rcv)                by skb
- *           bound to its socket       (tcp_v4_do_rcv / tcp_add_backlog)
- *                                      -> rxseg keyed by (sock, end seq)
- *   t_user  the reader copied its last byte (tcp_cleanup_rbuf, copied_seq)
+ *   t_dev   device layer hands it up  (netif_receive_skb)  per-CPU
+ *   t_ip    IP receive                (ip_rcv_core)        slot,
+ *   t_tcp   TCP receive               (tcp_v4_rcv)         by skb
+ *           bound to its socket       (tcp_v4_do_rcv, tcp_add_backlog,
+ *                                      tcp_child_process)
+ *                                      -> rxseg keyed by (sock, seq)
+ *   t_user  the reader copied its last byte (__tcp_cleanup_rbuf, copied_seq)
  *
  * skb->sk cannot key a received packet below TCP (it is NULL or the
  * sender's socket), so until TCP has looked up the socket the key is the
  * skb pointer, and the slot is per CPU: device, IP and TCP receive run in
  * one softirq call chain on one CPU.  From the socket on, the key is the
  * sequence number, and the reader may be on any CPU.
+ *
+ * Accounting: the data unit is a data skb TCP gives to its socket,
+ * counted in rx_data_skbs there, and its fate exactly once: as a sample
+ * when it is read, or as the reason it was not timed.  Data read that was
+ * never seen reaching the socket (a skipped probe hit) counts as a unit
+ * of its own, once per contiguous range, as seen and not timed.  A skb
+ * the stack drops before its socket is no data unit (its retransmission
+ * is), and is counted apart (rx_dropped_before_socket).  A record whose
+ * fate is counted early (it arrived twice) is kept, marked, until it is
+ * read, so that its read counts nothing more.
  */
 #include <linux/hash.h>
 #include <linux/ip.h>
@@ -24,18 +35,26 @@
 #include <net/tcp.h>
 #include "netlat.h"
 
-#define NETLAT_MAX_LIST 256	/* bound on the skbs walked per call */
-
-static struct netlat_rx_slot *rx_slot(struct netlat_cpu *c,
-				      const struct sk_buff *skb)
+static struct netlat_rx_set *rx_set(struct netlat_cpu *c,
+				    const struct sk_buff *skb)
 {
-	return &c->rx[hash_ptr(skb, ilog2(NETLAT_RX_SLOTS))];
+	return &c->rx[hash_ptr(skb, ilog2(NETLAT_RX_SETS))];
+}
+
+static int rx_find(const struct netlat_rx_set *set, const struct sk_buff *skb)
+{
+	int w;
+
+	for (w = 0; w < NETLAT_RX_WAYS; w++)
+		if (set->skb[w] == skb)
+			return w;
+	return -1;
 }
 
 /*
  * Is @skb, whose IPv4 header is at offset @nh from skb->data, a TCP
- * segment carrying data (not a SYN) that the port and netns filters let
- * in?  Its sequence number goes to @seq.
+ * segment carrying data that the port and netns filters let in?  Its
+ * sequence number goes to @seq.  A SYN may carry data (Fast Open).
  */
 static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 {
@@ -55,7 +74,7 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 		return false;
 	ihl = iph->ihl * 4;
 	th = skb_header_pointer(skb, nh + ihl, sizeof(_th), &_th);
-	if (!th || th->syn || !netlat_ports_wanted(th->source, th->dest))
+	if (!th || !netlat_ports_wanted(th->source, th->dest))
 		return false;
 	tot = ntohs(iph->tot_len);
 	if (!tot)			/* BIG TCP GRO packet */
@@ -64,47 +83,84 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 	return tot > ihl + th->doff * 4;
 }
 
-/* A slot is reused: count the stage its previous skb was waiting in. */
-static void rx_slot_lost(struct netlat_cpu *c, struct netlat_rx_slot *s)
+/* A slot's skb is gone without reaching its socket (dropped on the way). */
+static void rx_slot_lost(struct netlat_cpu *c, struct netlat_rx_set *set,
+			 int w)
 {
-	if (!s->skb)
-		return;
-	if (s->t_tcp)
-		netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
-	else if (s->t_ip)
-		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_START);
-	else
-		netlat_count(c, NETLAT_C_RX_DEV_IP_UNMATCHED_START);
-	s->skb = NULL;
+	netlat_count(c, NETLAT_C_RX_DROPPED);
+	set->skb[w] = NULL;
+}
+
+/*
+ * A slot for a new skb: a free way, else the oldest.  A set holds more
+ * skbs than one GRO list or NAPI budget puts in it in practice, so the
+ * oldest is one whose skb the stack dropped before TCP.
+ */
+static struct netlat_rx_slot *rx_slot_new(struct netlat_cpu *c,
+					  struct netlat_rx_set *set,
+					  const struct sk_buff *skb, u32 seq)
+{
+	struct netlat_rx_slot *s;
+	int w, victim = 0;
+	u32 age, oldest = 0;
+
+	for (w = 0; w < NETLAT_RX_WAYS; w++) {
+		if (!set->skb[w]) {
+			victim = w;
+			goto fill;
+		}
+		age = c->rx_gen - set->slot[w].gen;
+		if (age >= oldest) {
+			oldest = age;
+			victim = w;
+		}
+	}
+	rx_slot_lost(c, set, victim);
+fill:
+	set->skb[victim] = skb;
+	s = &set->slot[victim];
+	s->seq = seq;
+	s->segs = skb_shinfo(skb)->gso_segs ?: 1;
+	s->gen = ++c->rx_gen;
+	s->t_dev = 0;
+	s->t_ip = 0;
+	s->t_tcp = 0;
+	return s;
 }
 
 static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 {
-	struct netlat_rx_slot *s = rx_slot(c, skb);
-	u32 seq;
-
+	struct netlat_rx_set *set = rx_set(c, skb);
+	int w = rx_find(set, skb);
+	u32 seq = 0;
 	/* The device layer sees skb->data at the IP header. */
-	if (!rx_data(skb, 0, &seq) || !netlat_sampled(c)) {
-		if (s->skb == skb)	/* a stale record for a recycled skb */
-			rx_slot_lost(c, s);
-		return;
+	bool data = rx_data(skb, 0, &seq);
+
+	if (w >= 0) {
+		/* The same packet at the device layer again (a bridge). */
+		if (data && !set->slot[w].t_ip && set->slot[w].seq == seq)
+			return;
+		/* A new skb at the address of one that never got its socket. */
+		rx_slot_lost(c, set, w);
 	}
-	/*
-	 * The same pointer with a record past IP is a new skb at the address
-	 * of one that never reached its socket: count the old one as lost.
-	 * (Before IP, it is the same packet passing again, e.g. via a bridge.)
-	 */
-	if (s->skb != skb || s->t_ip)
-		rx_slot_lost(c, s);
-	netlat_count(c, NETLAT_C_RX_SKBS);
-	s->skb = skb;
-	s->seq = seq;
-	s->segs = skb_shinfo(skb)->gso_segs ?: 1;
-	s->t_dev = ktime_get_ns();
-	s->t_ip = 0;
-	s->t_tcp = 0;
+	if (!data || !netlat_sampled(c))
+		return;
+	rx_slot_new(c, set, skb, seq)->t_dev = ktime_get_ns();
 }
 
+/* net:netif_receive_skb, at the top of __netif_receive_skb_core */
+void netlat_tp_rx_dev(void *data, struct sk_buff *skb)
+{
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter_probe(data, &flags);
+
+	if (!c)
+		return;
+	rx_dev(c, skb);
+	netlat_exit(flags);
+}
+
+/* __netif_receive_skb_core(&skb, ...): the kprobe fallback */
 int netlat_h_rx_dev_pskb(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sk_buff **pskb =
@@ -134,6 +190,10 @@ int netlat_h_rx_dev_skb(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * A list entry point.  Skbs past the bound are first seen at IP or TCP,
+ * and counted there.
+ */
 int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs)
 {
 	struct list_head *head =
@@ -155,19 +215,32 @@ int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static void rx_ip(struct netlat_cpu *c, struct sk_buff *skb)
+/*
+ * A data skb first seen past the device layer (VLAN-tagged, a skipped
+ * probe hit, a list longer than we walk): a record without the stamps it
+ * missed, which its read counts as not timed.  With sampling a missing
+ * record is most often a skipped skb: nothing is kept.
+ */
+static struct netlat_rx_slot *rx_unseen(struct netlat_cpu *c,
+					struct netlat_rx_set *set,
+					const struct sk_buff *skb, int nh)
 {
-	struct netlat_rx_slot *s = rx_slot(c, skb);
 	u32 seq;
 
-	if (s->skb == skb) {
-		if (!s->t_ip)
-			s->t_ip = ktime_get_ns();
-		return;
-	}
-	/* With sampling, a missing record is most often a skipped skb. */
-	if (READ_ONCE(netlat_sample) == 1 && rx_data(skb, 0, &seq))
-		netlat_count(c, NETLAT_C_RX_DEV_IP_UNMATCHED_END);
+	if (READ_ONCE(netlat_sample) != 1 || !rx_data(skb, nh, &seq))
+		return NULL;
+	return rx_slot_new(c, set, skb, seq);
+}
+
+static void rx_ip(struct netlat_cpu *c, struct sk_buff *skb)
+{
+	struct netlat_rx_set *set = rx_set(c, skb);
+	struct netlat_rx_slot *s;
+	int w = rx_find(set, skb);
+
+	s = w < 0 ? rx_unseen(c, set, skb, 0) : &set->slot[w];
+	if (s && !s->t_ip)
+		s->t_ip = ktime_get_ns();
 }
 
 int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs)
@@ -211,20 +284,133 @@ int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct netlat_rx_slot *s;
-	u32 seq;
+	struct netlat_rx_set *set;
+	int w;
 
 	if (!c)
 		return 0;
-	s = rx_slot(c, skb);
-	if (s->skb == skb) {
-		if (!s->t_tcp)
-			s->t_tcp = ktime_get_ns();
-	} else if (READ_ONCE(netlat_sample) == 1 &&
-		   rx_data(skb, skb_network_offset(skb), &seq)) {
-		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_END);
-	}
+	set = rx_set(c, skb);
+	w = rx_find(set, skb);
+	s = w < 0 ? rx_unseen(c, set, skb, skb_network_offset(skb)) :
+		    &set->slot[w];
+	if (s && !s->t_tcp)
+		s->t_tcp = ktime_get_ns();
 	netlat_exit(flags);
 	return 0;
+}
+
+/*
+ * Keep the bytes [start, end) of a data skb until they are read, in
+ * sequence order.  Data still unread that a retransmission overlaps
+ * arrived twice, and which copy TCP kept cannot be told: neither is timed
+ * (both count as duplicates), but both stay to cover their bytes.
+ */
+static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
+		    u32 end, const struct netlat_rx_slot *s)
+{
+	struct netlat_rxseg *r;
+	u32 counted = 0;
+	unsigned int i;
+
+	for (i = 0; i < e->nrx; i++) {
+		r = &e->rx[i];
+		if (!before(r->seq, end) || !after(r->end, start))
+			continue;
+		if (!r->counted)
+			netlat_count(c, NETLAT_C_RX_DUPLICATES);
+		r->counted = 1;
+		if (!counted)
+			netlat_count(c, NETLAT_C_RX_DUPLICATES);
+		counted = 1;
+	}
+	if (e->nrx == NETLAT_RXSEGS) {
+		/* Not kept: its read must not count as unmatched. */
+		if (!e->rx_drop_valid || after(end, e->rx_drop_end))
+			e->rx_drop_end = end;
+		e->rx_drop_valid = 1;
+		if (!counted)
+			netlat_count(c, NETLAT_C_RING_FULL);
+		return;
+	}
+	for (i = e->nrx; i > 0 && after(e->rx[i - 1].seq, start); i--)
+		e->rx[i] = e->rx[i - 1];
+	e->nrx++;
+	r = &e->rx[i];
+	r->seq = start;
+	r->end = end;
+	r->segs = s->segs;
+	r->counted = counted;
+	r->t_dev = s->t_dev;
+	r->t_ip = s->t_ip;
+	r->t_tcp = s->t_tcp;
+}
+
+/* TCP gives the skb to its socket @sk: from here on (sock, seq) is the key. */
+static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct netlat_rx_set *set = rx_set(c, skb);
+	int w = rx_find(set, skb);
+	struct netlat_rx_slot s;
+	struct netlat_bucket *bk;
+	struct netlat_sock *e;
+	u32 start, end, rcv_nxt;
+	bool open;
+
+	/*
+	 * No slot: a backlog skb bound already, or one we did not see (its
+	 * read counts it).
+	 */
+	if (w < 0)
+		return;
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		/*
+		 * Data on a SYN: Fast Open queues it on a new child socket,
+		 * out of our sight (counted, not timed).  Other data goes on
+		 * to a child through tcp_child_process, or is dropped.
+		 */
+		if (cb->tcp_flags & TCPHDR_SYN) {
+			netlat_count(c, NETLAT_C_RX_SKBS);
+			netlat_count(c, NETLAT_C_RX_FASTOPEN_DATA);
+			set->skb[w] = NULL;
+		}
+		return;
+	}
+	s = set->slot[w];
+	start = cb->seq + !!(cb->tcp_flags & TCPHDR_SYN);
+	end = cb->end_seq - !!(cb->tcp_flags & TCPHDR_FIN);
+	/* Another packet at that address, unseen: its read counts it. */
+	if (cb->seq != s.seq || !after(end, start) || !netlat_sk_wanted(sk)) {
+		rx_slot_lost(c, set, w);
+		return;
+	}
+	set->skb[w] = NULL;
+	netlat_count(c, NETLAT_C_RX_SKBS);
+	/*
+	 * Still connecting (data behind the SYN-ACK in the backlog): no
+	 * rcv_nxt yet, the data starts the connection's sequence space.
+	 */
+	rcv_nxt = READ_ONCE(sk->sk_state) == TCP_SYN_SENT ? start :
+		  READ_ONCE(tcp_sk(sk)->rcv_nxt);
+	/* A retransmission of data the socket already has. */
+	if (!after(end, rcv_nxt)) {
+		netlat_count(c, NETLAT_C_RX_DUPLICATES);
+		return;
+	}
+	open = netlat_sk_open(sk);
+	bk = netlat_bucket_lock(sk);
+	e = netlat_sock_find(c, bk, sk, open);
+	if (e && !e->rx_copied_valid) {
+		/* The first data of a socket netlat knew while it connected. */
+		e->rx_copied = rcv_nxt;
+		e->rx_copied_valid = 1;
+	}
+	if (e)
+		rx_keep(c, e, start, end, &s);
+	else		/* a closing socket: nobody reads it */
+		netlat_count(c, open ? NETLAT_C_TABLE_FULL :
+			     NETLAT_C_RX_TCP_USER_UNMATCHED_START);
+	netlat_bucket_unlock(bk);
 }
 
 /* tcp_v4_do_rcv(sk, skb) and tcp_add_backlog(sk, skb, ...) */
@@ -234,92 +420,57 @@ int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs)
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
 	unsigned long flags;
 	struct netlat_cpu *c = netlat_enter(p, &flags);
-	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-	struct netlat_rx_slot *s;
-	struct netlat_bucket *bk;
-	struct netlat_rxseg *r;
-	struct netlat_sock *e;
-	unsigned int i;
-	u32 len, end;
 
 	if (!c)
 		return 0;
-	s = rx_slot(c, skb);
-	/* No slot: a backlog skb bound already, or one we did not see. */
-	if (s->skb != skb || !s->t_tcp)
-		goto out;
-	s->skb = NULL;
-	if (!netlat_sk_wanted(sk))
-		goto out;
-	if (cb->seq != s->seq || sk->sk_state == TCP_LISTEN) {
-		netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
-		goto out;
-	}
-	len = cb->end_seq - cb->seq - !!(cb->tcp_flags & TCPHDR_FIN);
-	end = cb->seq + len;
-	if (!len)
-		goto out;
-	/* A retransmission of data the socket already has. */
-	if (!after(end, READ_ONCE(tcp_sk(sk)->rcv_nxt))) {
-		netlat_count(c, NETLAT_C_RX_DUPLICATES);
-		goto out;
-	}
-	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true);
-	if (!e)			/* counted as table_full */
-		goto unlock;
-	/* Same end as a pending record: a resend of data dropped before. */
-	for (i = 0; i < e->nrx; i++)
-		if (e->rx[i].end == end)
-			break;
-	if (i == e->nrx) {
-		if (e->nrx == NETLAT_RXSEGS) {
-			/* Not kept: its read must not count as unmatched. */
-			if (!e->rx_drop_valid || after(end, e->rx_drop_end))
-				e->rx_drop_end = end;
-			e->rx_drop_valid = 1;
-			netlat_count(c, NETLAT_C_RING_FULL);
-			goto unlock;
-		}
-		i = e->nrx++;
-	} else {
-		netlat_count(c, NETLAT_C_RX_DUPLICATES);
-	}
-	r = &e->rx[i];
-	r->seq = cb->seq;
-	r->end = end;
-	r->segs = s->segs;
-	r->t_dev = s->t_dev;
-	r->t_ip = s->t_ip;
-	r->t_tcp = s->t_tcp;
-unlock:
-	netlat_bucket_unlock(bk);
-out:
+	rx_bind(c, sk, skb);
 	netlat_exit(flags);
 	return 0;
 }
 
 /*
- * Does every byte in [from, to) lie in a pending record?  Data read
- * without one arrived while our receive probes were not running (a hit
- * the kprobe core dropped and counted in nmissed).
+ * tcp_child_process(parent, child, skb): the first data on a new
+ * connection (TCP_DEFER_ACCEPT, data with the handshake's last ACK) goes
+ * to the child socket without passing tcp_v4_do_rcv.
  */
-static bool rx_covered(const struct netlat_sock *e, u32 from, u32 to)
+int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs)
 {
-	unsigned int i, hops = 0;
+	struct sock *child = (struct sock *)regs_get_kernel_argument(regs, 1);
+	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 2);
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter(p, &flags);
 
-	while (before(from, to)) {
-		for (i = 0; i < e->nrx; i++)
-			if (!after(e->rx[i].seq, from) && after(e->rx[i].end, from))
-				break;
-		if (i == e->nrx || hops++ == e->nrx)
-			return false;
-		from = e->rx[i].end;
-	}
-	return true;
+	if (!c)
+		return 0;
+	rx_bind(c, child, skb);
+	netlat_exit(flags);
+	return 0;
 }
 
-/* tcp_cleanup_rbuf(sk, copied): copied_seq has moved past what was read. */
+/* A record wholly read: a sample, or the reason it is none. */
+static void rx_retire(struct netlat_cpu *c, const struct netlat_rxseg *r,
+		      u64 now)
+{
+	u64 t[4] = { r->t_dev, r->t_ip, r->t_tcp, now };
+
+	if (r->counted)
+		return;
+	if (!r->t_dev) {	/* first seen past the device layer */
+		netlat_count(c, NETLAT_C_RX_DEV_IP_UNMATCHED_END);
+	} else if (!r->t_ip) {	/* its IP receive hit was skipped */
+		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_END);
+	} else {
+		netlat_record(c, NETLAT_RX_DEV_IP, t, 4);
+		netlat_count_add(c, NETLAT_C_RX_GRO_SEGMENTS, r->segs);
+	}
+}
+
+/*
+ * __tcp_cleanup_rbuf(sk, copied): copied_seq has moved past what was
+ * read.  Every record wholly below it is a sample (or was counted); bytes
+ * read that no record covers arrived unseen (a skipped probe hit), and
+ * each such range counts once, as seen and as not timed.
+ */
 int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
@@ -328,8 +479,9 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int i, n;
+	unsigned int i, n, holes = 0;
 	u32 seq, from;
+	bool check;
 	u64 now;
 
 	if (!c)
@@ -343,51 +495,41 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	e = netlat_sock_find(c, bk, sk, false);
 	if (!e)
 		goto unlock;
+	if (!e->rx_copied_valid) {	/* nothing received since it connected */
+		e->rx_copied = seq;
+		e->rx_copied_valid = 1;
+	}
 	from = e->rx_copied;
 	if (e->rx_drop_valid && after(e->rx_drop_end, from))
 		from = e->rx_drop_end;	/* not recorded: ring_full */
-	/*
-	 * A FIN takes one sequence number that no data record covers.  With
-	 * sampling, unrecorded data is expected: no check.
-	 */
-	if (READ_ONCE(netlat_sample) == 1 &&
-	    after(seq, from) && !rx_covered(e, from, seq) &&
-	    !((READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) &&
-	      rx_covered(e, from, seq - 1)))
-		netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END);
-	e->rx_copied = seq;
+	/* With sampling, unrecorded data is expected: no check. */
+	check = READ_ONCE(netlat_sample) == 1;
 	for (i = 0, n = 0; i < e->nrx; i++) {
 		struct netlat_rxseg *r = &e->rx[i];
 
+		if (before(from, seq) && before(from, r->seq))
+			holes++;
+		if (after(r->end, from))
+			from = r->end;
 		if (after(r->end, seq)) {
 			e->rx[n++] = *r;	/* keep: not wholly read yet */
 			continue;
 		}
-		{
-			u64 t[4] = { r->t_dev, r->t_ip, r->t_tcp, now };
-
-			netlat_record(c, NETLAT_RX_DEV_IP, t, 4);
-			netlat_count_add(c, NETLAT_C_RX_GRO_SEGMENTS, r->segs);
-		}
+		rx_retire(c, r, now);
 	}
 	e->nrx = n;
+	/* A FIN takes one sequence number that no data record covers. */
+	if (before(from, seq) &&
+	    !(seq - from == 1 && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)))
+		holes++;
+	if (check && holes) {
+		netlat_count_add(c, NETLAT_C_RX_SKBS, holes);
+		netlat_count_add(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END, holes);
+	}
+	e->rx_copied = seq;
 unlock:
 	netlat_bucket_unlock(bk);
 out:
-	netlat_exit(flags);
-	return 0;
-}
-
-int netlat_h_sock_destroy(struct kprobe *p, struct pt_regs *regs)
-{
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
-
-	if (!c)
-		return 0;
-
-	netlat_sock_purge(c, sk);
 	netlat_exit(flags);
 	return 0;
 }

@@ -5,13 +5,18 @@
  * (see netlat.h for the locking argument).  Nothing is allocated per event:
  * the whole table is allocated at load, sized by the table_size parameter;
  * when a bucket is full, an idle entry (older than expire_ms, aged in
- * jiffies: no clock read per event) is reused,
- * otherwise the event is counted as table_full and dropped.
+ * jiffies: no clock read per event) is reused, otherwise the caller counts
+ * its data unit as table_full.
  *
- * A socket's entry is purged when the kernel destroys the socket
- * (tcp_v4_destroy_sock), because TCP sockets come from a
- * SLAB_TYPESAFE_BY_RCU cache and the same address is immediately reused by
- * the next connection, which must not inherit the old one's state.
+ * An entry belongs to one connection.  TCP sockets come from a
+ * SLAB_TYPESAFE_BY_RCU cache: a freed socket's address is reused at once
+ * by the next connection, and connect(AF_UNSPEC) makes a live socket
+ * another connection.  So an entry is purged when the kernel destroys the
+ * socket (the tcp_destroy_sock tracepoint, which unlike a kprobe is never
+ * skipped) or disconnects it (tcp_disconnect), and as a backstop every
+ * lookup compares the connection's addresses, ports and netns with the
+ * ones the entry was made for: on a mismatch the old state is counted and
+ * the entry starts afresh.
  */
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -62,7 +67,27 @@ unsigned int netlat_socktab_capacity(void)
 	return NETLAT_WAYS << bucket_bits;
 }
 
-/* Forget every socket (enable after disable): process context. */
+/*
+ * Count what an entry still holds as data units that will never be timed:
+ * segments between IP and the driver, received data never read.  Waiting
+ * senders and calls whose bytes never reached IP are no data units.
+ */
+static void drop_entry(struct netlat_cpu *c, struct netlat_sock *e)
+{
+	unsigned int i;
+
+	netlat_count_add(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START, e->ntx);
+	for (i = 0; i < e->nrx; i++)
+		if (!e->rx[i].counted)
+			netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
+	e->ntx = 0;
+	e->nrx = 0;
+}
+
+/*
+ * Forget every socket (enable after disable): process context.  What the
+ * entries still held is counted, on this CPU, as when a socket goes.
+ */
 void netlat_socktab_flush(void)
 {
 	unsigned int i, w;
@@ -71,8 +96,13 @@ void netlat_socktab_flush(void)
 		unsigned long flags;
 
 		raw_spin_lock_irqsave(&buckets[i].lock, flags);
-		for (w = 0; w < NETLAT_WAYS; w++)
+		for (w = 0; w < NETLAT_WAYS; w++) {
+			if (!buckets[i].key[w])
+				continue;
+			drop_entry(netlat_this_cpu(),
+				   &entries[i * NETLAT_WAYS + w]);
 			WRITE_ONCE(buckets[i].key[w], NULL);
+		}
 		raw_spin_unlock_irqrestore(&buckets[i].lock, flags);
 	}
 }
@@ -88,17 +118,59 @@ unsigned int netlat_socktab_used(void)
 	return n;
 }
 
-/* Count what an entry still holds as starts that will never see an end. */
-static void drop_entry(struct netlat_cpu *c, struct netlat_sock *e)
+static void sock_id(struct netlat_sock_id *id, const struct sock *sk)
 {
-	unsigned int i;
+	id->addrs = READ_ONCE(sk->sk_addrpair);
+	id->dport = READ_ONCE(sk->sk_dport);
+	id->num = READ_ONCE(sk->sk_num);
+	id->net = sock_net(sk);
+}
 
-	for (i = 0; i < e->ntx; i++)
-		netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START);
-	for (i = 0; i < e->nrx; i++)
-		netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
-	for (i = 0; i < e->nwait; i++)
-		netlat_count(c, NETLAT_C_TX_TCP_IP_UNMATCHED_START);
+/* A fresh entry for @sk: nothing in flight. */
+static void init_entry(struct netlat_sock *e, const struct sock *sk,
+		       unsigned long now)
+{
+	/* The rings are only read below their counts: no need to clear them. */
+	e->nwait = 0;
+	e->ncall = 0;
+	e->ntx = 0;
+	e->nrx = 0;
+	e->tx_ip_valid = 0;
+	e->tx_unseen_valid = 0;
+	e->rx_drop_valid = 0;
+	e->page_more = 0;
+	e->page_task = NULL;
+	e->wait_lost = 0;
+	/*
+	 * Data already queued to be read was received before we knew it.  A
+	 * socket still connecting has no rcv_nxt yet: its first data says.
+	 */
+	e->rx_copied = READ_ONCE(tcp_sk(sk)->rcv_nxt);
+	e->rx_copied_valid = !((1 << READ_ONCE(sk->sk_state)) &
+			       (TCPF_SYN_SENT | TCPF_CLOSE));
+	e->last_used = now;
+	sock_id(&e->id, sk);
+}
+
+/*
+ * Is @e still the entry of the connection @sk is now?  An entry made
+ * before its socket had a peer (a Fast Open connect) takes on the first
+ * connection it sees; a closing socket loses its local port (0), which
+ * makes it no other connection.
+ */
+static bool same_connection(struct netlat_sock *e, const struct sock *sk)
+{
+	struct netlat_sock_id id;
+
+	sock_id(&id, sk);
+	if (likely(id.addrs == e->id.addrs && id.dport == e->id.dport &&
+		   (id.num == e->id.num || !id.num) && id.net == e->id.net))
+		return true;
+	if (!e->id.dport) {
+		e->id = id;
+		return true;
+	}
+	return false;
 }
 
 /* Lock the bucket @sk hashes to; called with irqs off. */
@@ -120,7 +192,7 @@ void netlat_bucket_unlock(struct netlat_bucket *bk)
 /*
  * The entry of @sk in the locked bucket @bk; with @create, a new one if
  * there is none (then @sk must be a full TCP socket).  NULL if there is
- * none, or no room for a new one.
+ * none, or no room for a new one: the caller counts its data unit.
  */
 struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 				     struct netlat_bucket *bk,
@@ -132,8 +204,15 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 
 	for (w = 0; w < NETLAT_WAYS; w++) {
 		if (bk->key[w] == sk) {
-			base[w].last_used = now;
-			return &base[w];
+			e = &base[w];
+			if (unlikely(!same_connection(e, sk))) {
+				/* A purge was missed: the old state is not ours. */
+				netlat_count(c, NETLAT_C_SOCKETS_REUSED);
+				drop_entry(c, e);
+				init_entry(e, sk, now);
+			}
+			e->last_used = now;
+			return e;
 		}
 		if (!bk->key[w] && free == NETLAT_WAYS)
 			free = w;
@@ -147,29 +226,36 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 			if (time_before(base[w].last_used, base[free].last_used))
 				free = w;
 		if (time_before(now, base[free].last_used +
-				msecs_to_jiffies(READ_ONCE(netlat_expire_ms)))) {
-			netlat_count(c, NETLAT_C_TABLE_FULL);
+				msecs_to_jiffies(READ_ONCE(netlat_expire_ms))))
 			return NULL;
-		}
 		netlat_count(c, NETLAT_C_EXPIRED);
 		drop_entry(c, &base[free]);
 	}
 	e = &base[free];
-	/* The rings are only read below their counts: no need to clear them. */
-	e->nwait = 0;
-	e->ncall = 0;
-	e->ntx = 0;
-	e->nrx = 0;
-	e->tx_ip_valid = 0;
-	e->rx_drop_valid = 0;
-	/* Data already queued to be read was received before we knew it. */
-	e->rx_copied = READ_ONCE(tcp_sk(sk)->rcv_nxt);
-	e->last_used = now;
+	init_entry(e, sk, now);
 	WRITE_ONCE(bk->key[free], sk);
 	return e;
 }
 
-/* The socket is being destroyed: forget it.  Called with irqs off. */
+/*
+ * The entry keyed @key in the locked bucket @bk, without looking at the
+ * socket behind the key (which the caller may not dereference).
+ */
+struct netlat_sock *netlat_sock_lookup(struct netlat_bucket *bk,
+				       const void *key)
+{
+	unsigned int w;
+
+	for (w = 0; w < NETLAT_WAYS; w++)
+		if (bk->key[w] == key)
+			return &entries[(bk - buckets) * NETLAT_WAYS + w];
+	return NULL;
+}
+
+/*
+ * The socket is being destroyed or disconnected: forget it.  Called with
+ * irqs off.
+ */
 void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 {
 	struct netlat_bucket *bk = netlat_bucket_lock(sk);
@@ -183,4 +269,34 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 		netlat_count(c, NETLAT_C_SOCKETS_PURGED);
 	}
 	netlat_bucket_unlock(bk);
+}
+
+/*
+ * tcp_v4_destroy_sock(sk) (the tracepoint's fallback) and
+ * tcp_disconnect(sk, flags): the socket goes, or may connect again,
+ * elsewhere.
+ */
+int netlat_h_sock_purge(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter(p, &flags);
+
+	if (!c)
+		return 0;
+	netlat_sock_purge(c, sk);
+	netlat_exit(flags);
+	return 0;
+}
+
+/* tcp:tcp_destroy_sock, at the top of tcp_v4_destroy_sock: irqs on. */
+void netlat_tp_sock_destroy(void *data, struct sock *sk)
+{
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter_probe(data, &flags);
+
+	if (!c)
+		return;
+	netlat_sock_purge(c, sk);
+	netlat_exit(flags);
 }

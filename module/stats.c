@@ -2,10 +2,18 @@
 /*
  * Per-CPU statistics: one log-linear histogram (with sum, min and max) per
  * stage and the coverage counters.  Handlers write their own CPU's copy
- * with interrupts off; readers merge all CPUs' copies, each taken under
- * that CPU's seqcount, so a sample's stages and total are always seen
- * together.
+ * with interrupts off; readers merge all CPUs' copies.  A CPU's stages are
+ * copied under its seqcount, so a sample's stages and total are always
+ * seen together; only binning a sample moves the seqcount, and a reader
+ * that still cannot get a clean copy after a few tries has the CPU copy
+ * its own stages (an IPI), so a read takes bounded time whatever the
+ * traffic.  Counters are independent words, read one by one.
+ *
+ * Reset and flush reach every possible CPU: online ones by IPI (where no
+ * handler of ours can be half-way), offline ones directly (no handler
+ * runs there), with CPU hotplug held off meanwhile.
  */
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -26,7 +34,7 @@ struct netlat_cpu **netlat_cpus;
 void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int nstamps)
 {
-	struct netlat_stage_stats *s = &c->stats.stage[first];
+	struct netlat_stage_stats *s = &c->stage[first];
 	u64 d[NETLAT_MAX_STAMPS];
 	unsigned int i;
 	bool bad = !t[0];
@@ -95,6 +103,39 @@ void netlat_stats_exit(void)
 	netlat_cpus = NULL;
 }
 
+#define NETLAT_SNAPSHOT_TRIES 4
+
+struct stage_copy {
+	struct netlat_cpu *c;
+	struct netlat_stage_stats *to;
+};
+
+/* On the CPU itself, irqs off: no handler of ours is half-way. */
+static void copy_stages_here(void *arg)
+{
+	struct stage_copy *sc = arg;
+
+	memcpy(sc->to, sc->c->stage, sizeof(sc->c->stage));
+}
+
+/* A consistent copy of @cpu's stage statistics into @to. */
+static void copy_stages(unsigned int cpu, struct netlat_stage_stats *to)
+{
+	struct netlat_cpu *c = netlat_cpus[cpu];
+	struct stage_copy sc = { .c = c, .to = to };
+	unsigned int seq, i;
+
+	for (i = 0; i < NETLAT_SNAPSHOT_TRIES; i++) {
+		seq = read_seqcount_begin(&c->seq);
+		memcpy(to, c->stage, sizeof(c->stage));
+		if (!read_seqcount_retry(&c->seq, seq))
+			return;
+	}
+	/* Busy: let the CPU copy it.  Offline, it cannot be writing. */
+	if (smp_call_function_single(cpu, copy_stages_here, &sc, 1))
+		copy_stages_here(&sc);
+}
+
 /* Sum every CPU's statistics into @out, the probe hits into @hits. */
 void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 			   u64 *hits)
@@ -103,18 +144,15 @@ void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 
 	memset(out, 0, sizeof(*out));
 	memset(hits, 0, sizeof(u64) * NETLAT_MAX_PROBES);
+	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
 		struct netlat_cpu *c = netlat_cpus[cpu];
-		unsigned int seq;
 
-		do {
-			seq = read_seqcount_begin(&c->seq);
-			memcpy(tmp, &c->stats, sizeof(*tmp));
-		} while (read_seqcount_retry(&c->seq, seq));
+		copy_stages(cpu, tmp->stage);
 		for (i = 0; i < NETLAT_MAX_PROBES; i++)
 			hits[i] += READ_ONCE(c->hits[i]);
 		for (i = 0; i < NETLAT_NR_COUNTERS; i++)
-			out->counter[i] += tmp->counter[i];
+			out->counter[i] += READ_ONCE(c->counter[i]);
 		for (i = 0; i < NETLAT_NR_STAGES; i++) {
 			struct netlat_stage_stats *d = &out->stage[i];
 			struct netlat_stage_stats *s = &tmp->stage[i];
@@ -129,31 +167,56 @@ void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 				d->max = s->max;
 		}
 	}
+	cpus_read_unlock();
+}
+
+static void reset_cpu(struct netlat_cpu *c)
+{
+	raw_write_seqcount_begin(&c->seq);
+	memset(c->stage, 0, sizeof(c->stage));
+	raw_write_seqcount_end(&c->seq);
+	memset(c->counter, 0, sizeof(c->counter));
+	memset(c->hits, 0, sizeof(c->hits));
 }
 
 static void reset_this_cpu(void *unused)
 {
-	struct netlat_cpu *c = netlat_this_cpu();
-
 	/* IPI context, irqs off: no handler of ours runs on this CPU now. */
-	raw_write_seqcount_begin(&c->seq);
-	memset(&c->stats, 0, sizeof(c->stats));
-	memset(c->hits, 0, sizeof(c->hits));
-	raw_write_seqcount_end(&c->seq);
+	reset_cpu(netlat_this_cpu());
 }
 
-void netlat_stats_reset(void)
+static void flush_cpu(struct netlat_cpu *c)
 {
-	on_each_cpu(reset_this_cpu, NULL, 1);
-	netlat_probes_reset_missed();
+	memset(&c->send, 0, sizeof(c->send));
+	memset(c->rx, 0, sizeof(c->rx));
 }
 
 static void flush_this_cpu(void *unused)
 {
-	struct netlat_cpu *c = netlat_this_cpu();
+	flush_cpu(netlat_this_cpu());
+}
 
-	memset(&c->send, 0, sizeof(c->send));
-	memset(c->rx, 0, sizeof(c->rx));
+/*
+ * Run @fn on every online CPU, and @offline on the data of every offline
+ * one: an offline CPU keeps what it counted before it went down.
+ */
+static void for_every_cpu(smp_call_func_t fn,
+			  void (*offline)(struct netlat_cpu *c))
+{
+	unsigned int cpu;
+
+	cpus_read_lock();
+	on_each_cpu(fn, NULL, 1);
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			offline(netlat_cpus[cpu]);
+	cpus_read_unlock();
+}
+
+void netlat_stats_reset(void)
+{
+	for_every_cpu(reset_this_cpu, reset_cpu);
+	netlat_probes_reset_missed();
 }
 
 /*
@@ -162,6 +225,6 @@ static void flush_this_cpu(void *unused)
  */
 void netlat_inflight_flush(void)
 {
-	on_each_cpu(flush_this_cpu, NULL, 1);
+	for_every_cpu(flush_this_cpu, flush_cpu);
 	netlat_socktab_flush();
 }

@@ -7,23 +7,42 @@
  *   t_tcp   TCP takes the call     (tcp_sendmsg entry)        -> waiter
  *           socket lock held       (tcp_sendmsg_locked)       -> call @write_seq
  *   t_ip    segment reaches IP     (ip_queue_xmit)            -> txseg
- *   t_dev   driver gets it         (dev_hard_start_xmit)      -> sample
+ *   t_dev   driver gets it         (net_dev_start_xmit)       -> sample
  *
  * Calls are identified by the TCP sequence number at which their bytes
  * start, so several calls coalesced into one segment, one call split into
  * many segments, and segments sent later from an ACK, a timer or the TSQ
  * tasklet on another CPU are all attributed right.  Retransmissions are
  * counted at IP and not sampled.
+ *
+ * Every path that appends bytes to the write queue has its own call
+ * record, so no call is ever credited with another one's bytes: sendmsg
+ * (tcp_sendmsg_locked; on 6.12 also sendfile, splice and kTLS), and on
+ * 6.1 the sendpage path of sendfile, splice and kTLS (do_tcp_sendpages,
+ * one call per page: the pages of one pipe-full form one call, as one
+ * sendmsg does on 6.12).  Bytes appended without a send call seen at the
+ * socket layer and in TCP (kTLS, in-kernel senders) are counted, not
+ * timed.
  */
 #include <linux/sched.h>
 #include <linux/skbuff.h>
+#include <linux/socket.h>
 #include <linux/tcp.h>
 #include <linux/timekeeping.h>
 #include <net/tcp.h>
 #include "netlat.h"
 
-/* Data bytes of the TCP segment in @skb: [*seq, *end).  False if none. */
-static bool tx_segment(const struct sk_buff *skb, u32 *seq, u32 *end)
+#ifndef MSG_SENDPAGE_NOTLAST	/* gone with sendpage (6.5) */
+#define MSG_SENDPAGE_NOTLAST 0
+#endif
+
+/*
+ * The data bytes of the TCP segment in @skb: [*seq, *end), and whether it
+ * is a SYN (whose data, with Fast Open, starts one after its sequence
+ * number).  False if it carries no data.
+ */
+static bool tx_segment(const struct sk_buff *skb, u32 *seq, u32 *end,
+		       bool *syn)
 {
 	const struct tcphdr *th;
 	int off, len;
@@ -35,11 +54,10 @@ static bool tx_segment(const struct sk_buff *skb, u32 *seq, u32 *end)
 		return false;
 	th = (const struct tcphdr *)(skb->data + off);
 	len = (int)skb->len - off - th->doff * 4;
-	if (len <= 0 || th->syn)
-		return false;
-	*seq = ntohl(th->seq);
+	*syn = th->syn;
+	*seq = ntohl(th->seq) + th->syn;
 	*end = *seq + len;
-	return true;
+	return len > 0;
 }
 
 int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
@@ -53,8 +71,9 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 
 	if (sk && netlat_sk_tcp4(sk) && netlat_sk_wanted(sk)) {
+		/* a call that never reached TCP: a ULP (kTLS) took it */
 		if (c->send.task)
-			netlat_count(c, NETLAT_C_TX_SOCK_TCP_UNMATCHED_START);
+			netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
 		c->send.task = current;
 		c->send.sk = sk;
 		c->send.t_sock = ktime_get_ns();
@@ -63,41 +82,40 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
+/*
+ * TCP takes a send call (tcp_sendmsg or tcp_sendpage, before the socket
+ * lock): a waiter, until the call holds the lock.  @fastopen: the call
+ * connects the socket (MSG_FASTOPEN), which is closed until then.
+ */
+static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	u64 t_sock = 0, now;
+	bool stamped = c->send.task == current && c->send.sk == sk;
 
-	if (!c)
-		return 0;
-
-	if (!netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk))
-		goto out;
+	c->send.task = NULL;
+	if (!netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk) ||
+	    (!netlat_sk_open(sk) && !fastopen))
+		return;
 	if (!netlat_sampled(c)) {
-		c->send.task = NULL;
 		now = 0;		/* a waiter without t_tcp: skipped */
 	} else {
-		if (c->send.task == current && c->send.sk == sk)
+		if (stamped)
 			t_sock = c->send.t_sock;
-		else
-			netlat_count(c, NETLAT_C_TX_SOCK_TCP_UNMATCHED_END);
-		c->send.task = NULL;
 		now = ktime_get_ns();
 	}
 	bk = netlat_bucket_lock(sk);
 	e = netlat_sock_find(c, bk, sk, true);
-	if (!e)
+	if (!e)		/* its segments count as table_full at IP */
 		goto unlock;
 	if (e->nwait == NETLAT_WAITERS) {
 		/* More concurrent senders than slots: forget the oldest. */
 		memmove(&e->wait[0], &e->wait[1],
 			sizeof(e->wait[0]) * (NETLAT_WAITERS - 1));
 		e->nwait--;
-		netlat_count(c, NETLAT_C_RING_FULL);
+		if (e->wait_lost < U8_MAX)
+			e->wait_lost++;
 	}
 	e->wait[e->nwait].task = current;
 	e->wait[e->nwait].t_sock = t_sock;
@@ -105,32 +123,61 @@ int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
 	e->nwait++;
 unlock:
 	netlat_bucket_unlock(bk);
-out:
+}
+
+/* tcp_sendmsg(sk, msg, size) */
+int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter(p, &flags);
+
+	if (!c)
+		return 0;
+	tcp_send(c, sk, READ_ONCE(sk->sk_state) == TCP_CLOSE &&
+		 (msg->msg_flags & MSG_FASTOPEN));
 	netlat_exit(flags);
 	return 0;
 }
 
-int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
+/* tcp_sendpage(sk, page, offset, size, flags): 6.1 */
+int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	unsigned long flags;
 	struct netlat_cpu *c = netlat_enter(p, &flags);
-	struct netlat_call call = { };
+
+	if (!c)
+		return 0;
+	tcp_send(c, sk, false);
+	netlat_exit(flags);
+	return 0;
+}
+
+/*
+ * The call of the current task now holds the socket lock: its waiter
+ * becomes a call record starting at write_seq.  @page_flags: for a
+ * sendpage call, its flags (MSG_SENDPAGE_NOTLAST: more pages of the same
+ * splice follow), else 0.
+ */
+static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
+			    bool page, int page_flags)
+{
+	struct netlat_call call = { .kind = NETLAT_CALL_UNKNOWN };
+	bool more = page && (page_flags & MSG_SENDPAGE_NOTLAST);
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int i;
 
-	if (!c)
-		return 0;
-
 	if (!netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk))
-		goto out;
+		return;
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true);
+	/* A Fast Open connect's entry was made when TCP took the call. */
+	e = netlat_sock_find(c, bk, sk, netlat_sk_open(sk));
 	if (!e)
 		goto unlock;
 	/* The waiter of this task; none for in-kernel callers (kTLS...). */
-	call.kind = NETLAT_CALL_UNKNOWN;
 	for (i = 0; i < e->nwait; i++) {
 		if (e->wait[i].task != current)
 			continue;
@@ -143,9 +190,37 @@ int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
 			sizeof(e->wait[0]) * (e->nwait - i));
 		break;
 	}
+	/*
+	 * The next page of the splice the last record stands for: its bytes
+	 * are that call's.  Any other call in between ended the group.
+	 */
+	if (page && e->page_more && e->page_task == current) {
+		e->page_more = more;
+		goto unlock;
+	}
+	e->page_more = more;
+	e->page_task = page ? current : NULL;
+	if (call.kind == NETLAT_CALL_UNKNOWN && e->wait_lost) {
+		/* Its waiter was pushed out of the full wait ring. */
+		e->wait_lost--;
+		call.kind = NETLAT_CALL_DROPPED;
+	}
+	/*
+	 * Another sender is waiting for memory or the connection with the
+	 * lock released, half-way through its call: its next bytes will
+	 * follow this call's, and cannot be told apart from them.
+	 */
+	if (READ_ONCE(sk->sk_write_pending))
+		call.kind = NETLAT_CALL_INTERLEAVED;
 	/* Under the socket lock: the call's bytes start at write_seq. */
 	call.seq = READ_ONCE(tcp_sk(sk)->write_seq);
-	if (e->ncall && e->call[e->ncall - 1].seq == call.seq &&
+	/* Closed: a Fast Open connect, whose ISN is chosen in this call. */
+	call.seq_pending = READ_ONCE(sk->sk_state) == TCP_CLOSE;
+	/* A Fast Open call that never sent its SYN queued nothing. */
+	while (e->ncall && e->call[e->ncall - 1].seq_pending)
+		e->ncall--;
+	if (e->ncall && !call.seq_pending &&
+	    e->call[e->ncall - 1].seq == call.seq &&
 	    e->call[e->ncall - 1].kind != NETLAT_CALL_DROPPED) {
 		/* The previous call queued nothing: it has no segment. */
 		e->ncall--;
@@ -155,19 +230,66 @@ int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
 	 * of every call that found the ring full, until there is room again.
 	 */
 	if (e->ncall && e->call[e->ncall - 1].kind == NETLAT_CALL_DROPPED &&
-	    e->ncall == NETLAT_CALLS) {
-		netlat_count(c, NETLAT_C_RING_FULL);
+	    e->ncall == NETLAT_CALLS)
 		goto unlock;
-	}
-	if (e->ncall == NETLAT_CALLS - 1) {
+	if (e->ncall == NETLAT_CALLS - 1)
 		call.kind = NETLAT_CALL_DROPPED;
-		netlat_count(c, NETLAT_C_RING_FULL);
-	}
 	e->call[e->ncall++] = call;
 unlock:
 	netlat_bucket_unlock(bk);
-out:
+}
+
+/* tcp_sendmsg_locked(sk, msg, size) */
+int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter(p, &flags);
+
+	if (!c)
+		return 0;
+	tcp_send_locked(c, sk, false, 0);
 	netlat_exit(flags);
+	return 0;
+}
+
+/* do_tcp_sendpages(sk, page, offset, size, flags): 6.1, lock held */
+int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	int page_flags = (int)regs_get_kernel_argument(regs, 4);
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter(p, &flags);
+
+	if (!c)
+		return 0;
+	tcp_send_locked(c, sk, true, page_flags);
+	netlat_exit(flags);
+	return 0;
+}
+
+/* The call that queued byte @last: the newest one starting at or before it. */
+static struct netlat_call *tx_call_of(struct netlat_sock *e, u32 last)
+{
+	int i;
+
+	for (i = e->ncall - 1; i >= 0; i--)
+		if (!e->call[i].seq_pending && !after(e->call[i].seq, last))
+			return &e->call[i];
+	return NULL;
+}
+
+/* Why a segment of a call of this kind is not timed; 0: it is. */
+static int tx_untimed(const struct netlat_call *call)
+{
+	if (!call || call->kind == NETLAT_CALL_UNKNOWN)
+		return NETLAT_C_TX_TCP_IP_UNMATCHED_END;
+	if (call->kind == NETLAT_CALL_DROPPED)
+		return NETLAT_C_RING_FULL;
+	if (call->kind == NETLAT_CALL_INTERLEAVED)
+		return NETLAT_C_TX_INTERLEAVED;
+	if (!call->t_sock)
+		return NETLAT_C_TX_SOCK_TCP_UNMATCHED_END;
 	return 0;
 }
 
@@ -177,57 +299,70 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
 	unsigned long flags;
 	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_call *call;
 	struct netlat_txseg *seg;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	struct netlat_call *call = NULL;
 	u32 seq, end;
+	bool data, syn;
+	int why;
 	u64 now;
-	int i;
 
 	if (!c)
 		return 0;
 
-	if (!sk || !netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk) ||
-	    !tx_segment(skb, &seq, &end))
+	if (!sk || !netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk))
+		goto out;
+	data = tx_segment(skb, &seq, &end, &syn);
+	if (!data && !syn)
 		goto out;
 	/* New data goes out at snd_nxt, which moves on after this call. */
-	if (before(seq, READ_ONCE(tcp_sk(sk)->snd_nxt))) {
+	if (data && before(seq - syn, READ_ONCE(tcp_sk(sk)->snd_nxt))) {
 		netlat_count(c, NETLAT_C_TX_RETRANSMITS);
 		goto out;
 	}
-	now = ktime_get_ns();
 	bk = netlat_bucket_lock(sk);
 	e = netlat_sock_find(c, bk, sk, false);
+	if (e && syn && e->ncall && e->call[e->ncall - 1].seq_pending) {
+		/* A Fast Open call's bytes start after the SYN it sends. */
+		e->call[e->ncall - 1].seq = seq;
+		e->call[e->ncall - 1].seq_pending = 0;
+	}
+	if (!data)
+		goto unlock;
+	now = ktime_get_ns();
 	if (!e) {
+		/* No call of this socket seen: why not, if not a full table? */
+		e = netlat_sock_find(c, bk, sk, netlat_sk_open(sk));
 		netlat_count(c, NETLAT_C_TX_SEGMENTS);
-		netlat_count(c, NETLAT_C_TX_TCP_IP_UNMATCHED_END);
+		netlat_count(c, e || !netlat_sk_open(sk) ?
+			     NETLAT_C_TX_TCP_IP_UNMATCHED_END :
+			     NETLAT_C_TABLE_FULL);
+		if (e) {
+			e->tx_ip_max = end;
+			e->tx_ip_valid = 1;
+		}
 		goto unlock;
 	}
 	if (!e->tx_ip_valid || after(end, e->tx_ip_max))
 		e->tx_ip_max = end;
 	e->tx_ip_valid = 1;
 	/* Calls wholly before this segment are done: new data goes in order. */
-	while (e->ncall >= 2 && !after(e->call[1].seq, seq)) {
+	while (e->ncall >= 2 && !e->call[1].seq_pending &&
+	       !after(e->call[1].seq, seq)) {
 		e->ncall--;
 		memmove(&e->call[0], &e->call[1],
 			sizeof(e->call[0]) * e->ncall);
 	}
-	for (i = e->ncall - 1; i >= 0; i--) {
-		if (!after(e->call[i].seq, end - 1)) {
-			call = &e->call[i];
-			break;
-		}
-	}
+	call = tx_call_of(e, end - 1);
 	if (call && call->kind == NETLAT_CALL_SKIPPED)	/* sample=N */
 		goto unlock;
 	netlat_count(c, NETLAT_C_TX_SEGMENTS);
-	if (!call || call->kind == NETLAT_CALL_UNKNOWN) {
-		netlat_count(c, NETLAT_C_TX_TCP_IP_UNMATCHED_END);
+	why = tx_untimed(call);
+	if (why) {
+		netlat_count(c, why);
 		goto unlock;
 	}
-	if (call->kind == NETLAT_CALL_DROPPED)	/* counted as ring_full */
-		goto unlock;
 	if (e->ntx == NETLAT_TXSEGS) {
 		/* The oldest is then ignored at the driver, as a resend is. */
 		memmove(&e->tx[0], &e->tx[1],
@@ -249,24 +384,27 @@ out:
 }
 
 /* One skb handed to the driver. */
-static void tx_dev_skb(struct netlat_cpu *c, struct sk_buff *skb, u64 *now)
+static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
+		       u64 *now)
 {
-	struct sock *sk = skb->sk;
+	const struct sock *sk = skb->sk;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int i;
 	int nh = skb_network_offset(skb);
 	u32 seq, end;
+	bool syn;
 
 	if (!sk || skb->protocol != htons(ETH_P_IP) || nh < 0 ||
 	    nh + (int)sizeof(struct iphdr) > (int)skb_headlen(skb) ||
-	    ip_hdr(skb)->protocol != IPPROTO_TCP || !tx_segment(skb, &seq, &end))
+	    ip_hdr(skb)->protocol != IPPROTO_TCP ||
+	    !tx_segment(skb, &seq, &end, &syn))
 		return;
 	if (!*now)
 		*now = ktime_get_ns();
 	/* skb->sk is only a key here: never dereferenced. */
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, false);
+	e = netlat_sock_lookup(bk, sk);
 	if (!e)
 		goto unlock;
 	for (i = 0; i < e->ntx; i++) {
@@ -286,16 +424,42 @@ static void tx_dev_skb(struct netlat_cpu *c, struct sk_buff *skb, u64 *now)
 	}
 	/*
 	 * Not pending: a retransmission, a segment counted at IP already, or
-	 * one that never passed our IP probe (counted here).
+	 * data whose IP hit was skipped: first seen here.  That counts once
+	 * per contiguous run, however software GSO cut it into skbs.
 	 */
-	if (!e->tx_ip_valid || after(end, e->tx_ip_max))
-		netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_END);
+	if (!e->tx_ip_valid || after(end, e->tx_ip_max)) {
+		if (!e->tx_unseen_valid || seq != e->tx_unseen_end) {
+			netlat_count(c, NETLAT_C_TX_SEGMENTS);
+			netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_END);
+		}
+		e->tx_unseen_end = end;
+		e->tx_unseen_valid = 1;
+		e->tx_ip_max = end;
+		e->tx_ip_valid = 1;
+	}
 unlock:
 	netlat_bucket_unlock(bk);
 }
 
-#define NETLAT_MAX_LIST 256	/* bound on the skbs walked per call */
+/* net:net_dev_start_xmit, just before the driver's ndo_start_xmit */
+void netlat_tp_dev_xmit(void *data, const struct sk_buff *skb,
+			const struct net_device *dev)
+{
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter_probe(data, &flags);
+	u64 now = 0;
 
+	if (!c)
+		return;
+	tx_dev_skb(c, skb, &now);
+	netlat_exit(flags);
+}
+
+/*
+ * dev_hard_start_xmit(first, ...): the kprobe fallback, at the head of
+ * the list.  Skbs past the bound stay pending and are counted when their
+ * socket's ring pushes them out or the socket goes.
+ */
 int netlat_h_dev_xmit(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
