@@ -133,8 +133,10 @@ void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
 
 int nl_is_coverage_counter(const char *name)
 {
+	/* data units not timed, one count each (netlat(8), COUNTERS) */
 	static const char *const exact[] = {
-		"negative_delta", "table_full", "ring_full", "expired",
+		"negative_delta", "table_full", "ring_full", "tx_interleaved",
+		"rx_fastopen_data",
 	};
 	size_t n = strlen(name), k = strlen("_incomplete");
 	unsigned int i;
