@@ -3,14 +3,45 @@
  * tcpgen: the TCP workloads of netlat's guest tests, with exactly known
  * message counts.  Built static on the host, run inside the guest.
  *
- *   tcpgen server   -a ADDR -p PORT [-m echo|sink|hold] [-c CONNS] [-f]
- *                   [-s SLEEP_US] [-C CPU]
+ *   tcpgen server   -a ADDR -p PORT [-m echo|sink|hold|push|flood] [-c CONNS]
+ *                   [-f] [-s SLEEP_US] [-C CPU] [-n COUNT] [-l LEN]
+ *                   [-g GAP_US] [-D SECS] [-F]
  *   tcpgen pingpong -a ADDR -p PORT -n COUNT -l LEN [-s SLEEP_US] [-C CPU] [-S]
  *   tcpgen stream   -a ADDR -p PORT -b BYTES [-l WRITE_LEN] [-C CPU] [-d SECS]
+ *                   [-g GAP_US] [-z] [-W WRITERS]
  *   tcpgen churn    -a ADDR -p PORT -n CONNS [-l LEN]
  *   tcpgen block    -a ADDR -p PORT        (connect, block in recv())
+ *   tcpgen reconnect -a ADDR -p PORT -P PORT2 -b UNREAD_BYTES -w WAIT_MS
+ *                   -n COUNT -l LEN
+ *   tcpgen sendfile -a ADDR -p PORT -l HEADLEN -b BODYBYTES -w GAP_MS
+ *                   -n REPEAT [-m sendfile|splice]
+ *   tcpgen ktls     -a ADDR -p PORT -n COUNT -l LEN [-g GAP_US]
+ *   tcpgen fastopen -a ADDR -p PORT -n CONNS -l LEN
+ *   tcpgen unreadclose -a ADDR -p PORT -n CONNS -b BYTES
  *
  * server -f serves its CONNS connections at once, a process each.
+ * server -m push writes COUNT messages of LEN bytes on each connection,
+ * sleeping GAP_US after each (so they arrive as COUNT segments), then
+ * reads until EOF (or a reset); -m flood writes LEN-byte messages GAP_US
+ * apart until the peer closes or resets, which is its normal end.
+ * server -D SECS: TCP_DEFER_ACCEPT on the listener; -F: TCP_FASTOPEN
+ * (queue 64) on the listener.
+ * stream -g GAP_US sleeps after each write; -z sends with MSG_ZEROCOPY
+ * and waits for every completion before it closes; -W WRITERS writes
+ * from that many processes on the one socket at once, BYTES in all.
+ * reconnect dials a push server, waits until UNREAD_BYTES sit unread,
+ * sleeps WAIT_MS, disconnects the socket (connect() to AF_UNSPEC: the
+ * unread data is dropped, a RST sent), connects the same socket to the
+ * echo server on PORT2 and runs COUNT round trips of LEN bytes on it.
+ * sendfile, REPEAT times: write() HEADLEN bytes, sleep GAP_MS, send
+ * BODYBYTES of a /tmp file by sendfile(2) or splice(2) through a pipe.
+ * ktls sends COUNT kernel-TLS records (LEN <= 16384: a record a write)
+ * with an all-zero AES-GCM-128 key to a sink, no handshake; exit 77 if
+ * the kernel has no tls ULP.
+ * fastopen makes CONNS connections, each sending LEN bytes in its SYN
+ * (MSG_FASTOPEN; needs net.ipv4.tcp_fastopen) and reading the echo.
+ * unreadclose dials a flood server CONNS times and closes each socket
+ * once BYTES sit unread: the kernel then sends a RST.
  * -d SECS (pingpong, stream): run for that long instead of a count, and
  * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
@@ -29,26 +60,41 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
+#include <linux/sockios.h>
+#include <linux/tls.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+/* older libc headers lack these */
+#ifndef SOL_TLS
+#define SOL_TLS 282
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP 31
+#endif
+
 static const char *addr = "127.0.0.1";
 static int port = 5001, count = 1000, len = 100, conns = 1, sleep_us, forking;
-static long long bytes = 1 << 20;
+static int port2, wait_ms, defer_secs, fastopen, zerocopy, writers = 1;
+static long long bytes = 1 << 20, gap_us;
 static double duration;		/* -d: seconds to run instead of a count */
-static const char *mode = "echo";
+static const char *mode;	/* server: echo by default; sendfile's method */
 
 /* Medians of what really happened: round trips, sleeps. */
 struct samples {
@@ -105,6 +151,17 @@ static long long median(struct samples *s)
 	return s->v[(s->n - 1) / 2];
 }
 
+static long long maximum(const struct samples *s)
+{
+	long long m = 0;
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i] > m)
+			m = s->v[i];
+	return m;
+}
+
 static void die(const char *what)
 {
 	fprintf(stderr, "tcpgen: %s: %s\n", what, strerror(errno));
@@ -154,11 +211,23 @@ static int dial(void)
 
 static void drain_errqueue(int fd);
 
+/* Sleep us microseconds, all of them even if a signal comes. */
+static void nap_us(long long us)
+{
+	struct timespec ts;
+
+	if (us <= 0)
+		return;
+	ts.tv_sec = us / 1000000;
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 /* Wait until readable, then sleep_us: the data waits in the socket. */
 static void delay_read(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct timespec ts;
 	long long t0;
 
 	if (!sleep_us)
@@ -171,10 +240,7 @@ static void delay_read(int fd)
 			drain_errqueue(fd);
 	} while (!(p.revents & (POLLIN | POLLHUP)));
 	t0 = now_ns();
-	ts.tv_sec = sleep_us / 1000000;
-	ts.tv_nsec = (long)(sleep_us % 1000000) * 1000;
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	nap_us(sleep_us);
 	add_sample(&sleeps, now_ns() - t0);
 }
 
@@ -308,6 +374,66 @@ static int read_all(int fd, char *buf, size_t n)
 	return 1;
 }
 
+/* Read and drop until EOF; a reset (reconnect's disconnect) ends it too. */
+static void discard(int fd, char *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(fd, buf, n);
+
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		if (r < 0 && errno != ECONNRESET)
+			die("read");
+		return;
+	}
+}
+
+/* COUNT messages, each its own segment (TCP_NODELAY, GAP_US after it). */
+static void serve_push(int fd, char *buf, size_t n)
+{
+	long long total = 0;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		write_all(fd, buf, len);
+		total += len;
+		nap_us(gap_us);
+	}
+	discard(fd, buf, n);
+	printf("server: pushed %lld bytes\n", total);
+}
+
+/*
+ * Write until the peer goes: EPIPE or ECONNRESET is how a flood ends
+ * (unreadclose closes with data unread, so the kernel resets).  SIGPIPE
+ * is ignored (do_server).
+ */
+static void serve_flood(int fd, char *buf)
+{
+	long long total = 0;
+
+	for (;;) {
+		int off = 0;
+
+		while (off < len) {
+			ssize_t w = write(fd, buf + off, len - off);
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == EPIPE || errno == ECONNRESET)
+					goto out;
+				die("write");
+			}
+			off += w;
+			total += w;
+		}
+		nap_us(gap_us);
+	}
+out:
+	printf("server: flood ended after %lld bytes\n", total);
+}
+
 static void serve_one(int fd)
 {
 	static char buf[65536];
@@ -315,6 +441,14 @@ static void serve_one(int fd)
 	ssize_t r;
 
 	nodelay(fd);
+	if (!strcmp(mode, "push")) {
+		serve_push(fd, buf, sizeof(buf));
+		return;
+	}
+	if (!strcmp(mode, "flood")) {
+		serve_flood(fd, buf);
+		return;
+	}
 	if (!strcmp(mode, "hold")) {	/* keep the peer blocked in recv */
 		while (read(fd, buf, sizeof(buf)) > 0)
 			;
@@ -340,8 +474,18 @@ static void serve_one(int fd)
 static int do_server(void)
 {
 	struct sockaddr_in sa;
-	int lfd, fd, one = 1, i;
+	int lfd, fd, one = 1, qlen = 64, i;
 
+	if (!mode)
+		mode = "echo";
+	if ((!strcmp(mode, "push") || !strcmp(mode, "flood")) &&
+	    len > 65536) {
+		fprintf(stderr, "tcpgen: -l over 65536 for %s\n", mode);
+		return 2;
+	}
+	/* a flood's peer goes away: write() then fails, not kills us */
+	if (!strcmp(mode, "flood"))
+		signal(SIGPIPE, SIG_IGN);
 	setup_addr(&sa);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	if (lfd < 0)
@@ -349,6 +493,14 @@ static int do_server(void)
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)))
 		die("bind");
+	/* accept() only once data came (or SECS passed) */
+	if (defer_secs && setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT,
+				     &defer_secs, sizeof(defer_secs)))
+		die("TCP_DEFER_ACCEPT");
+	/* before listen(): data in the SYN reaches accept()ed sockets */
+	if (fastopen && setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN,
+				   &qlen, sizeof(qlen)))
+		die("TCP_FASTOPEN");
 	if (listen(lfd, 1024))
 		die("listen");
 	for (i = 0; i < conns; i++) {
@@ -376,21 +528,19 @@ static int do_server(void)
 	return 0;
 }
 
-static int do_pingpong(void)
+/*
+ * COUNT round trips of LEN bytes on fd (or -d seconds' worth), each
+ * timed into rtts; returns how many were made.  A bad echo exits.
+ */
+static int round_trips(int fd)
 {
 	char *buf = calloc(1, len), *back = malloc(len);
-	int fd = dial(), i;
-	long long rtt50;
+	long long end = now_ns() + (long long)(duration * 1e9);
+	int i, n = duration > 0 ? 0x7fffffff : count;
 
 	if (!buf || !back)
 		die("malloc");
-	long long start = now_ns(), end = start + (long long)(duration * 1e9);
-
-	if (stamps)
-		enable_stamps(fd);
-	if (duration > 0)
-		count = 0x7fffffff;
-	for (i = 0; i < count; i++) {
+	for (i = 0; i < n; i++) {
 		long long t0 = now_ns(), t_send = real_ns();
 
 		if (duration > 0 && t0 >= end)
@@ -400,20 +550,30 @@ static int do_pingpong(void)
 		write_all(fd, buf, len);
 		if (!read_all(fd, back, len) || memcmp(buf, back, len)) {
 			fprintf(stderr, "tcpgen: bad echo %d\n", i);
-			return 1;
+			exit(1);
 		}
 		add_sample(&rtts, now_ns() - t0);
 		if (stamps)
 			tx_stamps(fd, t_send);
 	}
+	free(buf);
+	free(back);
+	return i;
+}
+
+static int do_pingpong(void)
+{
+	int fd = dial();
+	long long start = now_ns();
+
+	if (stamps)
+		enable_stamps(fd);
+	count = round_trips(fd);
 	close(fd);
 	if (duration > 0)
-		printf("tps %.1f\n", i / ((now_ns() - start) / 1e9));
-	count = i;
-	rtt50 = median(&rtts);		/* sorts: the max is last */
+		printf("tps %.1f\n", count / ((now_ns() - start) / 1e9));
 	printf("pingpong: %d messages of %d bytes rtt_p50_ns %lld rtt_max_ns %lld sleep_p50_ns %lld",
-	       count, len, rtt50, rtts.n ? rtts.v[rtts.n - 1] : 0,
-	       median(&sleeps));
+	       count, len, median(&rtts), maximum(&rtts), median(&sleeps));
 	if (stamps)
 		printf(" tx_p50_ns %lld qdisc_p50_ns %lld rx_p50_ns %lld stamped %d/%d/%d",
 		       median(&ts_tx), median(&ts_qdisc), median(&ts_rx),
@@ -422,14 +582,118 @@ static int do_pingpong(void)
 	return 0;
 }
 
+/* MSG_ZEROCOPY: send calls made, and completions the kernel reported. */
+static long long zc_sends, zc_done, zc_copied, zc_notes;
+
+/* Take the zerocopy completions off the error queue; how many there were. */
+static int zc_drain(int fd)
+{
+	char ctl[128];
+	int got = 0;
+
+	for (;;) {
+		struct msghdr m = { .msg_control = ctl,
+				    .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *c;
+
+		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return got;
+			die("recvmsg MSG_ERRQUEUE");
+		}
+		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+			struct sock_extended_err *e =
+				(struct sock_extended_err *)CMSG_DATA(c);
+
+			if (!((c->cmsg_level == SOL_IP &&
+			       c->cmsg_type == IP_RECVERR) ||
+			      (c->cmsg_level == SOL_IPV6 &&
+			       c->cmsg_type == IPV6_RECVERR)) ||
+			    e->ee_origin != SO_EE_ORIGIN_ZEROCOPY)
+				continue;
+			/* one notification covers the sends ee_info..ee_data */
+			zc_done += (__u32)(e->ee_data - e->ee_info) + 1;
+			zc_notes++;
+			/* the kernel had to copy after all (e.g. loopback) */
+			if (e->ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
+				zc_copied++;
+		}
+		got++;
+	}
+}
+
+/* Wait until the completions cover the first `want` sends. */
+static void zc_wait(int fd, long long want)
+{
+	while (zc_done < want) {
+		struct pollfd p = { .fd = fd };	/* POLLERR: always polled */
+
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			die("poll");
+		/* POLLERR or POLLHUP without a completion: do not spin */
+		if (!zc_drain(fd))
+			usleep(1000);
+	}
+}
+
+/*
+ * send() with MSG_ZEROCOPY: the kernel sends from our pages and says on
+ * the error queue when it let go of them; our buffer never changes.
+ */
+static void zc_send(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		struct pollfd p = { .fd = fd };
+		ssize_t w;
+
+		if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR))
+			zc_drain(fd);
+		w = send(fd, buf, n, MSG_ZEROCOPY);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			/* pending completions use up optmem: wait for one */
+			if (errno == ENOBUFS && zc_done < zc_sends) {
+				zc_wait(fd, zc_done + 1);
+				continue;
+			}
+			die("send MSG_ZEROCOPY");
+		}
+		zc_sends++;
+		buf += w;
+		n -= w;
+	}
+}
+
 static int do_stream(void)
 {
 	static char buf[1 << 20];
 	long long left = bytes, start = now_ns(), sent = 0;
-	int fd = dial();
+	int fd = dial(), one = 1, w, status;
 
 	if (len > (int)sizeof(buf))
 		len = sizeof(buf);
+	/*
+	 * -W: that many processes write on the one socket at once, each its
+	 * share: their calls wait for memory with the socket lock released,
+	 * and interleave.
+	 */
+	for (w = 1; w < writers; w++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (!pid)
+			break;
+	}
+	if (writers > 1)
+		left = bytes / writers;
+	if (zerocopy) {
+		if (setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
+			die("SO_ZEROCOPY");
+		/* real pages to pin, not the shared zero page of untouched bss */
+		memset(buf, 'z', sizeof(buf));
+	}
 	if (duration > 0)
 		left = 1LL << 62;
 	while (left > 0) {
@@ -437,18 +701,64 @@ static int do_stream(void)
 
 		if (duration > 0 && now_ns() - start >= duration * 1e9)
 			break;
-		write_all(fd, buf, n);
+		if (zerocopy)
+			zc_send(fd, buf, n);
+		else
+			write_all(fd, buf, n);
 		left -= n;
 		sent += n;
+		nap_us(gap_us);
 	}
+	/* the pages are the kernel's until it says so */
+	if (zerocopy)
+		zc_wait(fd, zc_sends);
+	if (writers > 1 && w < writers)	/* a child writer */
+		_exit(0);
+	while (writers > 1 && wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			return 1;
 	close(fd);
+	if (writers > 1)
+		sent = left * writers;
 	printf("stream: %lld bytes\n", sent);
+	if (zerocopy)
+		printf("zerocopy: %lld sends completed, %lld notifications, %lld copied\n",
+		       zc_done, zc_notes, zc_copied);
 	if (duration > 0)
 		printf("bytes_per_s %.0f\n", sent / ((now_ns() - start) / 1e9));
 	return 0;
 }
 
-static int do_churn(void)
+/* The data rides on the SYN; ECONNREFUSED while the server starts. */
+static int fastopen_dial(const char *buf)
+{
+	struct sockaddr_in sa;
+	ssize_t w;
+	int fd, tries;
+
+	setup_addr(&sa);
+	for (tries = 0; ; tries++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			die("socket");
+		w = sendto(fd, buf, len, MSG_FASTOPEN,
+			   (struct sockaddr *)&sa, sizeof(sa));
+		if (w >= 0)
+			break;
+		if (errno != ECONNREFUSED || tries == 200)
+			die("sendto MSG_FASTOPEN");
+		close(fd);
+		usleep(10000);
+	}
+	write_all(fd, buf + w, len - w);
+	return fd;
+}
+
+/*
+ * COUNT connections, each LEN bytes one way and their echo back: connected
+ * first (churn), or with the data on the SYN (fastopen).
+ */
+static int connections(const char *what, int tfo)
 {
 	char *buf = calloc(1, len), *back = malloc(len);
 	int i;
@@ -456,14 +766,19 @@ static int do_churn(void)
 	if (!buf || !back)
 		die("malloc");
 	for (i = 0; i < count; i++) {
-		int fd = dial();
+		int fd = tfo ? fastopen_dial(buf) : dial();
 
-		write_all(fd, buf, len);
-		if (!read_all(fd, back, len))
+		if (tfo)
+			nodelay(fd);
+		else
+			write_all(fd, buf, len);
+		if (!read_all(fd, back, len)) {
+			fprintf(stderr, "tcpgen: no echo %d\n", i);
 			return 1;
+		}
 		close(fd);
 	}
-	printf("churn: %d connections\n", count);
+	printf("%s: %d connections\n", what, count);
 	return 0;
 }
 
@@ -477,18 +792,222 @@ static int do_block(void)
 	return read(fd, &c, 1) < 0;
 }
 
+/* Wait until at least n bytes sit unread in fd's receive queue. */
+static int wait_unread(int fd, long long n)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	int q;
+
+	for (;;) {
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			die("poll");
+		if (ioctl(fd, SIOCINQ, &q))
+			die("SIOCINQ");
+		if (q >= n)
+			return q;
+		if (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+			fprintf(stderr, "tcpgen: peer ended with %d of %lld bytes unread\n",
+				q, n);
+			exit(1);
+		}
+		/* POLLIN stays set: give more data time to come */
+		usleep(1000);
+	}
+}
+
+/* connect() fd to ADDR:p, retrying while the server starts. */
+static void redial(int fd, int p)
+{
+	struct sockaddr_in sa;
+	int tries;
+
+	setup_addr(&sa);
+	sa.sin_port = htons(p);
+	/* a refused connect leaves the socket unconnected, free to retry */
+	for (tries = 0; connect(fd, (struct sockaddr *)&sa, sizeof(sa)); tries++) {
+		if (errno != ECONNREFUSED || tries == 200)
+			die("connect");
+		usleep(10000);
+	}
+}
+
+static int do_reconnect(void)
+{
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	int fd, unread;
+
+	if (!port2) {
+		fprintf(stderr, "tcpgen: reconnect needs -P PORT2\n");
+		return 2;
+	}
+	fd = dial();
+	wait_unread(fd, bytes);
+	nap_us(wait_ms * 1000LL);
+	if (ioctl(fd, SIOCINQ, &unread))
+		die("SIOCINQ");
+	/* the kernel drops the connection and its unread data (a RST) */
+	if (connect(fd, &unspec, sizeof(unspec)))
+		die("connect AF_UNSPEC");
+	redial(fd, port2);
+	nodelay(fd);
+	count = round_trips(fd);
+	close(fd);
+	printf("reconnect: unread %d bytes, waited %d ms, then %d round trips rtt_p50_ns %lld rtt_max_ns %lld\n",
+	       unread, wait_ms, count, median(&rtts), maximum(&rtts));
+	return 0;
+}
+
+/* The body: a regular file of n bytes, unlinked at once (no leftovers). */
+static int body_file(long long n)
+{
+	char path[] = "/tmp/tcpgen.XXXXXX", buf[65536];
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		die("mkstemp");
+	unlink(path);
+	memset(buf, 'b', sizeof(buf));
+	while (n > 0) {
+		size_t k = n < (long long)sizeof(buf) ? n : (long long)sizeof(buf);
+
+		write_all(fd, buf, k);
+		n -= k;
+	}
+	return fd;
+}
+
+static void send_by_sendfile(int fd, int file)
+{
+	off_t off = 0;
+
+	while (off < bytes) {
+		ssize_t w = sendfile(fd, file, &off, bytes - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			die("sendfile");
+	}
+}
+
+/* file -> pipe -> socket, the pages moved, not copied, where they can be */
+static void send_by_splice(int fd, int file, int pipefd[2])
+{
+	loff_t off = 0;
+
+	while (off < bytes) {
+		long long left = bytes - off;
+		ssize_t in = splice(file, &off, pipefd[1], NULL,
+				    left < 65536 ? left : 65536, SPLICE_F_MOVE);
+
+		if (in < 0 && errno == EINTR)
+			continue;
+		if (in <= 0)
+			die("splice from file");
+		while (in > 0) {
+			ssize_t w = splice(pipefd[0], NULL, fd, NULL, in,
+					   SPLICE_F_MOVE);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				die("splice to socket");
+			in -= w;
+		}
+	}
+}
+
+static int do_sendfile(void)
+{
+	const char *how = mode ? mode : "sendfile";
+	int use_splice = !strcmp(how, "splice"), pipefd[2], fd, file, i;
+	char *head = calloc(1, len);
+
+	if (!use_splice && strcmp(how, "sendfile")) {
+		fprintf(stderr, "tcpgen: -m sendfile|splice\n");
+		return 2;
+	}
+	if (!head)
+		die("malloc");
+	if (use_splice && pipe(pipefd))
+		die("pipe");
+	file = body_file(bytes);
+	fd = dial();
+	for (i = 0; i < count; i++) {
+		memset(head, 'h', len);
+		write_all(fd, head, len);
+		nap_us(wait_ms * 1000LL);
+		if (use_splice)
+			send_by_splice(fd, file, pipefd);
+		else
+			send_by_sendfile(fd, file);
+	}
+	close(fd);
+	printf("sendfile: %d x (%d + %lld) bytes via %s\n", count, len, bytes, how);
+	return 0;
+}
+
+/*
+ * Kernel TLS transmit with a zero key: the kernel frames and encrypts
+ * each write as a TLS 1.2 record.  No handshake: the peer is a sink.
+ */
+static int do_ktls(void)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci;
+	char *buf = calloc(1, len);
+	int fd = dial(), i;
+
+	if (!buf)
+		die("malloc");
+	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls"))) {
+		if (errno != ENOENT)
+			die("TCP_ULP tls");
+		/* no tls module: not a failure of the run, a skip */
+		printf("ktls: unsupported: %s\n", strerror(errno));
+		exit(77);
+	}
+	memset(&ci, 0, sizeof(ci));
+	ci.info.version = TLS_1_2_VERSION;
+	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
+	if (setsockopt(fd, SOL_TLS, TLS_TX, &ci, sizeof(ci)))
+		die("TLS_TX");
+	for (i = 0; i < count; i++) {
+		write_all(fd, buf, len);
+		nap_us(gap_us);
+	}
+	close(fd);
+	printf("ktls: %d records of %d bytes\n", count, len);
+	return 0;
+}
+
+/* close() with data unread: the kernel resets the connection. */
+static int do_unreadclose(void)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		int fd = dial();
+
+		wait_unread(fd, bytes);
+		close(fd);
+	}
+	printf("unreadclose: %d connections\n", count);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int opt, cpu = -1, timeout = 600;
 	const char *cmd;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block [options]\n");
+		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block|"
+			"reconnect|sendfile|ktls|fastopen|unreadclose [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -503,10 +1022,19 @@ int main(int argc, char **argv)
 		case 'S': stamps = 1; break;
 		case 'f': forking = 1; break;
 		case 'd': duration = atof(optarg); break;
+		case 'g': gap_us = atoll(optarg); break;
+		case 'P': port2 = atoi(optarg); break;
+		case 'w': wait_ms = atoi(optarg); break;
+		case 'D': defer_secs = atoi(optarg); break;
+		case 'F': fastopen = 1; break;
+		case 'z': zerocopy = 1; break;
+		case 'W': writers = atoi(optarg); break;
 		default: return 2;
 		}
 	}
-	if (len < 1 || count < 0 || conns < 1) {
+	if (len < 1 || count < 0 || conns < 1 || bytes < 0 || gap_us < 0 ||
+	    wait_ms < 0 || defer_secs < 0 || writers < 1 ||
+	    (writers > 1 && zerocopy)) {
 		fprintf(stderr, "tcpgen: bad arguments\n");
 		return 2;
 	}
@@ -528,9 +1056,19 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "stream"))
 		return do_stream();
 	if (!strcmp(cmd, "churn"))
-		return do_churn();
+		return connections("churn", 0);
 	if (!strcmp(cmd, "block"))
 		return do_block();
+	if (!strcmp(cmd, "reconnect"))
+		return do_reconnect();
+	if (!strcmp(cmd, "sendfile"))
+		return do_sendfile();
+	if (!strcmp(cmd, "ktls"))
+		return do_ktls();
+	if (!strcmp(cmd, "fastopen"))
+		return connections("fastopen", 1);
+	if (!strcmp(cmd, "unreadclose"))
+		return do_unreadclose();
 	fprintf(stderr, "tcpgen: unknown command %s\n", cmd);
 	return 2;
 }
