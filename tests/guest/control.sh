@@ -49,6 +49,8 @@ for v in tx rx tx,rx; do good directions=$v; done
 for v in "" both txrx tx,rx,tx; do bad "directions=$v"; done
 for v in 80 80,443,8000-8100 all; do good ports=$v; done
 for v in 0 65536 a 80- 1-70000 80,,443; do bad "ports=$v"; done
+for v in 0 1; do good tracepoints=$v; done
+for v in 2 -1 yes ""; do bad "tracepoints=$v"; done
 bad reset=2
 
 log "== directions=tx registers no receive probe"

@@ -120,9 +120,7 @@ done
 msgs=$((2 * CONNS * N))
 check "every message sent is a data segment seen at IP ($(counter tx_data_segments) of $msgs)" \
 	[ "$(counter tx_data_segments)" = "$msgs" ]
-got=$(stage tx_total count)
-lost=$(($(unmatched tx) + $(counter tx_incomplete)))
-check "each of them is a sample or counted as unpaired: $got + $lost = $msgs" [ $((got + lost)) = "$msgs" ]
+expect_accounting "pressure"
 expect_sums "pressure"
 check "no negative delta" [ "$(counter negative_delta)" = 0 ]
 # no sample can be longer than the longest round trip that contains it:

@@ -1,11 +1,17 @@
 #!/bin/sh
-# Foundation: every mandatory layer point registers; each counts hits on
-# loopback, veth and virtio-net traffic in both directions; reset works and
-# refuses bad input; netlat unloads cleanly while traffic flows and while a
-# reader is blocked in recv(), and loads again.
+# Foundation: every mandatory layer point registers, served by a
+# tracepoint where the kernel has one there and by kprobes otherwise; each
+# counts hits on loopback, veth and virtio-net traffic in both directions;
+# with tracepoints=0 the kprobe fallbacks serve every point and give the
+# same exact counts; reset works and refuses bad input; netlat unloads
+# cleanly while traffic flows and while a reader is blocked in recv(), and
+# loads again.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
+# every one of them is hit by ordinary traffic
 MANDATORY="tx_sock tx_tcp tx_tcp_locked tx_ip tx_dev rx_dev rx_ip rx_tcp rx_sock rx_user sock_destroy"
+# probe_kind POINT: how its first symbol is probed (ftrace, int3, tracepoint)
+probe_kind() { awk -v p="$1" '$1 == "probe" && $2 == p { print $4; exit }' "${F:-$PROC}"; }
 
 setup_all_paths || exit 1
 check "insmod netlat" load_netlat || exit 1
@@ -14,9 +20,18 @@ check "/proc/netlat is format version 1" [ "$(awk '$1 == "version" { print $2 }'
 check "/proc/netlat ends with an end line" [ "$(tail -n 1 $PROC)" = end ]
 check "/proc/netlat is read-only to all (0444)" [ "$(stat -c %a $PROC)" = 444 ]
 check "debugfs reset is root-only write (0200)" [ "$(stat -c %a /sys/kernel/debug/netlat/reset)" = 200 ]
-for p in $MANDATORY; do
+for p in $MANDATORY sock_disconnect; do
 	check "layer point $p has a registered probe" [ "$(probe_hits $p)" != none ]
 done
+for p in sock_destroy tx_dev rx_dev; do
+	check "layer point $p is served by a tracepoint ($(probe_kind $p))" [ "$(probe_kind $p)" = tracepoint ]
+done
+# 6.1's sendfile path: sendpage, page by page (gone in 6.5)
+if grep -q ' do_tcp_sendpages$' /proc/kallsyms; then
+	check "sendpage kernel: tx_sendpage registered ($(probe_hits tx_sendpage))" [ "$(probe_hits tx_sendpage)" != none ]
+else
+	check "no sendpage in this kernel: no tx_sendpage point" [ "$(probe_hits tx_sendpage)" = none ]
+fi
 log "kprobes/list:"
 grep -E 'netlat|\[FTRACE\]' /sys/kernel/debug/kprobes/list | head -n 20
 
@@ -40,6 +55,25 @@ for name in LO VETH NIC; do
 	log "hits $line missed=$(probe_missed)"
 	unset F
 done
+
+log "== tracepoints=0: the kprobe fallbacks serve every point"
+check "rmmod" unload_netlat
+check "insmod netlat tracepoints=0" load_netlat tracepoints=0
+check "no tracepoint is used ($(grep -c ' tracepoint ' $PROC))" [ "$(grep -c '^probe .* tracepoint ' $PROC)" = 0 ]
+for p in $MANDATORY; do
+	check "tracepoints=0: layer point $p has a kprobe ($(probe_kind $p))" [ "$(probe_kind $p)" = ftrace ]
+done
+for name in LO VETH NIC; do
+	eval path=\$PATH_$name
+	netlat_reset
+	check "tracepoints=0: $name: 300 round trips" pingpong "$path" 300 100 > /dev/null
+	snapshot "fallback-$name"
+	F=$OUT/fallback-$name.txt
+	expect_samples "tracepoints=0: $name" 600
+	unset F
+done
+check "rmmod" unload_netlat
+check "insmod netlat" load_netlat
 
 log "== control file input"
 before=$(probe_hits tx_tcp)
