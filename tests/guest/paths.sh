@@ -2,8 +2,9 @@
 # netlat-timeout: 600
 # No wrong sample, on every path a connection's data can take: a socket
 # reconnected with connect(AF_UNSPEC) does not inherit its old connection;
-# sendfile and splice after a send are timed from their own start (6.1's
-# sendpage path included), MSG_ZEROCOPY is timed, kTLS is counted; data
+# sendfile and splice, after a send or alone, are timed from their own
+# start (6.1's sendpage path included), MSG_ZEROCOPY is timed, two
+# writers' interleaved calls and kTLS are counted; data
 # on a connection's first segments (TCP_DEFER_ACCEPT, Fast Open) is timed
 # or counted; a socket closed with data unread leaves no state behind.
 # Every data unit is a sample or one count, exactly.
@@ -105,6 +106,18 @@ for how in sendfile splice; do
 		unset F
 	done
 done
+
+log "== sendfile() alone: 2 x 256 KiB, no send() before"
+netlat_reset
+server - 127.0.0.1 -m sink
+check "sendfile only: 2 x 256 KiB" "$TCPGEN" sendfile -a 127.0.0.1 -p $PORT -l 0 -b 262144 -w 0 -n 2
+after sendfile-only
+check "sendfile only: every data segment timed ($(stage tx_total count) of $(counter tx_data_segments), $(fates tx) not)" \
+	[ "$(stage tx_total count):$(fates tx)" = "$(counter tx_data_segments):0" ]
+check "sendfile only: at least 2 x 256 KiB / 64 KiB segments ($(counter tx_data_segments))" \
+	[ "$(counter tx_data_segments)" -ge 8 ]
+expect_accounting "sendfile only"
+unset F
 
 log "== MSG_ZEROCOPY: 50 sends of 1000 bytes"
 netlat_reset
