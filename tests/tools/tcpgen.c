@@ -28,13 +28,15 @@
  * (queue 64) on the listener.
  * stream -g GAP_US sleeps after each write; -z sends with MSG_ZEROCOPY
  * and waits for every completion before it closes; -W WRITERS writes
- * from that many processes on the one socket at once, BYTES in all.
+ * from that many processes on the one socket at once, BYTES in all,
+ * through a 64 KiB send buffer.
  * reconnect dials a push server, waits until UNREAD_BYTES sit unread,
  * sleeps WAIT_MS, disconnects the socket (connect() to AF_UNSPEC: the
  * unread data is dropped, a RST sent), connects the same socket to the
  * echo server on PORT2 and runs COUNT round trips of LEN bytes on it.
  * sendfile, REPEAT times: write() HEADLEN bytes, sleep GAP_MS, send
- * BODYBYTES of a /tmp file by sendfile(2) or splice(2) through a pipe.
+ * BODYBYTES of a /tmp file by sendfile(2) or splice(2) through a pipe;
+ * HEADLEN 0: no write(), the body alone.
  * ktls sends COUNT kernel-TLS records (LEN <= 16384: a record a write)
  * with an all-zero AES-GCM-128 key to a sink, no handshake; exit 77 if
  * the kernel has no tls ULP.
@@ -669,15 +671,20 @@ static int do_stream(void)
 {
 	static char buf[1 << 20];
 	long long left = bytes, start = now_ns(), sent = 0;
-	int fd = dial(), one = 1, w, status;
+	int fd = dial(), one = 1, sndbuf = 32768, w, status;
 
 	if (len > (int)sizeof(buf))
 		len = sizeof(buf);
 	/*
 	 * -W: that many processes write on the one socket at once, each its
 	 * share: their calls wait for memory with the socket lock released,
-	 * and interleave.
+	 * and interleave.  A send buffer (64 KiB once the kernel doubles it)
+	 * smaller than a write makes every write wait half-way, whatever
+	 * the buffer autotuning would have grown to.
 	 */
+	if (writers > 1 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)))
+		die("SO_SNDBUF");
 	for (w = 1; w < writers; w++) {
 		pid_t pid = fork();
 
@@ -719,7 +726,7 @@ static int do_stream(void)
 			return 1;
 	close(fd);
 	if (writers > 1)
-		sent = left * writers;
+		sent = bytes / writers * writers;
 	printf("stream: %lld bytes\n", sent);
 	if (zerocopy)
 		printf("zerocopy: %lld sends completed, %lld notifications, %lld copied\n",
@@ -921,7 +928,7 @@ static int do_sendfile(void)
 {
 	const char *how = mode ? mode : "sendfile";
 	int use_splice = !strcmp(how, "splice"), pipefd[2], fd, file, i;
-	char *head = calloc(1, len);
+	char *head = calloc(1, len + 1);
 
 	if (!use_splice && strcmp(how, "sendfile")) {
 		fprintf(stderr, "tcpgen: -m sendfile|splice\n");
@@ -935,7 +942,7 @@ static int do_sendfile(void)
 	fd = dial();
 	for (i = 0; i < count; i++) {
 		memset(head, 'h', len);
-		write_all(fd, head, len);
+		write_all(fd, head, len);	/* -l 0: sendfile alone */
 		nap_us(wait_ms * 1000LL);
 		if (use_splice)
 			send_by_splice(fd, file, pipefd);
@@ -1032,7 +1039,9 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (len < 1 || count < 0 || conns < 1 || bytes < 0 || gap_us < 0 ||
+	/* sendfile -l 0: no header, the body alone */
+	if (len < (strcmp(cmd, "sendfile") ? 1 : 0) || count < 0 ||
+	    conns < 1 || bytes < 0 || gap_us < 0 ||
 	    wait_ms < 0 || defer_secs < 0 || writers < 1 ||
 	    (writers > 1 && zerocopy)) {
 		fprintf(stderr, "tcpgen: bad arguments\n");
