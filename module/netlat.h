@@ -107,6 +107,7 @@ struct netlat_sock_stamp {
 	const struct task_struct *task;
 	const struct sock *sk;
 	u64 t_sock;
+	bool before_reset;	/* its loss belongs to the window reset away */
 };
 
 /*
@@ -144,6 +145,7 @@ struct netlat_cpu {
 	u64 hits[NETLAT_MAX_PROBES];
 	u32 sample_rand;		/* xorshift state, for sample=N */
 	u32 rx_gen;			/* data skbs seen at the device layer */
+	u32 rx_reset_gen;		/* rx_gen at the last reset */
 	struct netlat_sock_stamp send;
 	struct netlat_rx_set rx[NETLAT_RX_SETS];
 };

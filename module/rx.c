@@ -83,11 +83,15 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 	return tot > ihl + th->doff * 4;
 }
 
-/* A slot's skb is gone without reaching its socket (dropped on the way). */
+/*
+ * A slot's skb is gone without reaching its socket (dropped on the way),
+ * counted unless it was seen before the last reset.
+ */
 static void rx_slot_lost(struct netlat_cpu *c, struct netlat_rx_set *set,
 			 int w)
 {
-	netlat_count(c, NETLAT_C_RX_DROPPED);
+	if ((s32)(set->slot[w].gen - c->rx_reset_gen) > 0)
+		netlat_count(c, NETLAT_C_RX_DROPPED);
 	set->skb[w] = NULL;
 }
 

@@ -177,6 +177,14 @@ static void reset_cpu(struct netlat_cpu *c)
 	raw_write_seqcount_end(&c->seq);
 	memset(c->counter, 0, sizeof(c->counter));
 	memset(c->hits, 0, sizeof(c->hits));
+	/*
+	 * What is in flight on this CPU stays, so that its samples complete;
+	 * but a loss found later (an skb that never reached its socket, a
+	 * call that never reached TCP) happened before the reset, and must
+	 * not be counted in the new window.
+	 */
+	c->rx_reset_gen = c->rx_gen;
+	c->send.before_reset = true;
 }
 
 static void reset_this_cpu(void *unused)

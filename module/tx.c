@@ -72,9 +72,10 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 
 	if (sk && netlat_sk_tcp4(sk) && netlat_sk_wanted(sk)) {
 		/* a call that never reached TCP: a ULP (kTLS) took it */
-		if (c->send.task)
+		if (c->send.task && !c->send.before_reset)
 			netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
 		c->send.task = current;
+		c->send.before_reset = false;
 		c->send.sk = sk;
 		c->send.t_sock = ktime_get_ns();
 	}
