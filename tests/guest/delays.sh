@@ -12,7 +12,8 @@
 # happened, as the kernel's own SO_TIMESTAMPING saw it from the client:
 # the qdisc stay (SCHED -> SND stamps), send() -> driver, device arrival
 # -> read() returned.  What really happened must lie between what was
-# asked and twice that.
+# asked and twice that, plus 500 us: a timer's overshoot is added to the
+# delay, and grows with the host's load, not with the delay.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
 setup_all_paths || exit 1
@@ -50,8 +51,8 @@ others_stay() {
 # applied LABEL WHAT REAL_NS ASKED_NS: timers never fire early; emulated
 # ones fire late, but not by more than what was asked
 applied() {
-	check "$1: $2 $3 ns, between the $4 ns asked and twice that" \
-		between "$3" "$4" $((2 * $4))
+	check "$1: $2 $3 ns, between the $4 ns asked and twice that + 500 us" \
+		between "$3" "$4" $((2 * $4 + 500000))
 }
 
 for name in VETH NIC; do
