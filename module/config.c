@@ -25,6 +25,7 @@ unsigned int netlat_expire_ms = 10000;
 unsigned int netlat_sample = 1;
 unsigned int netlat_netns;
 unsigned int netlat_directions = NETLAT_DIR_TX | NETLAT_DIR_RX;
+unsigned int netlat_family;
 unsigned int netlat_tracepoints = 1;
 int netlat_enabled = 1;
 
@@ -135,6 +136,42 @@ static const struct kernel_param_ops directions_ops = {
 module_param_cb(directions, &directions_ops, NULL, 0444);
 MODULE_PARM_DESC(directions,
 		 "directions measured: tx, rx or tx,rx (default); probes of the other are not registered; load time only");
+
+/* ---- family: "4", "6" or "all"; run time ---- */
+
+static int param_set_family(const char *val, const struct kernel_param *kp)
+{
+	unsigned int f;
+
+	if (sysfs_streq(val, "4")) {
+		f = 4;
+	} else if (sysfs_streq(val, "6")) {
+		f = 6;
+	} else if (sysfs_streq(val, "all")) {
+		f = 0;
+	} else {
+		pr_err("invalid %s=%.32s: must be 4, 6 or all\n", kp->name, val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(netlat_family, f);
+	return 0;
+}
+
+static const char *const family_names[] = { [0] = "all", [4] = "4", [6] = "6" };
+
+static int param_get_family(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", family_names[READ_ONCE(netlat_family)]);
+}
+
+static const struct kernel_param_ops family_ops = {
+	.set = param_set_family,
+	.get = param_get_family,
+};
+
+module_param_cb(family, &family_ops, NULL, 0644);
+MODULE_PARM_DESC(family,
+		 "measure only TCP over IPv4 (4; v4-mapped IPv6 sockets included) or IPv6 (6); all (default)");
 
 /* ---- ports: a list like "80,443,8000-8100", or all ---- */
 
@@ -249,6 +286,7 @@ int netlat_config_show(struct seq_file *m)
 	else
 		seq_puts(m, "ports all\n");
 	rcu_read_unlock_sched();
+	seq_printf(m, "family %s\n", family_names[READ_ONCE(netlat_family)]);
 	seq_printf(m, "netns %u\n", READ_ONCE(netlat_netns));
 	seq_printf(m, "sample %u\n", READ_ONCE(netlat_sample));
 	seq_printf(m, "tracepoints %u\n", netlat_tracepoints);

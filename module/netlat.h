@@ -59,6 +59,7 @@ extern unsigned int netlat_expire_ms;
 extern unsigned int netlat_sample;
 extern unsigned int netlat_netns;
 extern unsigned int netlat_directions;
+extern unsigned int netlat_family;	/* 0: both, 4 or 6 */
 extern int netlat_enabled;
 extern unsigned long __rcu *netlat_port_map;
 
@@ -78,6 +79,13 @@ static inline bool netlat_net_wanted(const struct net *net)
 	unsigned int ns = READ_ONCE(netlat_netns);
 
 	return !ns || net->ns.inum == ns;
+}
+
+static inline bool netlat_family_wanted(unsigned int family)
+{
+	unsigned int f = READ_ONCE(netlat_family);
+
+	return !f || f == family;
 }
 
 /* Does the port and netns filter let this socket's traffic in? */
@@ -168,18 +176,55 @@ static inline void netlat_count(struct netlat_cpu *c, enum netlat_counter n)
 	netlat_count_add(c, n, 1);
 }
 
-/* A TCP socket whose traffic takes the IPv4 path (incl. v4-mapped v6). */
-static inline bool netlat_sk_tcp4(const struct sock *sk)
+/* @n new data segments sent over IPv@family: tx_data_segments */
+static inline void netlat_count_tx_units(struct netlat_cpu *c,
+					 unsigned int family, u64 n)
+{
+	netlat_count_add(c, NETLAT_C_TX_SEGMENTS, n);
+	netlat_count_add(c, family == 6 ? NETLAT_C_TX_SEGMENTS_V6 :
+			 NETLAT_C_TX_SEGMENTS_V4, n);
+}
+
+/* @n data skbs given to a socket over IPv@family: rx_data_skbs */
+static inline void netlat_count_rx_units(struct netlat_cpu *c,
+					 unsigned int family, u64 n)
+{
+	netlat_count_add(c, NETLAT_C_RX_SKBS, n);
+	netlat_count_add(c, family == 6 ? NETLAT_C_RX_SKBS_V6 :
+			 NETLAT_C_RX_SKBS_V4, n);
+}
+
+/* ---- packet headers (ipv6.c) ---- */
+
+/* Extension headers walked before giving up on a packet: not data. */
+#define NETLAT_IPV6_MAX_EXTHDRS 8
+int netlat_ipv6_tcp_offset(const struct sk_buff *skb, int nh);
+
+/*
+ * The IP family a TCP socket's traffic takes: 4 (also a v4-mapped IPv6
+ * socket's), 6, or 0 if it is no TCP socket.
+ */
+static inline unsigned int netlat_sk_family(const struct sock *sk)
 {
 	if (sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM)
-		return false;
+		return 0;
 	if (sk->sk_family == AF_INET)
-		return true;
+		return 4;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6)
-		return ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+		return ipv6_addr_v4mapped(&sk->sk_v6_daddr) ? 4 : 6;
 #endif
-	return false;
+	return 0;
+}
+
+/* The family of a TCP socket the filters let in, else 0. */
+static inline unsigned int netlat_sk_measured(const struct sock *sk)
+{
+	unsigned int family = netlat_sk_family(sk);
+
+	if (!family || !netlat_family_wanted(family) || !netlat_sk_wanted(sk))
+		return 0;
+	return family;
 }
 
 /*
@@ -330,6 +375,8 @@ struct netlat_rxseg {
 /* Which connection an entry belongs to: a reused socket is another one. */
 struct netlat_sock_id {
 	__addrpair addrs;	/* remote and local address */
+	struct in6_addr daddr6;	/* the same of an IPv6 socket; else zero */
+	struct in6_addr saddr6;
 	__be16 dport;		/* 0: not connected yet */
 	u16 num;		/* local port; 0 once unhashed, closing */
 	const struct net *net;

@@ -75,6 +75,14 @@ static const struct netlat_point points[] = {
 	{ "tx_ip", TX, true, {
 		{ KP("ip_queue_xmit", netlat_h_ip_xmit) },
 		{ KP("__ip_queue_xmit", netlat_h_ip_xmit) } } },
+	/*
+	 * send, IPv6: TCP hands a segment to IPv6 (inet6_csk_xmit is TCP's
+	 * queue_xmit there).  Optional, as every IPv6 point: a kernel may
+	 * have no IPv6, and IPv4 is measured without it.
+	 */
+	{ "tx_ip6", TX, false, {
+		{ KP("inet6_csk_xmit", netlat_h_ip_xmit) },
+		{ KP("ip6_xmit", netlat_h_ip_xmit) } } },
 	/* send: the driver gets the skb (the kprobe sees the list's head) */
 	{ "tx_dev", TX, true, {
 		{ TP("net:net_dev_start_xmit", netlat_tp_dev_xmit) },
@@ -96,9 +104,16 @@ static const struct netlat_point points[] = {
 		{ KP("ip_rcv_core", netlat_h_rx_ip_skb) },
 		{ KP("ip_rcv", netlat_h_rx_ip_skb),
 		  KP("ip_list_rcv", netlat_h_rx_ip_list) } } },
+	/* receive, IPv6: common to ipv6_rcv and ipv6_list_rcv */
+	{ "rx_ip6", RX, false, {
+		{ KP("ip6_rcv_core", netlat_h_rx_ip_skb) },
+		{ KP("ipv6_rcv", netlat_h_rx_ip_skb),
+		  KP("ipv6_list_rcv", netlat_h_rx_ip_list) } } },
 	/* receive: TCP receive */
 	{ "rx_tcp", RX, true, {
 		{ KP("tcp_v4_rcv", netlat_h_rx_tcp) } } },
+	{ "rx_tcp6", RX, false, {
+		{ KP("tcp_v6_rcv", netlat_h_rx_tcp) } } },
 	/*
 	 * receive: TCP binds the skb to its socket: directly, via the
 	 * backlog, or to a new child socket (first data of a connection)
@@ -107,6 +122,9 @@ static const struct netlat_point points[] = {
 		{ KP("tcp_v4_do_rcv", netlat_h_rx_bind),
 		  KP("tcp_add_backlog", netlat_h_rx_bind),
 		  KP("tcp_child_process", netlat_h_rx_bind_child) } } },
+	/* receive, IPv6: TCP binds the skb (backlog and child: rx_sock) */
+	{ "rx_sock6", RX, false, {
+		{ KP("tcp_v6_do_rcv", netlat_h_rx_bind) } } },
 	/*
 	 * receive: the reader has copied up to copied_seq.  tcp_cleanup_rbuf
 	 * tail-calls __tcp_cleanup_rbuf, which sockmap's reads call directly.

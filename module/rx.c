@@ -3,10 +3,11 @@
  * Receive side.  One sample per received data skb (after GRO):
  *
  *   t_dev   device layer hands it up  (netif_receive_skb)  per-CPU
- *   t_ip    IP receive                (ip_rcv_core)        slot,
- *   t_tcp   TCP receive               (tcp_v4_rcv)         by skb
- *           bound to its socket       (tcp_v4_do_rcv, tcp_add_backlog,
- *                                      tcp_child_process)
+ *   t_ip    IP receive                (ip_rcv_core,        slot,
+ *                                      ip6_rcv_core)       by skb
+ *   t_tcp   TCP receive               (tcp_v4_rcv, tcp_v6_rcv)
+ *           bound to its socket       (tcp_v4_do_rcv, tcp_v6_do_rcv,
+ *                                      tcp_add_backlog, tcp_child_process)
  *                                      -> rxseg keyed by (sock, seq)
  *   t_user  the reader copied its last byte (__tcp_cleanup_rbuf, copied_seq)
  *
@@ -28,6 +29,7 @@
  */
 #include <linux/hash.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/list.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
@@ -52,35 +54,71 @@ static int rx_find(const struct netlat_rx_set *set, const struct sk_buff *skb)
 }
 
 /*
- * Is @skb, whose IPv4 header is at offset @nh from skb->data, a TCP
- * segment carrying data that the port and netns filters let in?  Its
- * sequence number goes to @seq.  A SYN may carry data (Fast Open).
+ * The TCP header and the offset of the data end of the IPv4 packet at
+ * offset @nh, or NULL if it is no unfragmented TCP segment.
  */
-static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
+static const struct tcphdr *rx_tcp4(const struct sk_buff *skb, int nh,
+				    struct tcphdr *buf, int *thoff, int *end)
 {
-	struct iphdr _iph;
 	const struct iphdr *iph;
-	struct tcphdr _th;
-	const struct tcphdr *th;
-	unsigned int ihl, tot;
+	struct iphdr _iph;
+	unsigned int tot;
 
-	if (skb->protocol != htons(ETH_P_IP) ||
-	    (skb->dev && !netlat_net_wanted(dev_net(skb->dev))))
-		return false;
 	iph = skb_header_pointer(skb, nh, sizeof(_iph), &_iph);
 	if (!iph || iph->version != 4 || iph->ihl < 5 ||
 	    iph->protocol != IPPROTO_TCP ||
 	    (iph->frag_off & htons(IP_MF | IP_OFFSET)))
+		return NULL;
+	tot = ntohs(iph->tot_len);
+	*thoff = nh + iph->ihl * 4;
+	/* tot_len 0: a BIG TCP GRO packet, as long as the skb */
+	*end = tot ? nh + (int)tot : (int)skb->len;
+	return skb_header_pointer(skb, *thoff, sizeof(*buf), buf);
+}
+
+/* The same for IPv6, whose extension headers are walked (ipv6.c). */
+static const struct tcphdr *rx_tcp6(const struct sk_buff *skb, int nh,
+				    struct tcphdr *buf, int *thoff, int *end)
+{
+	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
+	unsigned int plen;
+
+	*thoff = netlat_ipv6_tcp_offset(skb, nh);
+	if (*thoff < 0)
+		return NULL;
+	ip6h = skb_header_pointer(skb, nh, sizeof(_ip6h), &_ip6h);
+	if (!ip6h)
+		return NULL;
+	plen = ntohs(ip6h->payload_len);
+	/* payload_len 0: a BIG TCP (or jumbo) packet, as long as the skb */
+	*end = plen ? nh + (int)sizeof(*ip6h) + (int)plen : (int)skb->len;
+	return skb_header_pointer(skb, *thoff, sizeof(*buf), buf);
+}
+
+/*
+ * Is @skb, whose IP header is at offset @nh from skb->data, a TCP segment
+ * carrying data that the family, port and netns filters let in?  Its
+ * sequence number goes to @seq.  A SYN may carry data (Fast Open).
+ */
+static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	int thoff, end;
+
+	if (skb->dev && !netlat_net_wanted(dev_net(skb->dev)))
 		return false;
-	ihl = iph->ihl * 4;
-	th = skb_header_pointer(skb, nh + ihl, sizeof(_th), &_th);
+	if (skb->protocol == htons(ETH_P_IP) && netlat_family_wanted(4))
+		th = rx_tcp4(skb, nh, &_th, &thoff, &end);
+	else if (skb->protocol == htons(ETH_P_IPV6) && netlat_family_wanted(6))
+		th = rx_tcp6(skb, nh, &_th, &thoff, &end);
+	else
+		return false;
 	if (!th || !netlat_ports_wanted(th->source, th->dest))
 		return false;
-	tot = ntohs(iph->tot_len);
-	if (!tot)			/* BIG TCP GRO packet */
-		tot = skb->len - nh;
 	*seq = ntohl(th->seq);
-	return tot > ihl + th->doff * 4;
+	return end > thoff + th->doff * 4;
 }
 
 /*
@@ -359,6 +397,8 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	u32 start, end, rcv_nxt;
+	/* v4-mapped IPv6 sockets get IPv4 packets: family 4 */
+	unsigned int family = skb->protocol == htons(ETH_P_IPV6) ? 6 : 4;
 	bool open;
 
 	/*
@@ -374,7 +414,7 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		 * to a child through tcp_child_process, or is dropped.
 		 */
 		if (cb->tcp_flags & TCPHDR_SYN) {
-			netlat_count(c, NETLAT_C_RX_SKBS);
+			netlat_count_rx_units(c, family, 1);
 			netlat_count(c, NETLAT_C_RX_FASTOPEN_DATA);
 			set->skb[w] = NULL;
 		}
@@ -389,7 +429,7 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	set->skb[w] = NULL;
-	netlat_count(c, NETLAT_C_RX_SKBS);
+	netlat_count_rx_units(c, family, 1);
 	/*
 	 * Still connecting (data behind the SYN-ACK in the backlog): no
 	 * rcv_nxt yet, the data starts the connection's sequence space.
@@ -417,7 +457,11 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	netlat_bucket_unlock(bk);
 }
 
-/* tcp_v4_do_rcv(sk, skb) and tcp_add_backlog(sk, skb, ...) */
+/*
+ * tcp_v4_do_rcv(sk, skb), tcp_v6_do_rcv(sk, skb), tcp_add_backlog(sk, skb,
+ * ...).  tcp_v6_do_rcv calls tcp_v4_do_rcv for a v4-mapped socket's
+ * packet: the first bind freed the slot, the second finds none.
+ */
 int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
@@ -483,7 +527,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int i, n, holes = 0;
+	unsigned int i, n, holes = 0, family;
 	u32 seq, from;
 	bool check;
 	u64 now;
@@ -491,7 +535,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 
-	if (copied <= 0 || !netlat_sk_tcp4(sk))
+	family = netlat_sk_family(sk);
+	if (copied <= 0 || !family)
 		goto out;
 	seq = READ_ONCE(tcp_sk(sk)->copied_seq);
 	now = ktime_get_ns();
@@ -527,7 +572,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	    !(seq - from == 1 && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)))
 		holes++;
 	if (check && holes) {
-		netlat_count_add(c, NETLAT_C_RX_SKBS, holes);
+		netlat_count_rx_units(c, family, holes);
 		netlat_count_add(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END, holes);
 	}
 	e->rx_copied = seq;

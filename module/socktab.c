@@ -121,6 +121,15 @@ unsigned int netlat_socktab_used(void)
 static void sock_id(struct netlat_sock_id *id, const struct sock *sk)
 {
 	id->addrs = READ_ONCE(sk->sk_addrpair);
+	memset(&id->daddr6, 0, sizeof(id->daddr6));
+	memset(&id->saddr6, 0, sizeof(id->saddr6));
+#if IS_ENABLED(CONFIG_IPV6)
+	/* An IPv6 socket's IPv4 address fields do not tell it apart. */
+	if (sk->sk_family == AF_INET6) {
+		id->daddr6 = sk->sk_v6_daddr;
+		id->saddr6 = sk->sk_v6_rcv_saddr;
+	}
+#endif
 	id->dport = READ_ONCE(sk->sk_dport);
 	id->num = READ_ONCE(sk->sk_num);
 	id->net = sock_net(sk);
@@ -152,6 +161,17 @@ static void init_entry(struct netlat_sock *e, const struct sock *sk,
 	sock_id(&e->id, sk);
 }
 
+/* Do an IPv6 socket's addresses still match (IPv4: nothing to compare)? */
+static bool same_addrs6(const struct netlat_sock_id *id, const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return ipv6_addr_equal(&sk->sk_v6_daddr, &id->daddr6) &&
+		       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, &id->saddr6);
+#endif
+	return true;
+}
+
 /*
  * Is @e still the entry of the connection @sk is now?  An entry made
  * before its socket had a peer (a Fast Open connect) takes on the first
@@ -160,14 +180,15 @@ static void init_entry(struct netlat_sock *e, const struct sock *sk,
  */
 static bool same_connection(struct netlat_sock *e, const struct sock *sk)
 {
-	struct netlat_sock_id id;
+	u16 num = READ_ONCE(sk->sk_num);
 
-	sock_id(&id, sk);
-	if (likely(id.addrs == e->id.addrs && id.dport == e->id.dport &&
-		   (id.num == e->id.num || !id.num) && id.net == e->id.net))
+	if (likely(READ_ONCE(sk->sk_addrpair) == e->id.addrs &&
+		   READ_ONCE(sk->sk_dport) == e->id.dport &&
+		   (num == e->id.num || !num) && sock_net(sk) == e->id.net &&
+		   same_addrs6(&e->id, sk)))
 		return true;
 	if (!e->id.dport) {
-		e->id = id;
+		sock_id(&e->id, sk);
 		return true;
 	}
 	return false;

@@ -6,7 +6,8 @@
  *   t_sock  socket layer entry     (security_socket_sendmsg)  per-CPU slot
  *   t_tcp   TCP takes the call     (tcp_sendmsg entry)        -> waiter
  *           socket lock held       (tcp_sendmsg_locked)       -> call @write_seq
- *   t_ip    segment reaches IP     (ip_queue_xmit)            -> txseg
+ *   t_ip    segment reaches IP     (ip_queue_xmit,            -> txseg
+ *                                   inet6_csk_xmit)
  *   t_dev   driver gets it         (net_dev_start_xmit)       -> sample
  *
  * Calls are identified by the TCP sequence number at which their bytes
@@ -70,7 +71,7 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 
-	if (sk && netlat_sk_tcp4(sk) && netlat_sk_wanted(sk)) {
+	if (sk && netlat_sk_measured(sk)) {
 		/* a call that never reached TCP: a ULP (kTLS) took it */
 		if (c->send.task && !c->send.before_reset)
 			netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
@@ -96,8 +97,7 @@ static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	bool stamped = c->send.task == current && c->send.sk == sk;
 
 	c->send.task = NULL;
-	if (!netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk) ||
-	    (!netlat_sk_open(sk) && !fastopen))
+	if (!netlat_sk_measured(sk) || (!netlat_sk_open(sk) && !fastopen))
 		return;
 	if (!netlat_sampled(c)) {
 		now = 0;		/* a waiter without t_tcp: skipped */
@@ -171,7 +171,7 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	struct netlat_sock *e;
 	unsigned int i;
 
-	if (!netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk))
+	if (!netlat_sk_measured(sk))
 		return;
 	bk = netlat_bucket_lock(sk);
 	/* A Fast Open connect's entry was made when TCP took the call. */
@@ -304,6 +304,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_txseg *seg;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
+	unsigned int family;
 	u32 seq, end;
 	bool data, syn;
 	int why;
@@ -312,7 +313,8 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 
-	if (!sk || !netlat_sk_tcp4(sk) || !netlat_sk_wanted(sk))
+	family = sk ? netlat_sk_measured(sk) : 0;
+	if (!family)
 		goto out;
 	data = tx_segment(skb, &seq, &end, &syn);
 	if (!data && !syn)
@@ -335,7 +337,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	if (!e) {
 		/* No call of this socket seen: why not, if not a full table? */
 		e = netlat_sock_find(c, bk, sk, netlat_sk_open(sk));
-		netlat_count(c, NETLAT_C_TX_SEGMENTS);
+		netlat_count_tx_units(c, family, 1);
 		netlat_count(c, e || !netlat_sk_open(sk) ?
 			     NETLAT_C_TX_TCP_IP_UNMATCHED_END :
 			     NETLAT_C_TABLE_FULL);
@@ -358,7 +360,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	call = tx_call_of(e, end - 1);
 	if (call && call->kind == NETLAT_CALL_SKIPPED)	/* sample=N */
 		goto unlock;
-	netlat_count(c, NETLAT_C_TX_SEGMENTS);
+	netlat_count_tx_units(c, family, 1);
 	why = tx_untimed(call);
 	if (why) {
 		netlat_count(c, why);
@@ -384,6 +386,26 @@ out:
 	return 0;
 }
 
+/*
+ * The IP family of a TCP segment handed to the driver: 4 or 6, 0 if the
+ * skb is none.  TCP set its transport header; an IPv6 packet's must be
+ * where the walk of its extension headers ends.
+ */
+static unsigned int tx_dev_family(const struct sk_buff *skb)
+{
+	int nh = skb_network_offset(skb);
+
+	if (nh < 0 || !skb_transport_header_was_set(skb))
+		return 0;
+	if (skb->protocol == htons(ETH_P_IP))
+		return nh + (int)sizeof(struct iphdr) <= (int)skb_headlen(skb) &&
+		       ip_hdr(skb)->protocol == IPPROTO_TCP ? 4 : 0;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return netlat_ipv6_tcp_offset(skb, nh) ==
+		       skb_transport_offset(skb) ? 6 : 0;
+	return 0;
+}
+
 /* One skb handed to the driver. */
 static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		       u64 *now)
@@ -391,15 +413,14 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 	const struct sock *sk = skb->sk;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int i;
-	int nh = skb_network_offset(skb);
+	unsigned int i, family;
 	u32 seq, end;
 	bool syn;
 
-	if (!sk || skb->protocol != htons(ETH_P_IP) || nh < 0 ||
-	    nh + (int)sizeof(struct iphdr) > (int)skb_headlen(skb) ||
-	    ip_hdr(skb)->protocol != IPPROTO_TCP ||
-	    !tx_segment(skb, &seq, &end, &syn))
+	if (!sk)
+		return;
+	family = tx_dev_family(skb);
+	if (!family || !tx_segment(skb, &seq, &end, &syn))
 		return;
 	if (!*now)
 		*now = ktime_get_ns();
@@ -430,7 +451,7 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 	 */
 	if (!e->tx_ip_valid || after(end, e->tx_ip_max)) {
 		if (!e->tx_unseen_valid || seq != e->tx_unseen_end) {
-			netlat_count(c, NETLAT_C_TX_SEGMENTS);
+			netlat_count_tx_units(c, family, 1);
 			netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_END);
 		}
 		e->tx_unseen_end = end;

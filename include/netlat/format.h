@@ -94,6 +94,10 @@ enum netlat_counter {
 	NETLAT_C_SOCKETS_REUSED,
 	NETLAT_C_TX_CALLS_WITHOUT_TCP,
 	NETLAT_C_RX_DROPPED,
+	NETLAT_C_TX_SEGMENTS_V4,	/* tx_data_segments by family: their sum */
+	NETLAT_C_TX_SEGMENTS_V6,
+	NETLAT_C_RX_SKBS_V4,		/* rx_data_skbs by family: their sum */
+	NETLAT_C_RX_SKBS_V6,
 	NETLAT_NR_COUNTERS
 };
 
@@ -125,6 +129,10 @@ static inline const char *netlat_counter_name(unsigned int i)
 		[NETLAT_C_SOCKETS_REUSED] = "sockets_reused",
 		[NETLAT_C_TX_CALLS_WITHOUT_TCP] = "tx_calls_without_tcp",
 		[NETLAT_C_RX_DROPPED] = "rx_dropped_before_socket",
+		[NETLAT_C_TX_SEGMENTS_V4] = "tx_data_segments.ipv4",
+		[NETLAT_C_TX_SEGMENTS_V6] = "tx_data_segments.ipv6",
+		[NETLAT_C_RX_SKBS_V4] = "rx_data_skbs.ipv4",
+		[NETLAT_C_RX_SKBS_V6] = "rx_data_skbs.ipv6",
 	};
 
 	return name[i];
