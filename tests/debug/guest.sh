@@ -2,8 +2,8 @@
 # netlat-timeout: 3000
 # netlat-kernel-args: pci=noacpi module.sig_enforce=1
 # On the debug kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak,
-# UBSAN): the guest tests that matter most for memory and locking, at a
-# smaller scale (an instrumented kernel under TCG is slow), then kmemleak
+# UBSAN): the guest tests that matter most for memory and locking, IPv6
+# included, at a smaller scale (an instrumented kernel under TCG is slow), then kmemleak
 # scans after unload.  Any report fails the run.
 # It boots with module.sig_enforce=1: netlat is signed with this kernel's
 # own key (trusted), and copies unsigned or signed with another key must be
@@ -18,7 +18,10 @@ check "lockdep is on" test -e /proc/lockdep
 # what the kernel leaked before netlat ever ran is not netlat's
 echo scan > $KMEMLEAK
 echo clear > $KMEMLEAK
+WITH_IPV6=1
 setup_all_paths || exit 1
+# IPv6 with a destination options header on every packet: the header walk
+PATH_EXTHDR6=$PATH_VETH6
 
 log "== module signatures (module.sig_enforce=1)"
 for bad in unsigned wrongkey; do
@@ -33,8 +36,14 @@ check "netlat signed with the kernel's key loads under sig_enforce" load_netlat 
 check "its signer" sh -c "modinfo -F signer $KO | grep -q ."
 
 log "== stages: exact counts on every path, cross-CPU, bulk"
-for name in LO VETH NIC; do
+for name in LO VETH NIC NIC6 EXTHDR6; do
 	eval path=\$PATH_$name
+	EXPECT_FAMILY=4
+	unset TCPGEN_OPTS
+	case $name in
+	*6) EXPECT_FAMILY=6 ;;
+	esac
+	[ $name = EXTHDR6 ] && TCPGEN_OPTS=-E
 	netlat_reset
 	check "$name: ping-pong" pingpong "$path" 100 100
 	F=$OUT/pingpong-$name.txt
@@ -52,6 +61,8 @@ for name in LO VETH NIC; do
 	expect_sums "$name bulk"
 	unset F
 done
+unset TCPGEN_OPTS
+EXPECT_FAMILY=4
 
 log "== socket churn: 300 connections"
 netlat_reset
@@ -70,7 +81,7 @@ for f in reset enable; do
 	check "$f: hostile writes refused" "$CTLFUZZ" /sys/kernel/debug/netlat/$f -n 100
 	check "$f: 3 concurrent writers" "$CTLFUZZ" /sys/kernel/debug/netlat/$f -n 60 -P 3 -a -s 5
 done
-for p in sample ports netns; do
+for p in sample ports netns family; do
 	check "parameter $p: hostile writes refused" "$CTLFUZZ" /sys/module/netlat/parameters/$p -n 40 -p
 done
 check "runtime filter changes under traffic" sh -c '
@@ -96,6 +107,8 @@ in_ns nsA "$TCPGEN" churn -a 192.0.2.2 -p 8003 -n 1000000 -t 600 > /dev/null 2>&
 in_ns nsD "$TCPGEN" server -a 198.51.100.2 -p 8004 -m hold -c 2 -f > /dev/null 2>&1 &
 in_ns nsC "$TCPGEN" block -a 198.51.100.2 -p 8004 > /dev/null 2>&1 &
 in_ns nsC "$TCPGEN" block -a 198.51.100.2 -p 8004 > /dev/null 2>&1 &
+in_ns nsB "$TCPGEN" server -a 2001:db8:2::2 -p 8005 -m echo -E > /dev/null 2>&1 &
+in_ns nsA "$TCPGEN" pingpong -a 2001:db8:2::2 -p 8005 -n 1000000000 -l 64 -t 600 -E > /dev/null 2>&1 &
 sleep 2
 ok=0
 for i in 1 2 3 4 5 6 7 8 9 10; do

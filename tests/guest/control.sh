@@ -49,6 +49,8 @@ for v in tx rx tx,rx; do good directions=$v; done
 for v in "" both txrx tx,rx,tx; do bad "directions=$v"; done
 for v in 80 80,443,8000-8100 all; do good ports=$v; done
 for v in 0 65536 a 80- 1-70000 80,,443; do bad "ports=$v"; done
+for v in 4 6 all; do good family=$v; done
+for v in 0 5 46 ipv6 4,6 ""; do bad "family=$v"; done
 for v in 0 1; do good tracepoints=$v; done
 for v in 2 -1 yes ""; do bad "tracepoints=$v"; done
 bad reset=2
@@ -88,9 +90,11 @@ rt sample 7 0 -3 1000001 seven
 rt netns 12345 -1 4294967296 ns
 rt ports 80,443,8000-8100 0 65536 x 1-70000 80,,443 "1
 2" ,80
+rt family 6 0 5 "4 6" inet6 ""
 rt netns 0
 rt sample 1
 rt ports all
+rt family all
 for p in table_size directions; do
 	v=$(cat $PARAMS/$p)
 	if sh -c "echo 1 > $PARAMS/$p" 2> /dev/null; then
@@ -101,6 +105,7 @@ for p in table_size directions; do
 	check "$p unchanged ($v)" [ "$(cat $PARAMS/$p)" = "$v" ]
 done
 check "debugfs config shows the configuration" grep -q '^ports all$' $DBG/config
+check "debugfs config shows the family" grep -q '^family all$' $DBG/config
 cat $DBG/config
 
 log "== enable"
@@ -128,10 +133,10 @@ for f in reset enable; do
 done
 check "refused writes changed nothing: $before samples kept" [ "$(stage tx_total count)" = "$before" ]
 check "still enabled" [ "$(cat $DBG/enable)" = 1 ]
-for p in sample ports netns expire_ms reset; do
+for p in sample ports netns family expire_ms reset; do
 	check "parameter $p: 100 hostile writes, all refused" "$CTLFUZZ" $PARAMS/$p -n 100 -s 3 -p
 done
-check "parameters unchanged" [ "$(cat $PARAMS/sample)/$(cat $PARAMS/ports)/$(cat $PARAMS/netns)" = "1/all/0" ]
+check "parameters unchanged" [ "$(cat $PARAMS/sample)/$(cat $PARAMS/ports)/$(cat $PARAMS/netns)/$(cat $PARAMS/family)" = "1/all/0/all" ]
 log "-- 4 writers at once on reset and enable, with traffic running"
 "$TCPGEN" server -p 7001 -m echo > /dev/null 2>&1 &
 "$TCPGEN" pingpong -p 7001 -n 100000000 -l 64 -t 60 > /dev/null 2>&1 &

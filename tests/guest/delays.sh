@@ -14,8 +14,10 @@
 # -> read() returned.  What really happened must lie between what was
 # asked and twice that, plus 500 us: a timer's overshoot is added to the
 # delay, and grows with the host's load, not with the delay.
+# The same again over IPv6 on the veth pair (VETH6).
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
+WITH_IPV6=1
 setup_all_paths || exit 1
 check "insmod netlat" load_netlat || exit 1
 PINGPONG_STAMPS=1
@@ -24,6 +26,7 @@ STAGES="tx_sock_tcp tx_tcp_ip tx_ip_dev rx_dev_ip rx_ip_tcp rx_tcp_user"
 # run NAME PATH COUNT [SLEEP_US]: a measured ping-pong, both ends on CPU 0
 # (a wakeup across idle vCPUs would add noise to rx_tcp_user)
 run() {
+	case $1 in *VETH6*) EXPECT_FAMILY=6 ;; *) EXPECT_FAMILY=4 ;; esac
 	netlat_reset
 	check "$1: $3 round trips" pingpong "$2" "$3" 100 "${4:-0}" 0 0
 	snapshot "$1"
@@ -55,15 +58,16 @@ applied() {
 		between "$3" "$4" $((2 * $4 + 500000))
 }
 
-for name in VETH NIC; do
+for name in VETH NIC VETH6; do
 	eval path=\$PATH_$name
-	if [ $name = VETH ]; then
-		devs="nsA:vA nsB:vB"
-		delays="200 1000 5000 50000"
-	else
-		devs="nsC:nicC nsD:nicD"
-		delays="5000"
-	fi
+	case $name in
+	VETH)	devs="nsA:vA nsB:vB"
+		delays="200 1000 5000 50000" ;;
+	NIC)	devs="nsC:nicC nsD:nicD"
+		delays="5000" ;;
+	VETH6)	devs="nsA:vA nsB:vB"
+		delays="1000 5000" ;;
+	esac
 	log "== $name: baseline"
 	run "$name-baseline" "$path" 200
 	base=$OUT/$name-baseline.txt
@@ -90,7 +94,7 @@ for name in VETH NIC; do
 	done
 done
 
-for name in LO VETH NIC; do
+for name in LO VETH NIC VETH6; do
 	eval path=\$PATH_$name
 	if [ $name = VETH ]; then sleeps="2000 10000 40000"; else sleeps="10000"; fi
 	base=$OUT/$name-baseline.txt

@@ -24,8 +24,8 @@ field() { echo "$1" | awk -v k="$2:" '{ for (i = 1; i < NF; i++) if ($i == k) pr
 start_traffic() {
 	"$TCPGEN" server -p 8001 -m sink -c 1000 > /dev/null 2>&1 &
 	"$TCPGEN" stream -p 8001 -b 1000000000000 -t 600 > /dev/null 2>&1 &
-	"$TCPGEN" server -p 8002 -m echo -c 1000 > /dev/null 2>&1 &
-	"$TCPGEN" pingpong -p 8002 -n 1000000000 -l 64 -t 600 > /dev/null 2>&1 &
+	"$TCPGEN" server -a ::1 -p 8002 -m echo -c 1000 > /dev/null 2>&1 &
+	"$TCPGEN" pingpong -a ::1 -p 8002 -n 1000000000 -l 64 -t 600 > /dev/null 2>&1 &
 	in_ns nsB "$TCPGEN" server -a 192.0.2.2 -p 8003 -m echo -c 1000000 > /dev/null 2>&1 &
 	in_ns nsA "$TCPGEN" churn -a 192.0.2.2 -p 8003 -n 1000000 -t 600 > /dev/null 2>&1 &
 	in_ns nsD "$TCPGEN" server -a 198.51.100.2 -p 8004 -m hold -c 4 -f > /dev/null 2>&1 &

@@ -57,6 +57,9 @@
  * message, send() entry -> driver (SND), qdisc entry (SCHED) -> driver,
  * and device layer arrival (RX software stamp) -> read() returned; the
  * medians are printed as tx_p50_ns, qdisc_p50_ns and rx_p50_ns.
+ * ADDR is IPv4 or IPv6 (::1, or ::ffff:127.0.0.1 for a v4-mapped IPv6
+ * socket); -E (any command, IPv6): every packet carries a destination
+ * options header.
  * Every run ends by itself: an alarm kills a stuck run after -t seconds.
  */
 #define _GNU_SOURCE
@@ -94,6 +97,7 @@
 static const char *addr = "127.0.0.1";
 static int port = 5001, count = 1000, len = 100, conns = 1, sleep_us, forking;
 static int port2, wait_ms, defer_secs, fastopen, zerocopy, writers = 1;
+static int exthdr;		/* -E: an IPv6 destination options header */
 static long long bytes = 1 << 20, gap_us;
 static double duration;		/* -d: seconds to run instead of a count */
 static const char *mode;	/* server: echo by default; sendfile's method */
@@ -170,15 +174,72 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void setup_addr(struct sockaddr_in *sa)
+/* ADDR:P as a socket address: IPv6 if ADDR has a colon (::ffff:a.b.c.d too). */
+union sockaddr_any {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
+static socklen_t setup_addr(union sockaddr_any *sa, int p)
 {
 	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons(port);
-	if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1) {
-		fprintf(stderr, "tcpgen: bad address %s\n", addr);
-		exit(2);
+	if (strchr(addr, ':')) {
+		sa->in6.sin6_family = AF_INET6;
+		sa->in6.sin6_port = htons(p);
+		if (inet_pton(AF_INET6, addr, &sa->in6.sin6_addr) == 1)
+			return sizeof(sa->in6);
+	} else {
+		sa->in.sin_family = AF_INET;
+		sa->in.sin_port = htons(p);
+		if (inet_pton(AF_INET, addr, &sa->in.sin_addr) == 1)
+			return sizeof(sa->in);
 	}
+	fprintf(stderr, "tcpgen: bad address %s\n", addr);
+	exit(2);
+}
+
+/*
+ * A TCP socket of ADDR's family.  -E (IPv6): every packet it sends carries
+ * a destination options header (8 bytes: one PadN option), an extension
+ * header between IPv6 and TCP.  An accepted socket inherits it.
+ */
+static int tcp_socket(void)
+{
+	static const unsigned char dstopts[8] = { 0, 0, 1, 4 };
+	int v6 = strchr(addr, ':') != NULL;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	int one = 1;
+
+	if (fd < 0)
+		die("socket");
+	if (exthdr && (!v6 || setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS,
+					 dstopts, sizeof(dstopts)) ||
+		       setsockopt(fd, IPPROTO_IPV6, IPV6_RECVDSTOPTS,
+				  &one, sizeof(one))))
+		die("IPV6_DSTOPTS (-E needs an IPv6 address)");
+	return fd;
+}
+
+/*
+ * -E: did the last packet this socket received carry a destination
+ * options header?  With IPV6_RECVDSTOPTS, TCP keeps the options of the
+ * last in-order packet for IPV6_2292PKTOPTIONS.
+ */
+static int exthdr_received(int fd)
+{
+	char buf[256];
+	socklen_t n = sizeof(buf);
+	struct msghdr m = { .msg_control = buf };
+	struct cmsghdr *c;
+
+	if (getsockopt(fd, IPPROTO_IPV6, IPV6_2292PKTOPTIONS, buf, &n))
+		die("IPV6_2292PKTOPTIONS");
+	m.msg_controllen = n;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_DSTOPTS)
+			return 1;
+	return 0;
 }
 
 static void nodelay(int fd)
@@ -191,15 +252,13 @@ static void nodelay(int fd)
 
 static int dial(void)
 {
-	struct sockaddr_in sa;
+	union sockaddr_any sa;
+	socklen_t sl = setup_addr(&sa, port);
 	int fd, tries;
 
-	setup_addr(&sa);
 	for (tries = 0; ; tries++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0)
-			die("socket");
-		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		fd = tcp_socket();
+		if (!connect(fd, &sa.sa, sl))
 			break;
 		/* the server may still be starting */
 		if (errno != ECONNREFUSED || tries == 200)
@@ -469,13 +528,17 @@ static void serve_one(int fd)
 		if (!strcmp(mode, "echo"))
 			write_all(fd, buf, r);
 	}
-	printf("server: connection done, %lld bytes received sleep_p50_ns %lld\n",
+	printf("server: connection done, %lld bytes received sleep_p50_ns %lld",
 	       total, median(&sleeps));
+	if (exthdr)
+		printf(" exthdr_received %d", exthdr_received(fd));
+	printf("\n");
 }
 
 static int do_server(void)
 {
-	struct sockaddr_in sa;
+	union sockaddr_any sa;
+	socklen_t sl = setup_addr(&sa, port);
 	int lfd, fd, one = 1, qlen = 64, i;
 
 	if (!mode)
@@ -488,12 +551,9 @@ static int do_server(void)
 	/* a flood's peer goes away: write() then fails, not kills us */
 	if (!strcmp(mode, "flood"))
 		signal(SIGPIPE, SIG_IGN);
-	setup_addr(&sa);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0)
-		die("socket");
+	lfd = tcp_socket();
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)))
+	if (bind(lfd, &sa.sa, sl))
 		die("bind");
 	/* accept() only once data came (or SECS passed) */
 	if (defer_secs && setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT,
@@ -571,6 +631,8 @@ static int do_pingpong(void)
 	if (stamps)
 		enable_stamps(fd);
 	count = round_trips(fd);
+	if (exthdr)
+		printf("exthdr_received %d\n", exthdr_received(fd));
 	close(fd);
 	if (duration > 0)
 		printf("tps %.1f\n", count / ((now_ns() - start) / 1e9));
@@ -739,17 +801,14 @@ static int do_stream(void)
 /* The data rides on the SYN; ECONNREFUSED while the server starts. */
 static int fastopen_dial(const char *buf)
 {
-	struct sockaddr_in sa;
+	union sockaddr_any sa;
+	socklen_t sl = setup_addr(&sa, port);
 	ssize_t w;
 	int fd, tries;
 
-	setup_addr(&sa);
 	for (tries = 0; ; tries++) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0)
-			die("socket");
-		w = sendto(fd, buf, len, MSG_FASTOPEN,
-			   (struct sockaddr *)&sa, sizeof(sa));
+		fd = tcp_socket();
+		w = sendto(fd, buf, len, MSG_FASTOPEN, &sa.sa, sl);
 		if (w >= 0)
 			break;
 		if (errno != ECONNREFUSED || tries == 200)
@@ -825,13 +884,12 @@ static int wait_unread(int fd, long long n)
 /* connect() fd to ADDR:p, retrying while the server starts. */
 static void redial(int fd, int p)
 {
-	struct sockaddr_in sa;
+	union sockaddr_any sa;
+	socklen_t sl = setup_addr(&sa, p);
 	int tries;
 
-	setup_addr(&sa);
-	sa.sin_port = htons(p);
 	/* a refused connect leaves the socket unconnected, free to retry */
-	for (tries = 0; connect(fd, (struct sockaddr *)&sa, sizeof(sa)); tries++) {
+	for (tries = 0; connect(fd, &sa.sa, sl); tries++) {
 		if (errno != ECONNREFUSED || tries == 200)
 			die("connect");
 		usleep(10000);
@@ -1014,7 +1072,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:E")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -1036,6 +1094,7 @@ int main(int argc, char **argv)
 		case 'F': fastopen = 1; break;
 		case 'z': zerocopy = 1; break;
 		case 'W': writers = atoi(optarg); break;
+		case 'E': exthdr = 1; break;
 		default: return 2;
 		}
 	}

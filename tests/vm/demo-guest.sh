@@ -3,16 +3,18 @@
 # show the per-stage histograms of each.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 TOOL=$NETLAT_TREE/userspace/netlat
+WITH_IPV6=1
 setup_all_paths > /dev/null || exit 1
 load_netlat || exit 1
 echo "netlat is loaded; the probes it chose on this kernel ($KVER):"
 dmesg | grep 'netlat: ' | sed 's/^\[[ 0-9.]*\] /  /'
-for name in LO VETH NIC; do
+for name in LO VETH NIC NIC6; do
 	eval path=\$PATH_$name
 	case $name in
 	LO) what="loopback" ;;
 	VETH) what="a veth pair between two network namespaces" ;;
 	NIC) what="two virtio-net NICs on a qemu hub, one per namespace" ;;
+	NIC6) what="the same NICs over IPv6" ;;
 	esac
 	netlat_reset
 	pingpong "$path" 1000 100 > /dev/null
