@@ -212,6 +212,32 @@ static void prom_probes(FILE *f, const struct nl_snapshot *s, int missed)
 	}
 }
 
+/*
+ * The data units by IP family, as labels of one family of their own: in
+ * netlat_events_total they would count the units twice in a sum.  Only
+ * the series whose counter the module prints; none from older modules.
+ */
+static void prom_data_units(FILE *f, const struct nl_snapshot *s)
+{
+	static const char *const m = "netlat_data_units_total";
+	const struct nl_family_counter *fc;
+	unsigned int i, shown = 0;
+	uint64_t v;
+
+	for (i = 0; i < NL_NR_FAMILY_COUNTERS; i++) {
+		fc = &nl_family_counters[i];
+		if (nl_counter_get(s, netlat_counter_name(fc->counter), &v))
+			continue;
+		if (!shown++)
+			prom_family(f, m, "counter",
+				    "Data units netlat saw (tx: new data "
+				    "segments sent, rx: data skbs given to a "
+				    "socket), by IP family.");
+		fprintf(f, "%s{direction=\"%s\",family=\"%s\"} %" PRIu64 "\n",
+			m, fc->dir, fc->family, v);
+	}
+}
+
 void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 			 const struct nl_opts *o)
 {
@@ -232,10 +258,13 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 		    "netlat's event counters (unmatched, incomplete, ...: "
 		    "not timed; see netlat(8)).");
 	for (i = 0; i < s->nr_counters; i++) {
+		if (nl_is_family_counter(s->counter[i].name))
+			continue;	/* in netlat_data_units_total */
 		fputs("netlat_events_total{", f);
 		prom_label(f, "counter", s->counter[i].name, "}");
 		fprintf(f, " %" PRIu64 "\n", s->counter[i].value);
 	}
+	prom_data_units(f, s);
 	prom_probes(f, s, 0);
 	prom_probes(f, s, 1);
 	prom_family(f, "netlat_sockets", "gauge",

@@ -194,11 +194,15 @@ static int dir_shown(const struct nl_opts *o, const char *dir)
 	return 0;
 }
 
-/* In a delta only the counters that moved are listed. */
+/*
+ * In a delta only the counters that moved are listed.  The IPv4/IPv6
+ * split is never listed: the coverage line shows it.
+ */
 static int counter_shown(const struct nl_snapshot *s, const struct nl_opts *o,
 			 const struct nl_counter *c, int coverage)
 {
 	return nl_is_coverage_counter(c->name) == coverage &&
+	       !nl_is_family_counter(c->name) &&
 	       dir_shown(o, nl_name_dir(c->name)) &&
 	       (c->value || !s->is_delta);
 }
@@ -235,7 +239,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 {
 	static const char *const dirs[] = { "tx", "rx" };
 	static const char *const what[] = { "data segments", "data skbs" };
-	uint64_t timed, seen, missed = 0, lost = 0;
+	uint64_t timed, seen, v4, v6, missed = 0, lost = 0;
 	char warn[512] = "";
 	unsigned int i;
 	size_t wl = 0;
@@ -245,8 +249,12 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 		    nl_coverage(s, dirs[i], &timed, &seen))
 			continue;
 		fprintf(f, "coverage %s: %" PRIu64 " of %" PRIu64
-			" %s timed (%.1f%%)\n", dirs[i], timed, seen, what[i],
+			" %s timed (%.1f%%)", dirs[i], timed, seen, what[i],
 			100.0 * (double)timed / (double)seen);
+		/* older modules do not split by family: no split then */
+		if (!nl_family_split(s, dirs[i], &v4, &v6))
+			fprintf(f, "; IPv4 %" PRIu64 ", IPv6 %" PRIu64, v4, v6);
+		fputc('\n', f);
 	}
 	for (i = 0; i < s->nr_probes; i++)
 		if (dir_shown(o, nl_name_dir(s->probe[i].point)))

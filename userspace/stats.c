@@ -181,3 +181,35 @@ int nl_coverage(const struct nl_snapshot *s, const char *dir,
 	*timed = s->stage[tx ? NETLAT_TX_TOTAL : NETLAT_RX_TOTAL].count;
 	return 0;
 }
+
+const struct nl_family_counter nl_family_counters[NL_NR_FAMILY_COUNTERS] = {
+	{ NETLAT_C_TX_SEGMENTS_V4, "tx", "ipv4" },
+	{ NETLAT_C_TX_SEGMENTS_V6, "tx", "ipv6" },
+	{ NETLAT_C_RX_SKBS_V4, "rx", "ipv4" },
+	{ NETLAT_C_RX_SKBS_V6, "rx", "ipv6" },
+};
+
+int nl_is_family_counter(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NL_NR_FAMILY_COUNTERS; i++)
+		if (!strcmp(name,
+			    netlat_counter_name(nl_family_counters[i].counter)))
+			return 1;
+	return 0;
+}
+
+int nl_family_split(const struct nl_snapshot *s, const char *dir,
+		    uint64_t *v4, uint64_t *v6)
+{
+	int tx = !strcmp(dir, "tx");
+	unsigned int c4 = tx ? NETLAT_C_TX_SEGMENTS_V4 : NETLAT_C_RX_SKBS_V4;
+	unsigned int c6 = tx ? NETLAT_C_TX_SEGMENTS_V6 : NETLAT_C_RX_SKBS_V6;
+
+	/* both or none: half a split would not add up to the total */
+	if (nl_counter_get(s, netlat_counter_name(c4), v4) ||
+	    nl_counter_get(s, netlat_counter_name(c6), v6))
+		return -1;
+	return 0;
+}

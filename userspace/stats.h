@@ -44,4 +44,27 @@ uint64_t nl_probes_missed(const struct nl_snapshot *s);
 int nl_coverage(const struct nl_snapshot *s, const char *dir,
 		uint64_t *timed, uint64_t *seen);
 
+/*
+ * The data units (tx_data_segments, rx_data_skbs) split by IP family, as
+ * a module with IPv6 support counts them: ipv4 + ipv6 = the total.
+ */
+struct nl_family_counter {
+	unsigned int counter;	/* enum netlat_counter */
+	const char *dir;	/* "tx" or "rx" */
+	const char *family;	/* "ipv4" or "ipv6" (Prometheus label) */
+};
+
+#define NL_NR_FAMILY_COUNTERS	4
+extern const struct nl_family_counter nl_family_counters[];
+
+/* 1 for the counters of nl_family_counters[] (shown with the coverage). */
+int nl_is_family_counter(const char *name);
+
+/*
+ * Direction @dir's data units over IPv4 (@v4) and IPv6 (@v6); -1 when the
+ * module does not split them (older modules print no such counters).
+ */
+int nl_family_split(const struct nl_snapshot *s, const char *dir,
+		    uint64_t *v4, uint64_t *v6);
+
 #endif /* NETLAT_STATS_H */

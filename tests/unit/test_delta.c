@@ -128,6 +128,43 @@ static void test_interval(void)
 	CHECK_U64(d.probe[12].hits, 9);
 }
 
+/* The IPv4/IPv6 split of the data units subtracts like any counter. */
+static void test_family_split(void)
+{
+	uint64_t v4, v6;
+
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &prev, &err), NL_OK);
+	cur = prev;
+	cur.time_ns += 1000000000;
+	bump_counter(&cur, "tx_data_segments", 5);
+	bump_counter(&cur, "tx_data_segments.ipv4", 2);
+	bump_counter(&cur, "tx_data_segments.ipv6", 3);
+	bump_counter(&cur, "rx_data_skbs", 7);
+	bump_counter(&cur, "rx_data_skbs.ipv6", 7);
+	nl_delta(&prev, &cur, &d);
+	CHECK(!d.reset_seen);
+	CHECK_U64(counter(&d, "tx_data_segments"), 5);
+	CHECK(!nl_family_split(&d, "tx", &v4, &v6));
+	CHECK_U64(v4, 2);
+	CHECK_U64(v6, 3);
+	CHECK(!nl_family_split(&d, "rx", &v4, &v6));
+	CHECK_U64(v4, 0);
+	CHECK_U64(v6, 7);
+	CHECK_U64(counter(&d, "rx_data_skbs"), 7);
+
+	/* the split went down: a reset, the values since it */
+	bump_counter(&cur, "rx_data_skbs.ipv4", (uint64_t)-1);
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+	CHECK_U64(counter(&d, "rx_data_skbs.ipv4"), 411);
+
+	/* a module without the split loaded in between: a reset too */
+	CHECK_U64(parse_fixture("current-6.12-lo.txt", &cur, &err), NL_OK);
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.reset_seen);
+	CHECK(nl_family_split(&d, "tx", &v4, &v6));
+}
+
 /* The cumulative min tightens the bound of the first delta bucket. */
 static void test_bound_tightening(void)
 {
@@ -239,6 +276,7 @@ int main(int argc, char **argv)
 {
 	test_init(argc, argv);
 	test_interval();
+	test_family_split();
 	test_bound_tightening();
 	test_no_change();
 	test_from_empty();

@@ -115,8 +115,11 @@ static void test_text(void)
 		  "distribution\n         8 -> 15         : 536      |");
 	CHECK_HAS(t, "  count 662  p50 63.7us  p90 442us  p99 3.54ms  "
 		  "p99.9 7.87ms  max 7.88ms\n");
+	/* a module without the IPv4/IPv6 split: none shown */
 	CHECK_HAS(t, "coverage tx: 661 of 661 data segments timed (100.0%)\n"
 		  "coverage rx: 662 of 662 data skbs timed (100.0%)\n");
+	CHECK_LACKS(t, "IPv4");
+	CHECK_LACKS(t, "ipv4");
 	CHECK_HAS(t, "not timed (0 = full coverage):\n   tx_incomplete 0  "
 		  "tx_sock_tcp.unmatched_start 0");
 	CHECK_HAS(t, "  probes_missed 0\n");
@@ -242,6 +245,69 @@ static void test_text_delta(void)
 	free(t);
 }
 
+/* The IPv4/IPv6 split of the data units: on the coverage lines only. */
+static void test_text_family(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *t;
+
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	save("current-6.12-dual.text", t);
+	CHECK_HAS(t, "\n\ncoverage tx: 625 of 625 data segments timed "
+		  "(100.0%); IPv4 400, IPv6 225\n"
+		  "coverage rx: 644 of 645 data skbs timed (99.8%); "
+		  "IPv4 412, IPv6 233\nnot timed (0 = full coverage):\n");
+	CHECK_HAS(t, "other counters:\n   tx_retransmit_segments 1  "
+		  "tx_data_segments 625  rx_duplicate_segments 1\n"
+		  "   rx_data_skbs 645  rx_gro_segments 644  expired 0  "
+		  "sockets_purged 4\n   sockets_reused 0  tx_calls_without_tcp "
+		  "0  rx_dropped_before_socket 0\n");
+	CHECK_LACKS(t, ".ipv4");
+	CHECK_LACKS(t, ".ipv6");
+	CHECK_LACKS(t, "WARNING");
+	free(t);
+
+	/* --rx: the rx line and its split only */
+	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_LACKS(t, "coverage tx");
+	CHECK_HAS(t, "coverage rx: 644 of 645 data skbs timed (99.8%); "
+		  "IPv4 412, IPv6 233\n");
+	CHECK_LACKS(t, ".ipv");
+	free(t);
+
+	/* a delta: the split of the interval, not of the totals */
+	prev = snap;
+	snap.time_ns += 1000000000;
+	snap.stage[NETLAT_TX_TOTAL].count++;
+	snap.stage[NETLAT_TX_TOTAL].sum_ns += 20000;
+	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(20000)]++;
+	snap.counter[6].value += 3;		/* tx_data_segments */
+	snap.counter[25].value += 1;		/* tx_data_segments.ipv4 */
+	snap.counter[26].value += 2;		/* tx_data_segments.ipv6 */
+	snap.counter[5].value += 2;		/* tx_retransmit_segments */
+	nl_delta(&prev, &snap, &delta);
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "\ncoverage tx: 1 of 3 data segments timed (33.3%); "
+		  "IPv4 1, IPv6 2\nnot timed: none\nother counters:\n"
+		  "   tx_retransmit_segments 2  tx_data_segments 3\n");
+	CHECK_LACKS(t, "coverage rx");		/* no skbs in the interval */
+	CHECK_LACKS(t, ".ipv");
+	free(t);
+
+	/* half a split (rx_data_skbs.ipv6 missing): no rx split */
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	snap.nr_counters--;
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "(100.0%); IPv4 400, IPv6 225\n");
+	CHECK_HAS(t, "coverage rx: 644 of 645 data skbs timed (99.8%)\n");
+	CHECK_LACKS(t, ".ipv");
+	free(t);
+}
+
 static void test_json(void)
 {
 	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
@@ -250,6 +316,7 @@ static void test_json(void)
 	static const char *const files[] = {
 		"real-6.12-lo.txt", "real-6.1-nic.txt", "minimal.txt",
 		"huge.txt", "warnings.txt", "future.txt",
+		"current-6.12-dual.txt",
 	};
 
 	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
@@ -280,6 +347,18 @@ static void test_json(void)
 	CHECK_HAS(j, "\"stages\":[{\"name\":\"rx_ip_tcp\"");
 	CHECK_LACKS(j, "\"tx_sock_tcp\",\"dir\"");
 	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,");	/* all */
+	free(j);
+
+	/* the IPv4/IPv6 split: counters by name, like every counter */
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	o.stages = NL_ALL_STAGES;
+	j = render(JSON, &snap, &o);
+	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
+	CHECK_HAS(j, "\"rx_dropped_before_socket\":0,"
+		  "\"tx_data_segments.ipv4\":400,\"tx_data_segments.ipv6\":225,"
+		  "\"rx_data_skbs.ipv4\":412,\"rx_data_skbs.ipv6\":233},"
+		  "\"probes\":[");
+	CHECK_HAS(j, "\"coverage\":{\"tx\":1.0000,\"rx\":0.9984}}\n");
 	free(j);
 
 	/* the overflow bucket has no upper bound: null */
@@ -384,6 +463,7 @@ static void test_prometheus(void)
 		"real-6.12-lo.txt", "real-6.12-nic.txt", "real-6.12-veth.txt",
 		"real-6.1-lo.txt", "real-6.1-nic.txt", "real-6.1-veth.txt",
 		"minimal.txt", "huge.txt", "warnings.txt", "future.txt",
+		"current-6.12-lo.txt", "current-6.12-dual.txt",
 	};
 	char *p, why[256], line[256];
 	unsigned int f, e;
@@ -452,6 +532,49 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_info{module=\"0.1.0\",kernel=\"6.12.117+deb12-"
 		  "amd64\",format=\"1\"} 1\n");
 	CHECK_HAS(p, "netlat_socket_capacity 1024\n");
+	CHECK_LACKS(p, "netlat_data_units_total");	/* no split */
+	free(p);
+
+	/* the IPv4/IPv6 split: a family of its own, not in events_total */
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	p = render(PROM, &snap, &o);
+	save("current-6.12-dual.prom", p);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "netlat_events_total{counter=\"rx_dropped_before_socket\"}"
+		  " 0\n"
+		  "# HELP netlat_data_units_total Data units netlat saw (tx: new "
+		  "data segments sent, rx: data skbs given to a socket), by IP "
+		  "family.\n"
+		  "# TYPE netlat_data_units_total counter\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"ipv4\"} "
+		  "400\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"ipv6\"} "
+		  "225\n"
+		  "netlat_data_units_total{direction=\"rx\",family=\"ipv4\"} "
+		  "412\n"
+		  "netlat_data_units_total{direction=\"rx\",family=\"ipv6\"} "
+		  "233\n"
+		  "# HELP netlat_probe_hits_total ");
+	CHECK_HAS(p, "netlat_events_total{counter=\"tx_data_segments\"} 625\n");
+	CHECK_HAS(p, "netlat_events_total{counter=\"rx_data_skbs\"} 645\n");
+	CHECK_LACKS(p, "counter=\"tx_data_segments.ipv4\"");
+	CHECK_LACKS(p, "counter=\"tx_data_segments.ipv6\"");
+	CHECK_LACKS(p, "counter=\"rx_data_skbs.ipv4\"");
+	CHECK_LACKS(p, "counter=\"rx_data_skbs.ipv6\"");
+	free(p);
+	/* narrowed stages do not narrow the counters */
+	o.stages = 1u << NETLAT_TX_TOTAL;
+	p = render(PROM, &snap, &o);
+	CHECK_HAS(p, "netlat_data_units_total{direction=\"rx\",family=\"ipv6\"} "
+		  "233\n");
+	free(p);
+	o.stages = NL_ALL_STAGES;
+	/* half a split: the series the module printed, no others */
+	snap.nr_counters--;
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "family=\"ipv4\"} 412\n# HELP netlat_probe_hits_total ");
+	CHECK_LACKS(p, "direction=\"rx\",family=\"ipv6\"");
 	free(p);
 
 	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
@@ -557,6 +680,7 @@ int main(int argc, char **argv)
 	test_fmt();
 	test_text();
 	test_text_delta();
+	test_text_family();
 	test_json();
 	test_prom_checker();
 	test_prometheus();

@@ -100,6 +100,43 @@ static void test_real_all(void)
 	}
 }
 
+/*
+ * The IPv4/IPv6 split of the data units: ipv4 + ipv6 = the total, and
+ * none from a module that does not print it (all other fixtures).
+ */
+static void test_family_split(void)
+{
+	static const char *const old[] = {
+		"real-6.12-lo.txt", "real-6.1-nic.txt", "current-6.12-lo.txt",
+		"minimal.txt", "future.txt",
+	};
+	uint64_t v4 = 1, v6 = 1, total;
+	unsigned int f;
+
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.nr_counters, 29);
+	CHECK(!nl_family_split(&snap, "tx", &v4, &v6));
+	CHECK_U64(v4, 400);
+	CHECK_U64(v6, 225);
+	CHECK(!nl_counter_get(&snap, "tx_data_segments", &total));
+	CHECK_U64(v4 + v6, total);
+	CHECK(!nl_family_split(&snap, "rx", &v4, &v6));
+	CHECK_U64(v4, 412);
+	CHECK_U64(v6, 233);
+	CHECK(!nl_counter_get(&snap, "rx_data_skbs", &total));
+	CHECK_U64(v4 + v6, total);
+	/* half a split (rx_data_skbs.ipv6 is the last line) is none */
+	snap.nr_counters--;
+	CHECK(nl_family_split(&snap, "rx", &v4, &v6));
+	CHECK(!nl_family_split(&snap, "tx", &v4, &v6));
+
+	for (f = 0; f < sizeof(old) / sizeof(old[0]); f++) {
+		CHECK_U64(parse_fixture(old[f], &snap, &err), NL_OK);
+		CHECK(nl_family_split(&snap, "tx", &v4, &v6));
+		CHECK(nl_family_split(&snap, "rx", &v4, &v6));
+	}
+}
+
 static void test_fixtures_minimal(void)
 {
 	const struct nl_stage *st;
@@ -136,10 +173,12 @@ static void test_fixtures_minimal(void)
 }
 
 /*
- * The counters of format.h, in /proc order (as a real snapshot of the
- * current module has them), and which of them say that data units were
- * not timed: a counter added to format.h must be classified here (and in
- * nl_is_coverage_counter() if it is one).
+ * The counters of format.h, in /proc order (as the current module prints
+ * them), and which of them say that data units were not timed: a counter
+ * added to format.h must be classified here (and in
+ * nl_is_coverage_counter() if it is one).  current-6.12-dual.txt is a
+ * real snapshot of the module before the IPv4/IPv6 split
+ * (current-6.12-lo.txt) with the split's four lines added.
  */
 static void test_counter_names(void)
 {
@@ -155,13 +194,20 @@ static void test_counter_names(void)
 		"tx_retransmit_segments", "tx_data_segments",
 		"tx_calls_without_tcp", "rx_duplicate_segments", "rx_data_skbs",
 		"rx_gro_segments", "rx_dropped_before_socket", "expired",
-		"sockets_purged", "sockets_reused",
+		"sockets_purged", "sockets_reused", "tx_data_segments.ipv4",
+		"tx_data_segments.ipv6", "rx_data_skbs.ipv4",
+		"rx_data_skbs.ipv6",
 	};
 	unsigned int i, k, found;
 
-	CHECK_U64(parse_fixture("current-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
 	CHECK_U64(snap.nr_counters, NETLAT_NR_COUNTERS);
 	for (i = 0; i < NETLAT_NR_COUNTERS && i < snap.nr_counters; i++)
+		CHECK_STR(snap.counter[i].name, netlat_counter_name(i));
+	/* counters are only appended: an older module's are a prefix */
+	CHECK_U64(parse_fixture("current-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.nr_counters, NETLAT_C_TX_SEGMENTS_V4);
+	for (i = 0; i < snap.nr_counters; i++)
 		CHECK_STR(snap.counter[i].name, netlat_counter_name(i));
 	CHECK_U64(NETLAT_NR_COUNTERS,
 		  sizeof(coverage) / sizeof(coverage[0]) +
@@ -179,6 +225,11 @@ static void test_counter_names(void)
 		CHECK(found);
 		CHECK_U64(nl_is_coverage_counter(netlat_counter_name(i)), found == 1);
 	}
+	for (i = 0; i < NETLAT_NR_COUNTERS; i++)
+		CHECK_U64(nl_is_family_counter(netlat_counter_name(i)),
+			  i >= NETLAT_C_TX_SEGMENTS_V4 &&
+			  i <= NETLAT_C_RX_SKBS_V6);
+	CHECK(!nl_is_family_counter("tx_data_segments.ipv5"));
 	CHECK_STR(nl_name_dir("tx_tcp_ip.unmatched_end"), "tx");
 	CHECK_STR(nl_name_dir("rx_total"), "rx");
 	CHECK(!nl_name_dir("table_full"));
@@ -518,6 +569,7 @@ int main(int argc, char **argv)
 	test_init(argc, argv);
 	test_real_exact();
 	test_real_all();
+	test_family_split();
 	test_fixtures_minimal();
 	test_counter_names();
 	test_bad_fixtures();
