@@ -218,7 +218,7 @@ static inline unsigned int netlat_sk_family(const struct sock *sk)
 }
 
 /* The family of a TCP socket the filters let in, else 0. */
-static inline unsigned int netlat_sk_measured(const struct sock *sk)
+static __always_inline unsigned int netlat_sk_measured(const struct sock *sk)
 {
 	unsigned int family = netlat_sk_family(sk);
 
