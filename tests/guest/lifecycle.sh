@@ -1,12 +1,12 @@
 #!/bin/sh
 # netlat-timeout: 1200
-# Lifecycle under stress: 50 load/unload cycles while a bulk stream, a
+# Lifecycle under stress: 30 load/unload cycles while a bulk stream, a
 # ping-pong, short connections and readers blocked in recv() run; memory
 # comes back to where it was before the first load, and dmesg stays clean.
 # Then a socket table far too small for the load: drops are counted, the
 # table never grows past its size, and what was kept is still right.
 . "$NETLAT_TREE/tests/guest/lib.sh"
-CYCLES=${CYCLES:-50}
+CYCLES=${CYCLES:-30}
 
 setup_all_paths || exit 1
 # no TIME_WAIT sockets from the churn client: they would hold ~2 MB of
@@ -23,17 +23,17 @@ field() { echo "$1" | awk -v k="$2:" '{ for (i = 1; i < NF; i++) if ($i == k) pr
 
 start_traffic() {
 	"$TCPGEN" server -p 8001 -m sink -c 1000 > /dev/null 2>&1 &
-	"$TCPGEN" stream -p 8001 -b 1000000000000 -t 600 > /dev/null 2>&1 &
+	"$TCPGEN" stream -p 8001 -b 1000000000000 -t 900 > /dev/null 2>&1 &
 	"$TCPGEN" server -a ::1 -p 8002 -m echo -c 1000 > /dev/null 2>&1 &
-	"$TCPGEN" pingpong -a ::1 -p 8002 -n 1000000000 -l 64 -t 600 > /dev/null 2>&1 &
+	"$TCPGEN" pingpong -a ::1 -p 8002 -n 1000000000 -l 64 -t 900 > /dev/null 2>&1 &
 	in_ns nsB "$TCPGEN" server -a 192.0.2.2 -p 8003 -m echo -c 1000000 > /dev/null 2>&1 &
-	in_ns nsA "$TCPGEN" churn -a 192.0.2.2 -p 8003 -n 1000000 -t 600 > /dev/null 2>&1 &
+	in_ns nsA "$TCPGEN" churn -a 192.0.2.2 -p 8003 -n 1000000 -t 900 > /dev/null 2>&1 &
 	in_ns nsD "$TCPGEN" server -a 198.51.100.2 -p 8004 -m hold -c 4 -f > /dev/null 2>&1 &
 	for i in 1 2 3 4; do
 		in_ns nsC "$TCPGEN" block -a 198.51.100.2 -p 8004 > /dev/null 2>&1 &
 	done
 	in_ns nsD "$TCPGEN" server -a 198.51.100.2 -p 8005 -m echo > /dev/null 2>&1 &
-	in_ns nsC "$TCPGEN" pingpong -a 198.51.100.2 -p 8005 -n 1000000000 -l 1000 -t 600 > /dev/null 2>&1 &
+	in_ns nsC "$TCPGEN" pingpong -a 198.51.100.2 -p 8005 -n 1000000000 -l 1000 -t 900 > /dev/null 2>&1 &
 	sleep 2
 }
 stop_traffic() {
