@@ -1,5 +1,5 @@
 #!/bin/sh
-# netlat-timeout: 600
+# netlat-timeout: 900
 # Packaging as an operator meets it.  The host half (packaging.host) has
 # built, like a build host: a DKMS binaries-only tarball and a staged
 # make install.  Here: dkms ldtarball + install into the guest's module
