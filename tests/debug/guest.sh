@@ -36,7 +36,7 @@ check "netlat signed with the kernel's key loads under sig_enforce" load_netlat 
 check "its signer" sh -c "modinfo -F signer $KO | grep -q ."
 
 log "== stages: exact counts on every path, cross-CPU, bulk"
-for name in LO VETH NIC NIC6 EXTHDR6; do
+for name in LO VETH NIC EXTHDR6; do
 	eval path=\$PATH_$name
 	EXPECT_FAMILY=4
 	unset TCPGEN_OPTS

@@ -24,9 +24,9 @@ for name in LO6 VETH6 NIC6; do
 	pingpong_stages $name $N
 done
 for name in LO6 VETH6 NIC6; do
-	bulk_stages $name 100000000
+	bulk_stages $name 50000000
 done
-churn_stages VETH6 1000
+churn_stages VETH6 500
 
 log "== a destination options header on every packet, both ways"
 TCPGEN_OPTS=-E
