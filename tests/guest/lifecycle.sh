@@ -125,7 +125,7 @@ expect_sums "pressure"
 check "no negative delta" [ "$(counter negative_delta)" = 0 ]
 # no sample can be longer than the longest round trip that contains it:
 # a sample paired across connections or with stale state would be
-rtt=$(cat /tmp/client-*.log | awk '{ for (i = 1; i < NF; i++) if ($i == "rtt_max_ns" && $(i + 1) > m) m = $(i + 1) } END { print m + 0 }')
+rtt=$(cat /tmp/client-*.log | awk '{ for (i = 1; i < NF; i++) if ($i == "rtt_max_ns" && $(i + 1) > m) m = $(i + 1) } END { printf "%.0f\n", m }')
 for d in tx rx; do
 	check "what was kept is sane: ${d}_total max $(stage ${d}_total max_ns) ns <= longest round trip $rtt ns" \
 		[ "$(stage ${d}_total max_ns)" -le "$rtt" ]
