@@ -7,8 +7,8 @@
 #   make demo             boot a Debian kernel in qemu, load netlat, drive
 #                         traffic, print the histograms (installs what it needs)
 #   make check            every test, as CI runs it: host unit tests, the guest
-#                         suite on both supported kernels, the benchmark in
-#                         smoke mode, the debug-kernel suite
+#                         suite and the benchmark's smoke run on both supported
+#                         kernels, the debug-kernel suite; then phase times
 #   make check-stock      host unit tests, lint, guest suite on the Debian kernels
 #   make lint             checkpatch --strict; docs/stages.svg up to date
 #   make check-debug      build a KASAN/lockdep/kmemleak/UBSAN kernel, run the
@@ -46,10 +46,7 @@ demo:
 	tests/demo.sh
 
 check:
-	tests/setup.sh
-	tests/check.sh
-	tests/bench/bench.sh -q
-	tests/debug/check.sh
+	tests/make-check.sh
 
 check-stock:
 	tests/setup.sh

@@ -4,7 +4,9 @@
 # its own qemu boot.  Prints one line per test and a summary, then the
 # FAIL lines of every failed test; exits non-zero if anything failed.
 #
-# usage: tests/check.sh [-j JOBS] [-k KVER]... [GUEST_TEST...]
+# usage: tests/check.sh [-b] [-j JOBS] [-k KVER]... [GUEST_TEST...]
+#   -b           after a kernel's tests, the benchmark's smoke run on it
+#                (tests/bench/bench.sh -q)
 #   -j JOBS      kernels tested at once (default: one per core, at most
 #                one per kernel).  A single-threaded TCG guest keeps one
 #                host core busy, so on 2 cores the two kernels run side
@@ -15,9 +17,10 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-kvers=() jobs=$(nproc)
-while getopts j:k: o; do
+kvers=() jobs=$(nproc) bench=0
+while getopts bj:k: o; do
 	case $o in
+	b) bench=1 ;;
 	j) jobs=$OPTARG ;;
 	k) kvers+=("$OPTARG") ;;
 	*) exit 2 ;;
@@ -36,6 +39,8 @@ fi
 
 # result LIST STATUS KVER WHAT DETAIL: one summary line into LIST
 result() { printf '%-6s %-26s %-28s %s\n' "$2" "$3" "$4" "$5" >> "$1"; }
+# phase NAME START: how long a part took, into build/phases (tests/make-check.sh)
+phase() { printf '%s\t  %s\n' $(($(date +%s) - $2)) "$1" >> build/phases; }
 
 # one kernel: module build, then its guest tests one after another; the
 # results go to build/out/KVER/results, the progress to stdout
@@ -64,10 +69,19 @@ check_kernel() {
 			result "$res" FAIL "$kver" "$t" "${secs}s rc=$rc, log: $log/"
 		fi
 	done
+	[ $bench = 1 ] || return
+	start=$(date +%s)
+	if tests/bench/bench.sh -q "$kver" > "build/out/$kver/run-bench.log" 2>&1; then
+		result "$res" PASS "$kver" "benchmark smoke (bench.sh -q)" "$(($(date +%s) - start))s"
+	else
+		result "$res" FAIL "$kver" "benchmark smoke (bench.sh -q)" "log: build/out/$kver/run-bench.log"
+	fi
+	tail -n 8 "build/out/$kver/run-bench.log"
 }
 
 echo "== host: unit tests"
 mkdir -p build
+hoststart=$(date +%s)
 : > build/host-results
 if make -C userspace test; then
 	result build/host-results PASS host "userspace unit tests" ""
@@ -82,6 +96,7 @@ else
 fi
 make -s -C userspace || exit 1
 tests/tools/build.sh || exit 1
+phase "host: unit tests, lint, tools" "$hoststart"
 
 [ "$jobs" -gt ${#kvers[@]} ] && jobs=${#kvers[@]}
 echo "== accelerator: ${NETLAT_ACCEL:-tcg} (single-threaded TCG unless NETLAT_ACCEL=kvm); $jobs kernel(s) at once"
@@ -92,7 +107,11 @@ for kver in "${kvers[@]}"; do
 		running=$((running - 1))
 	fi
 	echo "== kernel $kver: its lines start with [$kver]"
-	check_kernel "$kver" 2>&1 | sed -u "s/^/[$kver] /" &
+	{
+		kstart=$(date +%s)
+		check_kernel "$kver" 2>&1 | sed -u "s/^/[$kver] /"
+		phase "guest suite: $kver" "$kstart"
+	} &
 	running=$((running + 1))
 done
 wait

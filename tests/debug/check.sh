@@ -23,4 +23,5 @@ rc=0
 NETLAT_KERNEL_IMAGE=$obj/arch/x86/boot/bzImage tests/vm/run.sh "$kver" tests/debug/guest.sh || rc=$?
 grep -E '(PASS|FAIL):' "build/out/$kver/guest/test.log" | grep FAIL || true
 echo "check-debug: kernel build $((built - start)) s, tests $(($(date +%s) - built)) s, rc=$rc"
+printf '%s\t  %s\n' $((built - start)) "debug kernel: build (or cache)" $(($(date +%s) - built)) "debug kernel: module and tests" >> build/phases
 exit $rc

@@ -1,0 +1,31 @@
+#!/bin/bash
+# make check: every test, as CI runs it, then how long each phase took.
+#   1. tests/setup.sh: install what is missing
+#   2. tests/check.sh -b: host unit tests and lint, then the guest suite and
+#      the benchmark's smoke run on each Debian kernel, side by side
+#   3. tests/debug/check.sh: the debug kernel (built once per machine, see
+#      tests/debug/build-kernel.sh) and its suite
+# Every phase runs even if one before it failed; the exit status is
+# non-zero if any failed.  The scripts add their parts' times to
+# build/phases ("SECONDS<tab>NAME"), each part before its whole.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mkdir -p build
+: > build/phases
+rc=0
+# phase COMMAND...: run one phase, note its time and whether it passed
+phase() {
+	local start status=passed
+	start=$(date +%s)
+	"$@" || { status=FAILED; rc=1; }
+	printf '%s\t%s (%s)\n' $(($(date +%s) - start)) "$*" $status >> build/phases
+}
+start=$(date +%s)
+phase tests/setup.sh
+phase tests/check.sh -b
+phase tests/debug/check.sh
+printf '%s\t%s\n' $(($(date +%s) - start)) "make check" >> build/phases
+echo "== phase times"
+awk -F '\t' '{ printf "%6d s  %s\n", $1, $2 }' build/phases
+exit $rc
