@@ -1,23 +1,33 @@
 #!/bin/bash
 # Build the debug kernel for the guest tests from Debian's own 6.12 source
 # (linux-source-6.12): KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
-# kmemleak and UBSAN, which Debian's kernels are built without.
-# Output in build/debug-kernel/obj: bzImage, and a tree to build netlat
-# against (make -C build/debug-kernel/obj M=...).  Rebuilds only when the
-# source or tests/debug/config.fragment changed.  About 15 min on 2 cores.
+# kmemleak and UBSAN, which Debian's kernels are built without, on a
+# defconfig trimmed to what a qemu guest uses (tests/debug/config.fragment).
+#
+# The build lives in a cache outside the clone, so that every later run on
+# the machine (another clone, make clean) reuses it: $NETLAT_CACHE, by
+# default ~/.cache/netlat, holds one debug-kernel-KEY directory, KEY being
+# the source package's version and the hashes of the fragment and of this
+# script; a new key replaces the old build.  build/debug-kernel links to it:
+# obj/ has bzImage and a tree to build netlat against (make -C
+# build/debug-kernel/obj M=...).  About 15 min on 2 cores when cold.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
 frag=$top/tests/debug/config.fragment
-out=$top/build/debug-kernel
-obj=$out/obj
+cache=${NETLAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/netlat}
 [ -r $tarball ] || { echo "build-kernel: $tarball missing: apt-get install linux-source-6.12"; exit 1; }
-stamp="$(sha256sum < $tarball | cut -c1-16) $(sha256sum < "$frag" | cut -c1-16)"
-if [ -e "$obj/arch/x86/boot/bzImage" ] && [ "$(cat "$out/stamp" 2> /dev/null)" = "$stamp" ]; then
-	echo "build-kernel: up to date: $(make -s -C "$obj" kernelrelease)"
+version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+key="$version-$(cat "$frag" "$0" | sha256sum | cut -c1-12)"
+out=$cache/debug-kernel-$key
+obj=$out/obj
+mkdir -p "$cache" "$top/build"
+ln -sfn "$out" "$top/build/debug-kernel"
+if [ -e "$out/done" ]; then
+	echo "build-kernel: cached: $(cat "$out/done")"
 	exit 0
 fi
-rm -rf "$out"
+rm -rf "$cache"/debug-kernel-*
 mkdir -p "$out/src" "$obj"
 start=$(date +%s)
 tar -xf $tarball -C "$out/src" --strip-components=1
@@ -39,5 +49,5 @@ while read -r line; do
 done < "$frag"
 [ $missing = 0 ] || exit 1
 make -s O="$obj" -j"$(nproc)" bzImage modules > "$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
-echo "$stamp" > "$out/stamp"
-echo "build-kernel: $(make -s O="$obj" kernelrelease) built in $(($(date +%s) - start)) s"
+echo "$(make -s O="$obj" kernelrelease) from linux-source-6.12 $version, built in $(($(date +%s) - start)) s" > "$out/done"
+echo "build-kernel: $(cat "$out/done")"
