@@ -1,11 +1,12 @@
 #!/bin/bash
 # Boot one Debian kernel under qemu and run one guest test in it.
 #
-# usage: tests/vm/run.sh [-a tcg|icount|kvm] [-T SECONDS] [-k "KERNEL ARGS"] [-o DIR]
-#                        KVER tests/guest/TEST.sh
+# usage: tests/vm/run.sh [-a tcg|mttcg|icount|kvm] [-T SECONDS] [-k "KERNEL ARGS"]
+#                        [-o DIR] KVER tests/guest/TEST.sh
 #
-# A test file may carry "# netlat-timeout: SECONDS" (default 300) and
-# "# netlat-kernel-args: ARGS" (added to the guest's command line).
+# A test file may carry "# netlat-timeout: SECONDS" (default 300),
+# "# netlat-kernel-args: ARGS" (added to the guest's command line) and
+# "# netlat-accel: mttcg" (its default accelerator, instead of tcg).
 # A test may have a host half, TEST.host, run with KVER before the boot
 # (work that would take too long under emulation, e.g. compiling).
 # NETLAT_KERNEL_IMAGE boots another image than /boot/vmlinuz-KVER (the
@@ -22,7 +23,7 @@
 # console tail is printed); 125 = no result came back (e.g. a panic).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-accel=${NETLAT_ACCEL:-tcg} tmo= kargs= out=
+accel= tmo= kargs= out=
 while getopts a:T:k:o: o; do
 	case $o in
 	a) accel=$OPTARG ;;
@@ -39,6 +40,8 @@ image=${NETLAT_KERNEL_IMAGE:-/boot/vmlinuz-$kver}
 [ -r "$image" ] || { echo "run: no kernel image $image"; exit 2; }
 [ -r "$top/$test" ] || { echo "run: no test $test"; exit 2; }
 # a test may set its own time limit: "# netlat-timeout: SECONDS" in it
+accel=${accel:-${NETLAT_ACCEL:-$(sed -n 's/^# netlat-accel: //p' "$top/$test")}}
+accel=${accel:-tcg}
 tmo=${tmo:-$(sed -n 's/^# netlat-timeout: //p' "$top/$test")}
 tmo=${tmo:-300}
 out=${out:-$top/build/out/$kver/$(basename "$test" .sh)}
@@ -53,6 +56,12 @@ smp=2
 case $accel in
 # multi-threaded TCG crashes kprobe unload under traffic (README, Testing)
 tcg) accel_args=(-accel tcg,thread=single -cpu max) ;;
+# real parallelism: a host thread per vCPU, a vCPU per host core (at least
+# 2); safe while no kprobe module is unloaded under traffic
+mttcg)
+	accel_args=(-accel tcg,thread=multi -cpu max)
+	smp=$(nproc)
+	[ "$smp" -ge 2 ] || smp=2 ;;
 # guest time counts guest instructions (1 ns each), not host time: what a
 # workload costs in instructions, exactly repeatable whatever else runs on
 # the host (the benchmark).  qemu 7.2 hangs bringing up a second vCPU
