@@ -4,30 +4,37 @@
 # its own qemu boot.  Prints one line per test and a summary, then the
 # FAIL lines of every failed test; exits non-zero if anything failed.
 #
-# usage: tests/check.sh [-b] [-j JOBS] [-k KVER]... [GUEST_TEST...]
+# usage: tests/check.sh [-b] [-d] [-j JOBS] [-k KVER]... [GUEST_TEST...]
 #   -b           after a kernel's tests, the benchmark's smoke run on it
 #                (tests/bench/bench.sh -q)
-#   -j JOBS      kernels tested at once (default: one per core, at most
-#                one per kernel).  A single-threaded TCG guest keeps one
-#                host core busy, so on 2 cores the two kernels run side
-#                by side, each its tests one after another.
-#   -k KVER      only this kernel (repeatable); default: tests/vm/kernels.sh
+#   -d           the debug kernel too (tests/debug/check.sh): built (or
+#                taken from its cache) first, with every core; its suite
+#                then runs as one more kernel, and parallel.sh alone
+#   -j JOBS      kernels tested at once (default: one per core).  A
+#                single-threaded TCG guest keeps one host core busy, so
+#                on 2 cores two kernels run side by side, each its tests
+#                one after another, the longest first.
+#   -k KVER      only this kernel (repeatable); default: tests/vm/kernels.sh -a
+#                (the 6.1 and 6.12 lines, and 6.12 PREEMPT_RT)
 #   GUEST_TEST   e.g. tests/guest/stages.sh; default: every tests/guest/*.sh
+#                A test that needs every core (tests/guest/parallel.sh)
+#                runs after the others, alone, one kernel after another.
 # The accelerator is TCG unless NETLAT_ACCEL=kvm (see tests/vm/run.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-kvers=() jobs=$(nproc) bench=0
-while getopts bj:k: o; do
+kvers=() jobs=$(nproc) bench=0 debug=0
+while getopts bdj:k: o; do
 	case $o in
 	b) bench=1 ;;
+	d) debug=1 ;;
 	j) jobs=$OPTARG ;;
 	k) kvers+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(tests/vm/kernels.sh)
+[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(tests/vm/kernels.sh -a)
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
 	# a TEST.host file beside a test is its host half (tests/vm/run.sh)
@@ -39,13 +46,48 @@ fi
 
 # result LIST STATUS KVER WHAT DETAIL: one summary line into LIST
 result() { printf '%-6s %-26s %-28s %s\n' "$2" "$3" "$4" "$5" >> "$1"; }
+# rt_skips KVER TEST: a test the PREEMPT_RT kernel leaves to 6.12.  RT runs
+# the same 6.12 code with the same symbols; what it changes is who runs the
+# handlers (softirqs in threads, sleeping spinlocks, preemptible sections),
+# and the probe, stage, control, lifecycle and parallel tests are the ones
+# that exercise that.  The others prove kernel-version paths 6.12 covers.
+rt_tests=" probes stages control lifecycle parallel "
+rt_skips() {
+	case $1 in
+	*-rt-*) [ "${rt_tests#* $(basename "$2" .sh) }" = "$rt_tests" ] ;;
+	*) return 1 ;;
+	esac
+}
+# alone TEST: does it need every core (multi-threaded TCG, "# netlat-accel:
+# mttcg")?  Such a test runs after the others, with nothing beside it.
+alone() { grep -q '^# netlat-accel: mttcg' "$1"; }
 # phase NAME START: how long a part took, into build/phases (tests/make-check.sh)
 phase() { printf '%s\t  %s\n' $(($(date +%s) - $2)) "$1" >> build/phases; }
 
-# one kernel: module build, then its guest tests one after another; the
-# results go to build/out/KVER/results, the progress to stdout
+# run_test KVER TEST RESULTS: one guest test in its own boot
+run_test() {
+	local kver=$1 t=$2 res=$3 log runlog start rc secs
+	log=build/out/$kver/$(basename "$t" .sh)
+	runlog=build/out/$kver/run-$(basename "$t" .sh).log
+	start=$(date +%s)
+	tests/vm/run.sh "$kver" "$t" > "$runlog" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	tail -n 1 "$runlog"
+	# probes.sh: the hits of every probe on each path, for the CI log
+	grep -E '^\[[0-9. ]+\] hits ' "$log/test.log" 2> /dev/null
+	if [ $rc -eq 0 ]; then
+		result "$res" PASS "$kver" "$t" "${secs}s"
+	else
+		result "$res" FAIL "$kver" "$t" "${secs}s rc=$rc, log: $log/"
+	fi
+}
+
+# one kernel: module build, then its guest tests one after another (those
+# that need every core are left for later); the results go to
+# build/out/KVER/results, the progress to stdout
 check_kernel() {
-	local kver=$1 res=build/out/$1/results t log runlog start rc secs
+	local kver=$1 res=build/out/$1/results t start
 	mkdir -p "build/out/$kver"
 	: > "$res"
 	if ! tests/vm/build-module.sh "$kver"; then
@@ -54,22 +96,11 @@ check_kernel() {
 	fi
 	result "$res" PASS "$kver" "module build (W=1, sparse)" ""
 	for t in "${tests[@]}"; do
-		log=build/out/$kver/$(basename "$t" .sh)
-		runlog=build/out/$kver/run-$(basename "$t" .sh).log
-		start=$(date +%s)
-		tests/vm/run.sh "$kver" "$t" > "$runlog" 2>&1
-		rc=$?
-		secs=$(($(date +%s) - start))
-		tail -n 1 "$runlog"
-		# probes.sh: the hits of every probe on each path, for the CI log
-		grep -E '^\[[0-9. ]+\] hits ' "$log/test.log" 2> /dev/null
-		if [ $rc -eq 0 ]; then
-			result "$res" PASS "$kver" "$t" "${secs}s"
-		else
-			result "$res" FAIL "$kver" "$t" "${secs}s rc=$rc, log: $log/"
-		fi
+		alone "$t" || rt_skips "$kver" "$t" || run_test "$kver" "$t" "$res"
 	done
+	# the smoke run proves the benchmark works; its figures are for the two lines
 	[ $bench = 1 ] || return
+	case $kver in *-rt-*) return ;; esac
 	start=$(date +%s)
 	if tests/bench/bench.sh -q "$kver" > "build/out/$kver/run-bench.log" 2>&1; then
 		result "$res" PASS "$kver" "benchmark smoke (bench.sh -q)" "$(($(date +%s) - start))s"
@@ -98,27 +129,75 @@ make -s -C userspace || exit 1
 tests/tools/build.sh || exit 1
 phase "host: unit tests, lint, tools" "$hoststart"
 
-[ "$jobs" -gt ${#kvers[@]} ] && jobs=${#kvers[@]}
-echo "== accelerator: ${NETLAT_ACCEL:-tcg} (single-threaded TCG unless NETLAT_ACCEL=kvm); $jobs kernel(s) at once"
-running=0
+lists=(build/host-results)
+for kver in "${kvers[@]}"; do lists+=("build/out/$kver/results"); done
+# the jobs, longest first: the Debian lines, the debug kernel's suite, the
+# RT kernel's shorter list
+queue=()
 for kver in "${kvers[@]}"; do
+	case $kver in *-rt-*) ;; *) queue+=("$kver") ;; esac
+done
+if [ $debug = 1 ]; then
+	dstart=$(date +%s)
+	echo "== debug kernel: build or cache"
+	if tests/debug/build-kernel.sh; then
+		dkver=$(make -s -C build/debug-kernel/obj kernelrelease)
+		queue+=(debug)
+		lists+=("build/out/$dkver/results")
+		mkdir -p "build/out/$dkver"
+		: > "build/out/$dkver/results"
+	else
+		result build/host-results FAIL host "debug kernel build" ""
+	fi
+	phase "debug kernel: build (or cache)" "$dstart"
+fi
+for kver in "${kvers[@]}"; do
+	case $kver in *-rt-*) queue+=("$kver") ;; esac
+done
+
+echo "== accelerator: ${NETLAT_ACCEL:-tcg} (single-threaded TCG unless NETLAT_ACCEL=kvm); $jobs job(s) at once"
+running=0
+for job in "${queue[@]}"; do
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
 		running=$((running - 1))
 	fi
-	echo "== kernel $kver: its lines start with [$kver]"
-	{
-		kstart=$(date +%s)
-		check_kernel "$kver" 2>&1 | sed -u "s/^/[$kver] /"
-		phase "guest suite: $kver" "$kstart"
-	} &
+	if [ "$job" = debug ]; then
+		echo "== debug kernel $dkver: its lines start with [debug]"
+		{
+			kstart=$(date +%s)
+			tests/debug/check.sh -a tests/debug/guest.sh 2>&1 | sed -u "s/^/[debug] /"
+			phase "guest suite: $dkver" "$kstart"
+		} &
+	else
+		echo "== kernel $job: its lines start with [$job]"
+		{
+			kstart=$(date +%s)
+			check_kernel "$job" 2>&1 | sed -u "s/^/[$job] /"
+			phase "guest suite: $job" "$kstart"
+		} &
+	fi
 	running=$((running + 1))
 done
 wait
+# the tests that need every core, one at a time (a kernel whose module
+# did not build has nothing to run)
+for kver in "${kvers[@]}"; do
+	grep -q '^PASS.*module build' "build/out/$kver/results" || continue
+	for t in "${tests[@]}"; do
+		alone "$t" && ! rt_skips "$kver" "$t" || continue
+		kstart=$(date +%s)
+		run_test "$kver" "$t" "build/out/$kver/results" 2>&1 | sed -u "s/^/[$kver] /"
+		phase "$(basename "$t"), alone: $kver" "$kstart"
+	done
+done
+if [ $debug = 1 ] && [ -n "${dkver:-}" ]; then
+	kstart=$(date +%s)
+	tests/debug/check.sh -a tests/guest/parallel.sh 2>&1 | sed -u "s/^/[debug] /"
+	phase "parallel.sh, alone: $dkver" "$kstart"
+fi
 
 echo "== summary"
-lists=(build/host-results)
-for kver in "${kvers[@]}"; do lists+=("build/out/$kver/results"); done
 cat "${lists[@]}"
 passed=$(cat "${lists[@]}" | grep -c '^PASS')
 failed=$(cat "${lists[@]}" | grep -c '^FAIL')

@@ -1,13 +1,13 @@
 #!/bin/bash
 # make check: every test, as CI runs it, then how long each phase took.
 #   1. tests/setup.sh: install what is missing
-#   2. tests/check.sh -b: host unit tests and lint, then the guest suite and
-#      the benchmark's smoke run on each Debian kernel, side by side
-#   3. tests/debug/check.sh: the debug kernel (built once per machine, see
-#      tests/debug/build-kernel.sh) and its suite
-# Every phase runs even if one before it failed; the exit status is
-# non-zero if any failed.  The scripts add their parts' times to
-# build/phases ("SECONDS<tab>NAME"), each part before its whole.
+#   2. tests/check.sh -b -d: host unit tests and lint; the debug kernel
+#      (built once per machine, see tests/debug/build-kernel.sh); the guest
+#      suites of the Debian 6.1, 6.12 and 6.12 PREEMPT_RT kernels and of the
+#      debug kernel, two at a time, with the benchmark's smoke run on the
+#      two Debian lines; then the parallel test on each kernel, alone
+# The exit status is non-zero if any failed.  The scripts add their parts'
+# times to build/phases ("SECONDS<tab>NAME"), each part before its whole.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -23,8 +23,7 @@ phase() {
 }
 start=$(date +%s)
 phase tests/setup.sh
-phase tests/check.sh -b
-phase tests/debug/check.sh
+phase tests/check.sh -b -d
 printf '%s\t%s\n' $(($(date +%s) - start)) "make check" >> build/phases
 echo "== phase times"
 awk -F '\t' '{ printf "%6d s  %s\n", $1, $2 }' build/phases

@@ -3,12 +3,13 @@
 # (bookworm), if anything is missing.  Idempotent: with everything in place
 # it changes nothing and needs no root.
 #
-# The kernels are the two supported Debian lines, through their
-# metapackages so Debian's version bumps are followed.
+# The kernels are the two supported Debian lines and the 6.12 PREEMPT_RT
+# line, through their metapackages so Debian's version bumps are followed.
 set -eu
 PACKAGES="
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
+linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 gcc make libc6-dev sparse dkms openssl
 iproute2 iputils-ping procps psmisc util-linux
