@@ -10,7 +10,7 @@
 # A test may have a host half, TEST.host, run with KVER before the boot
 # (work that would take too long under emulation, e.g. compiling).
 # NETLAT_KERNEL_IMAGE boots another image than /boot/vmlinuz-KVER (the
-# debug kernel).
+# debug kernel); NETLAT_QEMU_CPU another CPU model than max (under TCG).
 #
 # The guest's root filesystem is this machine's /, read-only over virtio-9p
 # (so the guest has the same tools and /lib/modules); this tree is shared
@@ -53,13 +53,14 @@ if [ -x "$top/${test%.sh}.host" ]; then
 fi
 
 smp=2
+cpu=${NETLAT_QEMU_CPU:-max}
 case $accel in
 # multi-threaded TCG crashes kprobe unload under traffic (README, Testing)
-tcg) accel_args=(-accel tcg,thread=single -cpu max) ;;
+tcg) accel_args=(-accel tcg,thread=single -cpu "$cpu") ;;
 # real parallelism: a host thread per vCPU, a vCPU per host core (at least
 # 2); safe while no kprobe module is unloaded under traffic
 mttcg)
-	accel_args=(-accel tcg,thread=multi -cpu max)
+	accel_args=(-accel tcg,thread=multi -cpu "$cpu")
 	smp=$(nproc)
 	[ "$smp" -ge 2 ] || smp=2 ;;
 # guest time counts guest instructions (1 ns each), not host time: what a
@@ -67,7 +68,7 @@ mttcg)
 # the host (the benchmark).  qemu 7.2 hangs bringing up a second vCPU
 # under -icount, so 1 vCPU.
 icount)
-	accel_args=(-accel tcg,thread=single -cpu max -icount shift=0,sleep=off)
+	accel_args=(-accel tcg,thread=single -cpu "$cpu" -icount shift=0,sleep=off)
 	smp=1 ;;
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) echo "run: bad accelerator $accel"; exit 2 ;;
