@@ -18,6 +18,7 @@
  *   tcpgen ktls     -a ADDR -p PORT -n COUNT -l LEN [-g GAP_US]
  *   tcpgen fastopen -a ADDR -p PORT -n CONNS -l LEN
  *   tcpgen unreadclose -a ADDR -p PORT -n CONNS -b BYTES
+ *   tcpgen scale    -a ADDR -p PORT -c CONNS -W ACTIVE -n ROUNDS -l LEN
  *
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
@@ -44,6 +45,11 @@
  * (MSG_FASTOPEN; needs net.ipv4.tcp_fastopen) and reading the echo.
  * unreadclose dials a flood server CONNS times and closes each socket
  * once BYTES sit unread: the kernel then sends a RST.
+ * scale, both ends in this process: opens CONNS connections (listening on
+ * PORT, PORT+1, ...: 1000 connections a port; the ephemeral ports of one
+ * destination run out at about 28000), then ROUNDS times makes one
+ * round trip of LEN bytes on each of ACTIVE connections spread evenly over
+ * them, in turn; prints "scale_ns N", the time the round trips took.
  * -d SECS (pingpong, stream): run for that long instead of a count, and
  * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
@@ -80,6 +86,7 @@
 #include <linux/tls.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -1060,6 +1067,94 @@ static int do_unreadclose(void)
 	return 0;
 }
 
+/* Accept one connection, blocking; TCP_NODELAY on it. */
+static int accept_one(int lfd)
+{
+	int fd = accept(lfd, NULL, NULL);
+
+	if (fd < 0)
+		die("accept");
+	nodelay(fd);
+	return fd;
+}
+
+/*
+ * Connections per listening port.  connect() looks for a free ephemeral
+ * port from an offset per destination, walking past the ports its
+ * destination uses already: per destination, opening N connections costs
+ * N^2/2 steps, so many ports with few connections each.
+ */
+#define SCALE_PER_PORT 1000
+
+static int do_scale(void)
+{
+	int nports = (conns + SCALE_PER_PORT - 1) / SCALE_PER_PORT;
+	int *cfd = calloc(conns, sizeof(int)), *sfd = calloc(conns, sizeof(int));
+	int *lfd = calloc(nports, sizeof(int));
+	char *buf = calloc(1, len), *back = malloc(len);
+	rlim_t need = 2 * (rlim_t)conns + 64 + nports;
+	struct rlimit rl;
+	int base = port, i, r, k, one = 1, active = writers;
+	long long start;
+
+	if (!cfd || !sfd || !lfd || !buf || !back)
+		die("malloc");
+	if (active > conns) {
+		fprintf(stderr, "tcpgen: -W ACTIVE over -c CONNS\n");
+		return 2;
+	}
+	/* two descriptors a connection: raise the limit (past the hard one: root) */
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		die("getrlimit");
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = need;
+		if (rl.rlim_max < need)
+			rl.rlim_max = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			die("setrlimit RLIMIT_NOFILE (fs.nr_open?)");
+	}
+	for (i = 0; i < nports; i++) {
+		union sockaddr_any sa;
+		socklen_t sl = setup_addr(&sa, base + i);
+
+		lfd[i] = tcp_socket();
+		setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd[i], &sa.sa, sl) || listen(lfd[i], 1024))
+			die("bind/listen");
+	}
+	for (i = 0; i < conns; i++) {
+		port = base + i / SCALE_PER_PORT;
+		cfd[i] = dial();
+		sfd[i] = accept_one(lfd[i / SCALE_PER_PORT]);
+	}
+	printf("scale: %d connections open\n", conns);
+	start = now_ns();
+	for (r = 0; r < count; r++) {
+		for (k = 0; k < active; k++) {
+			i = (int)((long long)k * conns / active);
+			memset(buf, 'a' + (r + k) % 26, len);
+			write_all(cfd[i], buf, len);
+			if (!read_all(sfd[i], back, len))
+				die("scale: server read");
+			write_all(sfd[i], back, len);
+			if (!read_all(cfd[i], back, len) || memcmp(buf, back, len)) {
+				fprintf(stderr, "tcpgen: bad echo %d/%d\n", r, i);
+				exit(1);
+			}
+		}
+	}
+	printf("scale_ns %lld\n", now_ns() - start);
+	printf("scale: %d connections, %d active, %d rounds, %lld round trips of %d bytes\n",
+	       conns, active, count, (long long)count * active, len);
+	for (i = 0; i < conns; i++) {
+		close(cfd[i]);
+		close(sfd[i]);
+	}
+	for (i = 0; i < nports; i++)
+		close(lfd[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int opt, cpu = -1, timeout = 600;
@@ -1067,7 +1162,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block|"
-			"reconnect|sendfile|ktls|fastopen|unreadclose [options]\n");
+			"reconnect|sendfile|ktls|fastopen|unreadclose|scale [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
@@ -1137,6 +1232,8 @@ int main(int argc, char **argv)
 		return connections("fastopen", 1);
 	if (!strcmp(cmd, "unreadclose"))
 		return do_unreadclose();
+	if (!strcmp(cmd, "scale"))
+		return do_scale();
 	fprintf(stderr, "tcpgen: unknown command %s\n", cmd);
 	return 2;
 }

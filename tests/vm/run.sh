@@ -6,7 +6,8 @@
 #
 # A test file may carry "# netlat-timeout: SECONDS" (default 300),
 # "# netlat-kernel-args: ARGS" (added to the guest's command line) and
-# "# netlat-accel: mttcg" (its default accelerator, instead of tcg).
+# "# netlat-accel: mttcg" (its default accelerator, instead of tcg) and
+# "# netlat-memory: SIZE" (the guest's memory, default 2G).
 # A test may have a host half, TEST.host, run with KVER before the boot
 # (work that would take too long under emulation, e.g. compiling).
 # NETLAT_KERNEL_IMAGE boots another image than /boot/vmlinuz-KVER (the
@@ -52,6 +53,8 @@ if [ -x "$top/${test%.sh}.host" ]; then
 	"$top/${test%.sh}.host" "$kver" || { echo "run: host half ${test%.sh}.host failed"; exit 3; }
 fi
 
+mem=$(sed -n 's/^# netlat-memory: //p' "$top/$test")
+mem=${mem:-2G}
 smp=2
 cpu=${NETLAT_QEMU_CPU:-max}
 case $accel in
@@ -82,7 +85,7 @@ append+=" netlat_test=$test netlat_timeout=$((tmo - 30))"
 
 start=$(date +%s.%N)
 set +e
-timeout -k 5 "$tmo" qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp $smp \
+timeout -k 5 "$tmo" qemu-system-x86_64 "${accel_args[@]}" -m "$mem" -smp $smp \
 	-nodefaults -no-reboot -display none -no-user-config \
 	-kernel "$image" -initrd "$top/build/$kver/initrd.cpio.gz" \
 	-append "$append" \
