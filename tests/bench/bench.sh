@@ -1,27 +1,37 @@
 #!/bin/bash
-# make bench: netlat's overhead against no tracing and against the
-# bpftrace scripts netlat comes from, in one guest boot per kernel.
+# make bench: in one guest boot per kernel and benchmark,
+#   overhead  netlat's cost against no tracing and against the bpftrace
+#             scripts netlat comes from (tests/bench/overhead.sh)
+#   scale     coverage, memory and cost per message with up to 100k
+#             connections open (tests/bench/scale.sh)
+#   irqoff    on the PREEMPT_RT kernel only: the interrupt latency netlat's
+#             interrupts-off handlers add (tests/bench/irqoff.sh, timerlat)
 #
 # usage: tests/bench/bench.sh [-q] [-a icount|tcg|kvm] [-r ROUNDS] [-s SECONDS]
-#                             [KVER...]
-#   -q    smoke mode for make check: 1 round of 1 s each under plain TCG
-#         (about a minute; under icount it takes five); proves the
-#         workloads, modes and summary work, no timing conclusions
+#                             [-w BENCH[,BENCH]] [KVER...]
+#   -q    smoke mode for make check: 1 round of 1 s each under plain TCG,
+#         the smallest scale case (about a minute a benchmark; under
+#         icount five); proves the workloads, modes and summaries work, no
+#         timing conclusions
 #   -a    how the guest runs (tests/vm/run.sh): icount (default) counts
 #         guest instructions as guest time, so every figure is an exact,
 #         repeatable instruction count, whatever else the host does; tcg
 #         is host time under emulation (noisy); kvm where it works
+#   -w    only these benchmarks (default: all that apply to the kernel)
 # Method (README.md, "Overhead"): each round runs every workload under
 # every mode, interleaved; the summary is the median per mode and workload,
 # the ratios B/A and C/A, the time added per transaction, and netlat's
 # probe hits per transaction.  Under TCG only the ratios carry over.
+# Results: build/bench/KVER/BENCH/ (raw lines, summary.txt).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-rounds=5 secs=3 limit=() accel=icount
-while getopts qa:r:s: o; do
+rounds=5 secs=3 limit=() accel=icount which=overhead,scale,irqoff
+scale_cases=1000:100,3000:3000,10000:1000,100000:3000
+while getopts qa:r:s:w: o; do
 	case $o in
-	q) rounds=1 secs=1 accel=tcg limit=(-T 600) ;;
+	q) rounds=1 secs=1 accel=tcg limit=(-T 900) scale_cases=1000:100 ;;
+	w) which=$OPTARG ;;
 	a) accel=$OPTARG ;;
 	r) rounds=$OPTARG ;;
 	s) secs=$OPTARG ;;
@@ -30,15 +40,23 @@ while getopts qa:r:s: o; do
 done
 shift $((OPTIND - 1))
 kvers=("$@")
-[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(tests/vm/kernels.sh)
+[ ${#kvers[@]} -gt 0 ] || mapfile -t kvers < <(tests/vm/kernels.sh -a)
 tests/tools/build.sh
 rc=0
 for kver in "${kvers[@]}"; do
 	tests/vm/build-module.sh "$kver" > /dev/null
-	out=build/bench/$kver
-	tests/vm/run.sh -a "$accel" "${limit[@]}" -o "$top/$out" -k "netlat_bench_rounds=$rounds netlat_bench_secs=$secs" \
-		"$kver" tests/bench/guest.sh || { rc=1; tail -n 30 "$out/test.log"; continue; }
-	tests/bench/summary.sh "$out/raw.txt" "$kver" "$accel" "$rounds" "$secs" |
-		tee "$out/summary.txt"
+	case $kver in
+	*-rt-*) benches="irqoff" ;;
+	*) benches="overhead scale" ;;
+	esac
+	for b in $benches; do
+		case ",$which," in *,$b,*) ;; *) continue ;; esac
+		out=build/bench/$kver/$b
+		tests/vm/run.sh -a "$accel" "${limit[@]}" -o "$top/$out" \
+			-k "netlat_bench_rounds=$rounds netlat_bench_secs=$secs netlat_scale_cases=$scale_cases" \
+			"$kver" "tests/bench/$b.sh" || { rc=1; tail -n 30 "$out/test.log"; continue; }
+		"tests/bench/$b-summary.sh" "$out/$b.txt" "$kver" "$accel" "$rounds" "$secs" |
+			tee "$out/summary.txt"
+	done
 done
 exit $rc

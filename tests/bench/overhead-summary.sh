@@ -1,5 +1,5 @@
 #!/bin/sh
-# summary.sh RAW KERNEL ACCEL ROUNDS SECONDS: the benchmark table from the
+# overhead-summary.sh RAW KERNEL ACCEL ROUNDS SECONDS: the benchmark table from the
 # raw lines "round mode workload rate hits".
 raw=$1
 echo "kernel $2, $3, $(date -u +%Y-%m-%d), $4 round(s) of $5 s per workload and mode; medians"

@@ -9,7 +9,7 @@
 #      dispatch alone, so B - D is what netlat's own work costs
 # Workloads: request/response of 64-byte messages (transactions per
 # second) and a bulk stream (bytes per second), over loopback and veth.
-# Raw lines go to $OUT/raw.txt: round mode workload rate hits.
+# Raw lines go to $OUT/overhead.txt: round mode workload rate hits.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 ROUNDS=$(sed -n 's/.*netlat_bench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 SECS=$(sed -n 's/.*netlat_bench_secs=\([0-9.]*\).*/\1/p' /proc/cmdline)
@@ -24,7 +24,7 @@ if command -v bpftrace > /dev/null; then
 else
 	log "bpftrace is not installed: mode C skipped"
 fi
-: > "$OUT/raw.txt"
+: > "$OUT/overhead.txt"
 
 start_mode() {
 	case $1 in
@@ -89,7 +89,7 @@ measure() {
 		hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC)
 		cat $PROC > "$OUT/netlat-$2.txt"
 	fi
-	echo "$round $1 $2 $rate $hits" | tee -a "$OUT/raw.txt"
+	echo "$round $1 $2 $rate $hits" | tee -a "$OUT/overhead.txt"
 }
 
 round=0
@@ -104,6 +104,6 @@ while [ $round -lt "$ROUNDS" ]; do
 		stop_mode $mode
 	done
 done
-check "every run measured something" sh -c "! awk '\$4 == \"\" || \$4 <= 0' $OUT/raw.txt | grep -q ."
+check "every run measured something" sh -c "! awk '\$4 == \"\" || \$4 <= 0' $OUT/overhead.txt | grep -q ."
 check_dmesg
 finish
