@@ -348,6 +348,7 @@ enum netlat_call_kind {
 
 struct netlat_call {
 	u32 seq;		/* first byte this call appended */
+	u32 len;		/* bytes it may append: the call's size */
 	u8 kind;
 	u8 seq_pending;		/* Fast Open: the ISN is not chosen yet */
 	u64 t_sock;
@@ -417,6 +418,7 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 				     struct sock *sk, bool create);
 struct netlat_sock *netlat_sock_lookup(struct netlat_bucket *bk,
 				       const void *key);
+void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e);
 void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
 
 /* ---- handlers (tx.c, rx.c, socktab.c) ---- */

@@ -576,6 +576,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		netlat_count_add(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END, holes);
 	}
 	e->rx_copied = seq;
+	netlat_sock_release_idle(bk, e);
 unlock:
 	netlat_bucket_unlock(bk);
 out:

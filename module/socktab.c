@@ -3,10 +3,15 @@
  * The per-socket in-flight state: a fixed-size hash table keyed by the
  * struct sock pointer.  Each bucket holds a few entries and its own lock
  * (see netlat.h for the locking argument).  Nothing is allocated per event:
- * the whole table is allocated at load, sized by the table_size parameter;
- * when a bucket is full, an idle entry (older than expire_ms, aged in
- * jiffies: no clock read per event) is reused, otherwise the caller counts
- * its data unit as table_full.
+ * the whole table is allocated at load, sized by the table_size parameter.
+ * A socket has an entry only while it has something in flight (a send call
+ * whose bytes are not all at IP, a segment between IP and the driver,
+ * received data not yet read): the handler that takes its last record
+ * frees the entry, so the table holds the sockets that are busy now, not
+ * every socket that ever sent.  What a fresh entry needs of the past it
+ * re-derives from the socket (rcv_nxt).  When a bucket is full, an entry
+ * left idle for expire_ms (aged in jiffies: no clock read per event) is
+ * reused, otherwise the caller counts its data unit as table_full.
  *
  * An entry belongs to one connection.  TCP sockets come from a
  * SLAB_TYPESAFE_BY_RCU cache: a freed socket's address is reused at once
@@ -271,6 +276,21 @@ struct netlat_sock *netlat_sock_lookup(struct netlat_bucket *bk,
 		if (bk->key[w] == key)
 			return &entries[(bk - buckets) * NETLAT_WAYS + w];
 	return NULL;
+}
+
+/*
+ * Free @e, the entry of the locked bucket @bk, if nothing of its socket is
+ * in flight any more.  Nothing it holds is lost: a new entry starts from
+ * the socket's state as the first one did.
+ */
+void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
+{
+	unsigned int w = e - &entries[(bk - buckets) * NETLAT_WAYS];
+
+	if (e->nwait || e->ncall || e->ntx || e->nrx || e->page_more ||
+	    e->wait_lost)
+		return;
+	WRITE_ONCE(bk->key[w], NULL);
 }
 
 /*

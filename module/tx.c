@@ -156,20 +156,30 @@ int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/* A record now also stands for bytes up to @end (a later page or call). */
+static void call_extend(struct netlat_call *call, u32 end)
+{
+	if (!call->seq_pending && after(end, call->seq + call->len))
+		call->len = end - call->seq;
+}
+
 /*
  * The call of the current task now holds the socket lock: its waiter
- * becomes a call record starting at write_seq.  @page_flags: for a
- * sendpage call, its flags (MSG_SENDPAGE_NOTLAST: more pages of the same
- * splice follow), else 0.
+ * becomes a call record starting at write_seq, of at most @size bytes.
+ * @page_flags: for a sendpage call, its flags (MSG_SENDPAGE_NOTLAST: more
+ * pages of the same splice follow), else 0.
  */
 static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
-			    bool page, int page_flags)
+			    size_t size, bool page, int page_flags)
 {
 	struct netlat_call call = { .kind = NETLAT_CALL_UNKNOWN };
 	bool more = page && (page_flags & MSG_SENDPAGE_NOTLAST);
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int i;
+	/* Under the socket lock: the call's bytes start at write_seq. */
+	u32 seq = READ_ONCE(tcp_sk(sk)->write_seq);
+	u32 len = min_t(size_t, size, U32_MAX / 2);
 
 	if (!netlat_sk_measured(sk))
 		return;
@@ -197,6 +207,8 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	 */
 	if (page && e->page_more && e->page_task == current) {
 		e->page_more = more;
+		if (e->ncall)
+			call_extend(&e->call[e->ncall - 1], seq + len);
 		goto unlock;
 	}
 	e->page_more = more;
@@ -213,8 +225,8 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	 */
 	if (READ_ONCE(sk->sk_write_pending))
 		call.kind = NETLAT_CALL_INTERLEAVED;
-	/* Under the socket lock: the call's bytes start at write_seq. */
-	call.seq = READ_ONCE(tcp_sk(sk)->write_seq);
+	call.seq = seq;
+	call.len = len;
 	/* Closed: a Fast Open connect, whose ISN is chosen in this call. */
 	call.seq_pending = READ_ONCE(sk->sk_state) == TCP_CLOSE;
 	/* A Fast Open call that never sent its SYN queued nothing. */
@@ -231,8 +243,11 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	 * of every call that found the ring full, until there is room again.
 	 */
 	if (e->ncall && e->call[e->ncall - 1].kind == NETLAT_CALL_DROPPED &&
-	    e->ncall == NETLAT_CALLS)
+	    e->ncall == NETLAT_CALLS) {
+		if (!call.seq_pending)
+			call_extend(&e->call[e->ncall - 1], seq + len);
 		goto unlock;
+	}
 	if (e->ncall == NETLAT_CALLS - 1)
 		call.kind = NETLAT_CALL_DROPPED;
 	e->call[e->ncall++] = call;
@@ -249,7 +264,7 @@ int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-	tcp_send_locked(c, sk, false, 0);
+	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 2), false, 0);
 	netlat_exit(flags);
 	return 0;
 }
@@ -264,7 +279,8 @@ int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-	tcp_send_locked(c, sk, true, page_flags);
+	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 3), true,
+			page_flags);
 	netlat_exit(flags);
 	return 0;
 }
@@ -278,6 +294,27 @@ static struct netlat_call *tx_call_of(struct netlat_sock *e, u32 last)
 		if (!e->call[i].seq_pending && !after(e->call[i].seq, last))
 			return &e->call[i];
 	return NULL;
+}
+
+/*
+ * Forget the calls all of whose bytes have reached IP: the segments took
+ * their timestamps.  The record of a splice whose next page is still to
+ * come stays: that page's bytes are its call's.
+ */
+static void tx_calls_done(struct netlat_sock *e)
+{
+	unsigned int n = 0;
+
+	if (!e->tx_ip_valid)
+		return;
+	while (n < e->ncall && !e->call[n].seq_pending &&
+	       !after(e->call[n].seq + e->call[n].len, e->tx_ip_max) &&
+	       !(n == e->ncall - 1 && e->page_more))
+		n++;
+	if (!n)
+		return;
+	e->ncall -= n;
+	memmove(&e->call[0], &e->call[n], sizeof(e->call[0]) * e->ncall);
 }
 
 /* Why a segment of a call of this kind is not timed; 0: it is. */
@@ -380,6 +417,10 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	seg->t_tcp = call->t_tcp;
 	seg->t_ip = now;
 unlock:
+	if (e) {
+		tx_calls_done(e);
+		netlat_sock_release_idle(bk, e);
+	}
 	netlat_bucket_unlock(bk);
 out:
 	netlat_exit(flags);
@@ -460,6 +501,8 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		e->tx_ip_valid = 1;
 	}
 unlock:
+	if (e)
+		netlat_sock_release_idle(bk, e);
 	netlat_bucket_unlock(bk);
 }
 
