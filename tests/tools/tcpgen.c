@@ -19,6 +19,7 @@
  *   tcpgen fastopen -a ADDR -p PORT -n CONNS -l LEN
  *   tcpgen unreadclose -a ADDR -p PORT -n CONNS -b BYTES
  *   tcpgen scale    -a ADDR -p PORT -c CONNS -W ACTIVE -n ROUNDS -l LEN
+ *                   [-m burst]
  *
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
@@ -50,6 +51,8 @@
  * destination run out at about 28000), then ROUNDS times makes one
  * round trip of LEN bytes on each of ACTIVE connections spread evenly over
  * them, in turn; prints "scale_ns N", the time the round trips took.
+ * -m burst: each round writes on all ACTIVE connections first, then
+ * serves them all, then reads them all: ACTIVE messages in flight at once.
  * -d SECS (pingpong, stream): run for that long instead of a count, and
  * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
@@ -1086,6 +1089,30 @@ static int accept_one(int lfd)
  */
 #define SCALE_PER_PORT 1000
 
+/*
+ * Step @step of round trip @r on active connection @k of -W (ends in @cfd
+ * and @sfd, spread evenly over the -c): 0 the request, 1 its echo, 2 the
+ * client reads it back.
+ */
+static void scale_step(int step, int r, int k, const int *cfd,
+		       const int *sfd, char *buf, char *back)
+{
+	int i = (int)((long long)k * conns / writers);
+	int c = cfd[i], s = sfd[i];
+
+	memset(buf, 'a' + (r + k) % 26, len);
+	if (step == 0) {
+		write_all(c, buf, len);
+	} else if (step == 1) {
+		if (!read_all(s, back, len))
+			die("scale: server read");
+		write_all(s, back, len);
+	} else if (!read_all(c, back, len) || memcmp(buf, back, len)) {
+		fprintf(stderr, "tcpgen: bad echo %d/%d\n", r, k);
+		exit(1);
+	}
+}
+
 static int do_scale(void)
 {
 	int nports = (conns + SCALE_PER_PORT - 1) / SCALE_PER_PORT;
@@ -1094,7 +1121,8 @@ static int do_scale(void)
 	char *buf = calloc(1, len), *back = malloc(len);
 	rlim_t need = 2 * (rlim_t)conns + 64 + nports;
 	struct rlimit rl;
-	int base = port, i, r, k, one = 1, active = writers;
+	int base = port, i, r, k, step, one = 1, active = writers;
+	int burst = mode && !strcmp(mode, "burst");
 	long long start;
 
 	if (!cfd || !sfd || !lfd || !buf || !back)
@@ -1130,22 +1158,20 @@ static int do_scale(void)
 	printf("scale: %d connections open\n", conns);
 	start = now_ns();
 	for (r = 0; r < count; r++) {
-		for (k = 0; k < active; k++) {
-			i = (int)((long long)k * conns / active);
-			memset(buf, 'a' + (r + k) % 26, len);
-			write_all(cfd[i], buf, len);
-			if (!read_all(sfd[i], back, len))
-				die("scale: server read");
-			write_all(sfd[i], back, len);
-			if (!read_all(cfd[i], back, len) || memcmp(buf, back, len)) {
-				fprintf(stderr, "tcpgen: bad echo %d/%d\n", r, i);
-				exit(1);
-			}
+		if (burst) {	/* every request, then every echo, then every read */
+			for (step = 0; step < 3; step++)
+				for (k = 0; k < active; k++)
+					scale_step(step, r, k, cfd, sfd, buf, back);
+		} else {	/* one round trip after the other */
+			for (k = 0; k < active; k++)
+				for (step = 0; step < 3; step++)
+					scale_step(step, r, k, cfd, sfd, buf, back);
 		}
 	}
 	printf("scale_ns %lld\n", now_ns() - start);
-	printf("scale: %d connections, %d active, %d rounds, %lld round trips of %d bytes\n",
-	       conns, active, count, (long long)count * active, len);
+	printf("scale: %d connections, %d active%s, %d rounds, %lld round trips of %d bytes\n",
+	       conns, active, burst ? " at once" : " in turn", count,
+	       (long long)count * active, len);
 	for (i = 0; i < conns; i++) {
 		close(cfd[i]);
 		close(sfd[i]);
