@@ -20,7 +20,7 @@
 #include <linux/sysfs.h>
 #include "netlat.h"
 
-unsigned int netlat_table_size = 1024;
+unsigned int netlat_table_size = 16384;
 unsigned int netlat_expire_ms = 10000;
 unsigned int netlat_sample = 1;
 unsigned int netlat_netns;
@@ -68,7 +68,7 @@ static struct netlat_uint_param table_size_param = {
 };
 module_param_cb(table_size, &bounded_ops, &table_size_param, 0444);
 MODULE_PARM_DESC(table_size,
-		 "sockets tracked at once, 64-65536, rounded up to a power of two; load time only (default 1024)");
+		 "sockets with something in flight tracked at once, 64-65536, rounded up to a power of two, with 8 records each in a shared pool; load time only (default 16384)");
 
 static struct netlat_uint_param expire_ms_param = {
 	.value = &netlat_expire_ms, .min = 100, .max = 3600000,
@@ -294,6 +294,7 @@ int netlat_config_show(struct seq_file *m)
 	seq_printf(m, "expire_ms %u\n", READ_ONCE(netlat_expire_ms));
 	seq_printf(m, "rings calls %d txsegs %d rxsegs %d waiters %d\n",
 		   NETLAT_CALLS, NETLAT_TXSEGS, NETLAT_RXSEGS, NETLAT_WAITERS);
+	seq_printf(m, "records %u\n", netlat_pool_capacity());
 	seq_printf(m, "rx_slots sets %d ways %d\n", NETLAT_RX_SETS,
 		   NETLAT_RX_WAYS);
 	return 0;

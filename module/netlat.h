@@ -320,16 +320,19 @@ static inline void netlat_exit(unsigned long flags)
 	local_irq_restore(flags);
 }
 
-/* ---- per-socket state (socktab.c) ---- */
+/* ---- per-socket state (socktab.c, records from pool.c) ---- */
 
 /*
- * Ring sizes per socket.  What a full ring cannot keep is counted once, as
- * ring_full, per data unit, and never also as anything else.
+ * Records a socket may hold at most, from the shared pool.  What a full
+ * list or an empty pool cannot keep is counted once, as ring_full, per
+ * data unit, and never also as anything else.
  */
 #define NETLAT_WAITERS	4	/* senders between tcp_sendmsg and the lock */
 #define NETLAT_CALLS	64	/* send calls whose bytes are not all at IP */
 #define NETLAT_TXSEGS	32	/* segments between IP and the driver */
 #define NETLAT_RXSEGS	64	/* received data not yet read */
+/* The pool holds this many records per socket entry of the table. */
+#define NETLAT_RECS_PER_SOCKET 8
 
 struct netlat_waiter {
 	const struct task_struct *task;
@@ -373,6 +376,50 @@ struct netlat_rxseg {
 	u64 t_tcp;
 };
 
+/* One record of the pool, in one socket's list of calls, segments or skbs. */
+struct netlat_rec {
+	u32 next;		/* index of the next record; NETLAT_NIL: none */
+	u32 prev;
+	union {
+		struct netlat_call call;
+		struct netlat_txseg tx;
+		struct netlat_rxseg rx;
+	};
+};
+
+#define NETLAT_NIL U32_MAX
+
+/* A list of records, oldest first; head and tail are NIL when empty. */
+struct netlat_list {
+	u32 head;
+	u32 tail;
+	u32 n;
+};
+
+extern struct netlat_rec *netlat_recs;
+
+static inline struct netlat_rec *netlat_rec(u32 i)
+{
+	return &netlat_recs[i];
+}
+
+static inline void netlat_list_init(struct netlat_list *l)
+{
+	l->head = NETLAT_NIL;
+	l->tail = NETLAT_NIL;
+	l->n = 0;
+}
+
+int netlat_pool_init(unsigned int n);
+void netlat_pool_exit(void);
+unsigned int netlat_pool_capacity(void);
+unsigned int netlat_pool_used(void);
+u32 netlat_rec_alloc(void);
+void netlat_rec_free(u32 i);
+void netlat_list_insert_after(struct netlat_list *l, u32 pos, u32 i);
+void netlat_list_free(struct netlat_list *l, u32 i);
+void netlat_list_free_all(struct netlat_list *l);
+
 /* Which connection an entry belongs to: a reused socket is another one. */
 struct netlat_sock_id {
 	__addrpair addrs;	/* remote and local address */
@@ -389,19 +436,22 @@ struct netlat_sock {
 	const struct task_struct *page_task;	/* sendpage group owner */
 	u32 tx_ip_max;		/* highest new data end seen at IP */
 	u32 tx_unseen_end;	/* end of the last data first seen at the driver */
+	u32 tx_lost_seq;	/* bytes of calls no record was left for, */
+	u32 tx_lost_end;	/* while no older call was recorded */
 	u32 rx_copied;		/* copied_seq at the last read */
 	u32 rx_drop_end;	/* data below this may be unrecorded: ring_full */
 	u8 tx_ip_valid;
 	u8 tx_unseen_valid;
+	u8 tx_lost_valid;
 	u8 rx_copied_valid;	/* 0 until the connection has an rcv_nxt */
 	u8 rx_drop_valid;
 	u8 page_more;		/* the last sendpage call said more follow */
 	u8 wait_lost;		/* waiters pushed out of a full wait ring */
-	u8 nwait, ncall, ntx, nrx;
+	u8 nwait;
+	struct netlat_list calls;	/* struct netlat_call, by seq */
+	struct netlat_list tx;		/* struct netlat_txseg, as sent */
+	struct netlat_list rx;		/* struct netlat_rxseg, by seq */
 	struct netlat_waiter wait[NETLAT_WAITERS];
-	struct netlat_call call[NETLAT_CALLS];
-	struct netlat_txseg tx[NETLAT_TXSEGS];
-	struct netlat_rxseg rx[NETLAT_RXSEGS];
 };
 
 int netlat_socktab_init(void);

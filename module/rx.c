@@ -341,6 +341,16 @@ int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/* The newest record of @e starting at or before @start, or NIL. */
+static u32 rx_keep_pos(const struct netlat_sock *e, u32 start)
+{
+	u32 i = e->rx.tail;
+
+	while (i != NETLAT_NIL && after(netlat_rec(i)->rx.seq, start))
+		i = netlat_rec(i)->prev;
+	return i;
+}
+
 /*
  * Keep the bytes [start, end) of a data skb until they are read, in
  * sequence order.  Data still unread that a retransmission overlaps
@@ -351,11 +361,10 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 		    u32 end, const struct netlat_rx_slot *s)
 {
 	struct netlat_rxseg *r;
-	u32 counted = 0;
-	unsigned int i;
+	u32 i, counted = 0;
 
-	for (i = 0; i < e->nrx; i++) {
-		r = &e->rx[i];
+	for (i = e->rx.head; i != NETLAT_NIL; i = netlat_rec(i)->next) {
+		r = &netlat_rec(i)->rx;
 		if (!before(r->seq, end) || !after(r->end, start))
 			continue;
 		if (!r->counted)
@@ -365,7 +374,8 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 			netlat_count(c, NETLAT_C_RX_DUPLICATES);
 		counted = 1;
 	}
-	if (e->nrx == NETLAT_RXSEGS) {
+	i = e->rx.n < NETLAT_RXSEGS ? netlat_rec_alloc() : NETLAT_NIL;
+	if (i == NETLAT_NIL) {
 		/* Not kept: its read must not count as unmatched. */
 		if (!e->rx_drop_valid || after(end, e->rx_drop_end))
 			e->rx_drop_end = end;
@@ -374,10 +384,9 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 			netlat_count(c, NETLAT_C_RING_FULL);
 		return;
 	}
-	for (i = e->nrx; i > 0 && after(e->rx[i - 1].seq, start); i--)
-		e->rx[i] = e->rx[i - 1];
-	e->nrx++;
-	r = &e->rx[i];
+	/* In sequence order: after the last record starting before it. */
+	netlat_list_insert_after(&e->rx, rx_keep_pos(e, start), i);
+	r = &netlat_rec(i)->rx;
 	r->seq = start;
 	r->end = end;
 	r->segs = s->segs;
@@ -527,8 +536,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int i, n, holes = 0, family;
-	u32 seq, from;
+	unsigned int holes = 0, family;
+	u32 i, next, seq, from;
 	bool check;
 	u64 now;
 
@@ -553,20 +562,19 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		from = e->rx_drop_end;	/* not recorded: ring_full */
 	/* With sampling, unrecorded data is expected: no check. */
 	check = READ_ONCE(netlat_sample) == 1;
-	for (i = 0, n = 0; i < e->nrx; i++) {
-		struct netlat_rxseg *r = &e->rx[i];
+	for (i = e->rx.head; i != NETLAT_NIL; i = next) {
+		struct netlat_rxseg *r = &netlat_rec(i)->rx;
 
+		next = netlat_rec(i)->next;
 		if (before(from, seq) && before(from, r->seq))
 			holes++;
 		if (after(r->end, from))
 			from = r->end;
-		if (after(r->end, seq)) {
-			e->rx[n++] = *r;	/* keep: not wholly read yet */
-			continue;
-		}
+		if (after(r->end, seq))
+			continue;	/* keep: not wholly read yet */
 		rx_retire(c, r, now);
+		netlat_list_free(&e->rx, i);
 	}
-	e->nrx = n;
 	/* A FIN takes one sequence number that no data record covers. */
 	if (before(from, seq) &&
 	    !(seq - from == 1 && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)))

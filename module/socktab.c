@@ -3,7 +3,8 @@
  * The per-socket in-flight state: a fixed-size hash table keyed by the
  * struct sock pointer.  Each bucket holds a few entries and its own lock
  * (see netlat.h for the locking argument).  Nothing is allocated per event:
- * the whole table is allocated at load, sized by the table_size parameter.
+ * the whole table is allocated at load, sized by the table_size parameter,
+ * and so is the pool its entries take their records from (pool.c).
  * A socket has an entry only while it has something in flight (a send call
  * whose bytes are not all at IP, a segment between IP and the driver,
  * received data not yet read): the handler that takes its last record
@@ -30,7 +31,7 @@
 #include <linux/tcp.h>
 #include "netlat.h"
 
-#define NETLAT_WAYS 4
+#define NETLAT_WAYS 8
 
 struct netlat_bucket {
 	raw_spinlock_t lock;
@@ -51,18 +52,25 @@ int netlat_socktab_init(void)
 	bucket_bits = ilog2(nb);
 	buckets = vzalloc(array_size(nb, sizeof(*buckets)));
 	entries = vzalloc(array3_size(nb, NETLAT_WAYS, sizeof(*entries)));
-	if (!buckets || !entries) {
+	if (!buckets || !entries ||
+	    netlat_pool_init(nb * NETLAT_WAYS * NETLAT_RECS_PER_SOCKET)) {
 		vfree(buckets);
 		vfree(entries);
 		return -ENOMEM;
 	}
 	for (i = 0; i < nb; i++)
 		raw_spin_lock_init(&buckets[i].lock);
+	for (i = 0; i < nb * NETLAT_WAYS; i++) {
+		netlat_list_init(&entries[i].calls);
+		netlat_list_init(&entries[i].tx);
+		netlat_list_init(&entries[i].rx);
+	}
 	return 0;
 }
 
 void netlat_socktab_exit(void)
 {
+	netlat_pool_exit();
 	vfree(entries);
 	vfree(buckets);
 }
@@ -75,18 +83,21 @@ unsigned int netlat_socktab_capacity(void)
 /*
  * Count what an entry still holds as data units that will never be timed:
  * segments between IP and the driver, received data never read.  Waiting
- * senders and calls whose bytes never reached IP are no data units.
+ * senders and calls whose bytes never reached IP are no data units.  Its
+ * records go back to the pool.
  */
 static void drop_entry(struct netlat_cpu *c, struct netlat_sock *e)
 {
-	unsigned int i;
+	u32 i;
 
-	netlat_count_add(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START, e->ntx);
-	for (i = 0; i < e->nrx; i++)
-		if (!e->rx[i].counted)
+	netlat_count_add(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START, e->tx.n);
+	for (i = e->rx.head; i != NETLAT_NIL; i = netlat_rec(i)->next)
+		if (!netlat_rec(i)->rx.counted)
 			netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
-	e->ntx = 0;
-	e->nrx = 0;
+	netlat_list_free_all(&e->calls);
+	netlat_list_free_all(&e->tx);
+	netlat_list_free_all(&e->rx);
+	e->nwait = 0;
 }
 
 /*
@@ -144,13 +155,11 @@ static void sock_id(struct netlat_sock_id *id, const struct sock *sk)
 static void init_entry(struct netlat_sock *e, const struct sock *sk,
 		       unsigned long now)
 {
-	/* The rings are only read below their counts: no need to clear them. */
+	/* The lists are empty: a free entry holds no record. */
 	e->nwait = 0;
-	e->ncall = 0;
-	e->ntx = 0;
-	e->nrx = 0;
 	e->tx_ip_valid = 0;
 	e->tx_unseen_valid = 0;
+	e->tx_lost_valid = 0;
 	e->rx_drop_valid = 0;
 	e->page_more = 0;
 	e->page_task = NULL;
@@ -287,8 +296,8 @@ void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
 {
 	unsigned int w = e - &entries[(bk - buckets) * NETLAT_WAYS];
 
-	if (e->nwait || e->ncall || e->ntx || e->nrx || e->page_more ||
-	    e->wait_lost)
+	if (e->nwait || e->calls.n || e->tx.n || e->rx.n || e->page_more ||
+	    e->wait_lost || e->tx_lost_valid)
 		return;
 	WRITE_ONCE(bk->key[w], NULL);
 }

@@ -156,11 +156,40 @@ int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+static struct netlat_call *call_rec(u32 i)
+{
+	return &netlat_rec(i)->call;
+}
+
 /* A record now also stands for bytes up to @end (a later page or call). */
 static void call_extend(struct netlat_call *call, u32 end)
 {
 	if (!call->seq_pending && after(end, call->seq + call->len))
 		call->len = end - call->seq;
+}
+
+/*
+ * No record for a call of @len bytes at @seq (its socket has NETLAT_CALLS
+ * pending, or the pool is empty): its bytes are ring_full at IP.  The
+ * newest record stands for them, as DROPPED, so that they are credited to
+ * no other call; with none, the socket's lost range does.
+ */
+static void call_lost(struct netlat_sock *e, u32 seq, u32 len)
+{
+	struct netlat_call *last;
+
+	if (e->calls.n) {
+		last = call_rec(e->calls.tail);
+		if (!last->seq_pending) {
+			last->kind = NETLAT_CALL_DROPPED;
+			call_extend(last, seq + len);
+		}
+		return;
+	}
+	if (!e->tx_lost_valid)
+		e->tx_lost_seq = seq;
+	e->tx_lost_end = seq + len;
+	e->tx_lost_valid = 1;
 }
 
 /*
@@ -174,12 +203,14 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 {
 	struct netlat_call call = { .kind = NETLAT_CALL_UNKNOWN };
 	bool more = page && (page_flags & MSG_SENDPAGE_NOTLAST);
+	struct netlat_call *last;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int i;
 	/* Under the socket lock: the call's bytes start at write_seq. */
 	u32 seq = READ_ONCE(tcp_sk(sk)->write_seq);
 	u32 len = min_t(size_t, size, U32_MAX / 2);
+	u32 r;
 
 	if (!netlat_sk_measured(sk))
 		return;
@@ -207,8 +238,10 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	 */
 	if (page && e->page_more && e->page_task == current) {
 		e->page_more = more;
-		if (e->ncall)
-			call_extend(&e->call[e->ncall - 1], seq + len);
+		if (e->calls.n)
+			call_extend(call_rec(e->calls.tail), seq + len);
+		else if (e->tx_lost_valid)	/* the group's record was lost */
+			e->tx_lost_end = seq + len;
 		goto unlock;
 	}
 	e->page_more = more;
@@ -230,27 +263,22 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	/* Closed: a Fast Open connect, whose ISN is chosen in this call. */
 	call.seq_pending = READ_ONCE(sk->sk_state) == TCP_CLOSE;
 	/* A Fast Open call that never sent its SYN queued nothing. */
-	while (e->ncall && e->call[e->ncall - 1].seq_pending)
-		e->ncall--;
-	if (e->ncall && !call.seq_pending &&
-	    e->call[e->ncall - 1].seq == call.seq &&
-	    e->call[e->ncall - 1].kind != NETLAT_CALL_DROPPED) {
+	while (e->calls.n && call_rec(e->calls.tail)->seq_pending)
+		netlat_list_free(&e->calls, e->calls.tail);
+	if (e->calls.n && !call.seq_pending) {
+		last = call_rec(e->calls.tail);
 		/* The previous call queued nothing: it has no segment. */
-		e->ncall--;
+		if (last->seq == call.seq && last->kind != NETLAT_CALL_DROPPED)
+			netlat_list_free(&e->calls, e->calls.tail);
 	}
-	/*
-	 * The last slot is kept for a DROPPED marker: it stands for the bytes
-	 * of every call that found the ring full, until there is room again.
-	 */
-	if (e->ncall && e->call[e->ncall - 1].kind == NETLAT_CALL_DROPPED &&
-	    e->ncall == NETLAT_CALLS) {
+	r = e->calls.n < NETLAT_CALLS ? netlat_rec_alloc() : NETLAT_NIL;
+	if (r == NETLAT_NIL) {
 		if (!call.seq_pending)
-			call_extend(&e->call[e->ncall - 1], seq + len);
+			call_lost(e, seq, len);
 		goto unlock;
 	}
-	if (e->ncall == NETLAT_CALLS - 1)
-		call.kind = NETLAT_CALL_DROPPED;
-	e->call[e->ncall++] = call;
+	*call_rec(r) = call;
+	netlat_list_insert_after(&e->calls, e->calls.tail, r);
 unlock:
 	netlat_bucket_unlock(bk);
 }
@@ -288,11 +316,11 @@ int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs)
 /* The call that queued byte @last: the newest one starting at or before it. */
 static struct netlat_call *tx_call_of(struct netlat_sock *e, u32 last)
 {
-	int i;
+	u32 i;
 
-	for (i = e->ncall - 1; i >= 0; i--)
-		if (!e->call[i].seq_pending && !after(e->call[i].seq, last))
-			return &e->call[i];
+	for (i = e->calls.tail; i != NETLAT_NIL; i = netlat_rec(i)->prev)
+		if (!call_rec(i)->seq_pending && !after(call_rec(i)->seq, last))
+			return call_rec(i);
 	return NULL;
 }
 
@@ -303,23 +331,38 @@ static struct netlat_call *tx_call_of(struct netlat_sock *e, u32 last)
  */
 static void tx_calls_done(struct netlat_sock *e)
 {
-	unsigned int n = 0;
+	struct netlat_call *call;
 
 	if (!e->tx_ip_valid)
 		return;
-	while (n < e->ncall && !e->call[n].seq_pending &&
-	       !after(e->call[n].seq + e->call[n].len, e->tx_ip_max) &&
-	       !(n == e->ncall - 1 && e->page_more))
-		n++;
-	if (!n)
-		return;
-	e->ncall -= n;
-	memmove(&e->call[0], &e->call[n], sizeof(e->call[0]) * e->ncall);
+	while (e->calls.n) {
+		call = call_rec(e->calls.head);
+		if (call->seq_pending ||
+		    after(call->seq + call->len, e->tx_ip_max) ||
+		    (e->calls.n == 1 && e->page_more))
+			break;
+		netlat_list_free(&e->calls, e->calls.head);
+	}
+	if (e->tx_lost_valid && !after(e->tx_lost_end, e->tx_ip_max) &&
+	    !(!e->calls.n && e->page_more))
+		e->tx_lost_valid = 0;
 }
 
-/* Why a segment of a call of this kind is not timed; 0: it is. */
-static int tx_untimed(const struct netlat_call *call)
+/*
+ * Why the segment ending with byte @last, of @call, is not timed (a
+ * counter); 0: it is; -1: it was not sampled (sample=N), which counts
+ * nothing.
+ */
+static int tx_untimed(const struct netlat_sock *e,
+		      const struct netlat_call *call, u32 last)
 {
+	/* A call no record was left for, newer than @call. */
+	if (e->tx_lost_valid && !before(last, e->tx_lost_seq) &&
+	    before(last, e->tx_lost_end) &&
+	    (!call || before(call->seq, e->tx_lost_seq)))
+		return NETLAT_C_RING_FULL;
+	if (call && call->kind == NETLAT_CALL_SKIPPED)
+		return -1;
 	if (!call || call->kind == NETLAT_CALL_UNKNOWN)
 		return NETLAT_C_TX_TCP_IP_UNMATCHED_END;
 	if (call->kind == NETLAT_CALL_DROPPED)
@@ -342,7 +385,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int family;
-	u32 seq, end;
+	u32 seq, end, r;
 	bool data, syn;
 	int why;
 	u64 now;
@@ -363,10 +406,10 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	}
 	bk = netlat_bucket_lock(sk);
 	e = netlat_sock_find(c, bk, sk, false);
-	if (e && syn && e->ncall && e->call[e->ncall - 1].seq_pending) {
+	if (e && syn && e->calls.n && call_rec(e->calls.tail)->seq_pending) {
 		/* A Fast Open call's bytes start after the SYN it sends. */
-		e->call[e->ncall - 1].seq = seq;
-		e->call[e->ncall - 1].seq_pending = 0;
+		call_rec(e->calls.tail)->seq = seq;
+		call_rec(e->calls.tail)->seq_pending = 0;
 	}
 	if (!data)
 		goto unlock;
@@ -388,29 +431,33 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 		e->tx_ip_max = end;
 	e->tx_ip_valid = 1;
 	/* Calls wholly before this segment are done: new data goes in order. */
-	while (e->ncall >= 2 && !e->call[1].seq_pending &&
-	       !after(e->call[1].seq, seq)) {
-		e->ncall--;
-		memmove(&e->call[0], &e->call[1],
-			sizeof(e->call[0]) * e->ncall);
+	while (e->calls.n >= 2) {
+		call = call_rec(netlat_rec(e->calls.head)->next);
+		if (call->seq_pending || after(call->seq, seq))
+			break;
+		netlat_list_free(&e->calls, e->calls.head);
 	}
 	call = tx_call_of(e, end - 1);
-	if (call && call->kind == NETLAT_CALL_SKIPPED)	/* sample=N */
+	why = tx_untimed(e, call, end - 1);
+	if (why < 0)		/* sample=N: not sampled */
 		goto unlock;
 	netlat_count_tx_units(c, family, 1);
-	why = tx_untimed(call);
 	if (why) {
 		netlat_count(c, why);
 		goto unlock;
 	}
-	if (e->ntx == NETLAT_TXSEGS) {
+	if (e->tx.n == NETLAT_TXSEGS) {
 		/* The oldest is then ignored at the driver, as a resend is. */
-		memmove(&e->tx[0], &e->tx[1],
-			sizeof(e->tx[0]) * (NETLAT_TXSEGS - 1));
-		e->ntx--;
+		netlat_list_free(&e->tx, e->tx.head);
 		netlat_count(c, NETLAT_C_RING_FULL);
 	}
-	seg = &e->tx[e->ntx++];
+	r = netlat_rec_alloc();
+	if (r == NETLAT_NIL) {
+		netlat_count(c, NETLAT_C_RING_FULL);
+		goto unlock;
+	}
+	netlat_list_insert_after(&e->tx, e->tx.tail, r);
+	seg = &netlat_rec(r)->tx;
 	seg->seq = seq;
 	seg->end = end;
 	seg->t_sock = call->t_sock;
@@ -454,8 +501,8 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 	const struct sock *sk = skb->sk;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int i, family;
-	u32 seq, end;
+	unsigned int family;
+	u32 i, seq, end;
 	bool syn;
 
 	if (!sk)
@@ -470,15 +517,14 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 	e = netlat_sock_lookup(bk, sk);
 	if (!e)
 		goto unlock;
-	for (i = 0; i < e->ntx; i++) {
-		struct netlat_txseg *seg = &e->tx[i];
+	for (i = e->tx.head; i != NETLAT_NIL; i = netlat_rec(i)->next) {
+		struct netlat_txseg *seg = &netlat_rec(i)->tx;
 
 		if (seg->end == end) {
 			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, *now };
 
 			netlat_record(c, NETLAT_TX_SOCK_TCP, t, 4);
-			e->ntx--;
-			memmove(seg, seg + 1, sizeof(*seg) * (e->ntx - i));
+			netlat_list_free(&e->tx, i);
 			goto unlock;
 		}
 		/* A software GSO segment that does not end the original. */

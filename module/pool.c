@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The record pool: every send call, segment and received-skb record of
+ * every socket is one struct netlat_rec of an array allocated at load
+ * (NETLAT_RECS_PER_SOCKET per table entry), so a socket holds as many as
+ * it has in flight, and the total is fixed.  Records are named by their
+ * index and chained into per-socket lists through it.
+ *
+ * Free records form a stack linked through ->next, under a raw spinlock
+ * (taken inside a bucket lock, never the other way round).  Each CPU
+ * keeps a magazine of free records of its own, so a handler takes the
+ * global lock once per NETLAT_MAG_MOVE allocations or frees, with a
+ * bounded walk; a record may be freed on another CPU than the one that
+ * took it.  Handlers run with interrupts off, so a CPU's magazine is only
+ * touched by that CPU.
+ */
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+#include "netlat.h"
+
+#define NETLAT_MAG		64	/* free records a CPU keeps at most */
+#define NETLAT_MAG_MOVE		32	/* moved to or from the stack at once */
+
+struct netlat_mag {
+	unsigned int n;
+	u32 idx[NETLAT_MAG];
+} ____cacheline_aligned;
+
+struct netlat_rec *netlat_recs;
+static unsigned int nr_recs;
+static struct netlat_mag *mags;		/* one per possible CPU id */
+static DEFINE_RAW_SPINLOCK(pool_lock);
+static u32 free_top;			/* the stack of free records */
+static unsigned int nr_free;		/* on the stack */
+
+int netlat_pool_init(unsigned int n)
+{
+	unsigned int i;
+
+	netlat_recs = vzalloc(array_size(n, sizeof(*netlat_recs)));
+	mags = vzalloc(array_size(nr_cpu_ids, sizeof(*mags)));
+	if (!netlat_recs || !mags) {
+		vfree(netlat_recs);
+		vfree(mags);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		netlat_recs[i].next = i + 1 < n ? i + 1 : NETLAT_NIL;
+	free_top = n ? 0 : NETLAT_NIL;
+	nr_free = n;
+	nr_recs = n;
+	return 0;
+}
+
+void netlat_pool_exit(void)
+{
+	vfree(mags);
+	vfree(netlat_recs);
+}
+
+unsigned int netlat_pool_capacity(void)
+{
+	return nr_recs;
+}
+
+/* Racy by design: a gauge for /proc/netlat, not used for decisions. */
+unsigned int netlat_pool_used(void)
+{
+	unsigned int cpu, n = nr_recs - READ_ONCE(nr_free);
+
+	for_each_possible_cpu(cpu)
+		n -= min(READ_ONCE(mags[cpu].n), n);
+	return n;
+}
+
+/* A free record, or NETLAT_NIL if there is none left.  Irqs off. */
+u32 netlat_rec_alloc(void)
+{
+	struct netlat_mag *m = &mags[smp_processor_id()];
+
+	if (!m->n) {
+		raw_spin_lock(&pool_lock);
+		while (m->n < NETLAT_MAG_MOVE && free_top != NETLAT_NIL) {
+			m->idx[m->n++] = free_top;
+			free_top = netlat_recs[free_top].next;
+			nr_free--;
+		}
+		raw_spin_unlock(&pool_lock);
+		if (!m->n)
+			return NETLAT_NIL;
+	}
+	return m->idx[--m->n];
+}
+
+/* Give record @i back.  Irqs off. */
+void netlat_rec_free(u32 i)
+{
+	struct netlat_mag *m = &mags[smp_processor_id()];
+
+	if (m->n == NETLAT_MAG) {
+		raw_spin_lock(&pool_lock);
+		while (m->n > NETLAT_MAG - NETLAT_MAG_MOVE) {
+			u32 j = m->idx[--m->n];
+
+			netlat_recs[j].next = free_top;
+			free_top = j;
+			nr_free++;
+		}
+		raw_spin_unlock(&pool_lock);
+	}
+	m->idx[m->n++] = i;
+}
+
+/* Put record @i into @l after record @pos, or first if @pos is NIL. */
+void netlat_list_insert_after(struct netlat_list *l, u32 pos, u32 i)
+{
+	struct netlat_rec *r = &netlat_recs[i];
+	u32 next = pos == NETLAT_NIL ? l->head : netlat_recs[pos].next;
+
+	r->prev = pos;
+	r->next = next;
+	if (pos == NETLAT_NIL)
+		l->head = i;
+	else
+		netlat_recs[pos].next = i;
+	if (next == NETLAT_NIL)
+		l->tail = i;
+	else
+		netlat_recs[next].prev = i;
+	l->n++;
+}
+
+/* Take record @i out of @l and give it back to the pool. */
+void netlat_list_free(struct netlat_list *l, u32 i)
+{
+	struct netlat_rec *r = &netlat_recs[i];
+
+	if (r->prev == NETLAT_NIL)
+		l->head = r->next;
+	else
+		netlat_recs[r->prev].next = r->next;
+	if (r->next == NETLAT_NIL)
+		l->tail = r->prev;
+	else
+		netlat_recs[r->next].prev = r->prev;
+	l->n--;
+	netlat_rec_free(i);
+}
+
+/* Empty @l. */
+void netlat_list_free_all(struct netlat_list *l)
+{
+	while (l->n)
+		netlat_list_free(l, l->head);
+}
