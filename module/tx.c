@@ -326,8 +326,10 @@ static struct netlat_call *tx_call_of(struct netlat_sock *e, u32 last)
 
 /*
  * Forget the calls all of whose bytes have reached IP: the segments took
- * their timestamps.  The record of a splice whose next page is still to
- * come stays: that page's bytes are its call's.
+ * their timestamps.  Two records stay as the newest: that of a splice
+ * whose next page is still to come (that page's bytes are its call's),
+ * and an interleaved call, whose bytes are not contiguous: the sender it
+ * interleaved with may append more after them, which are its too.
  */
 static void tx_calls_done(struct netlat_sock *e)
 {
@@ -339,7 +341,8 @@ static void tx_calls_done(struct netlat_sock *e)
 		call = call_rec(e->calls.head);
 		if (call->seq_pending ||
 		    after(call->seq + call->len, e->tx_ip_max) ||
-		    (e->calls.n == 1 && e->page_more))
+		    (e->calls.n == 1 &&
+		     (e->page_more || call->kind == NETLAT_CALL_INTERLEAVED)))
 			break;
 		netlat_list_free(&e->calls, e->calls.head);
 	}

@@ -39,7 +39,7 @@ measure() {	# MODE N A ROUNDS PATTERN
 	txc=- rxc=- vm=0 mod=0 full=0
 	msgs=$(($3 * $4))
 	if [ "$1" = netlat ]; then
-		cat $PROC > "$OUT/netlat-$2-$3.txt"
+		cat $PROC > "$OUT/netlat-$2-$3-$5.txt"
 		txc=$(stage tx_sock_tcp count)
 		rxc=$(stage rx_dev_ip count)
 		full=$(counter table_full)
