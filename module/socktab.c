@@ -5,14 +5,18 @@
  * (see netlat.h for the locking argument).  Nothing is allocated per event:
  * the whole table is allocated at load, sized by the table_size parameter,
  * and so is the pool its entries take their records from (pool.c).
- * A socket has an entry only while it has something in flight (a send call
- * whose bytes are not all at IP, a segment between IP and the driver,
+ * A socket needs its entry only while it has something in flight (a send
+ * call whose bytes are not all at IP, a segment between IP and the driver,
  * received data not yet read): the handler that takes its last record
- * frees the entry, so the table holds the sockets that are busy now, not
- * every socket that ever sent.  What a fresh entry needs of the past it
- * re-derives from the socket (rcv_nxt).  When a bucket is full, an entry
- * left idle for expire_ms (aged in jiffies: no clock read per event) is
- * reused, otherwise the caller counts its data unit as table_full.
+ * marks the entry idle, and a socket that needs a way in a bucket without
+ * a free one takes over an idle one, so the table holds the sockets that
+ * are busy now, not every socket that ever sent.  An idle entry stays its
+ * socket's until then, keeping what tells that socket's missed data (a
+ * skipped probe hit) from data received before netlat knew it; a fresh
+ * entry re-derives that from the socket (rcv_nxt).  With no idle way
+ * either, an entry with nothing done for expire_ms (aged in jiffies: no
+ * clock read per event) is reused, otherwise the caller counts its data
+ * unit as table_full.
  *
  * An entry belongs to one connection.  TCP sockets come from a
  * SLAB_TYPESAFE_BY_RCU cache: a freed socket's address is reused at once
@@ -35,6 +39,7 @@
 
 struct netlat_bucket {
 	raw_spinlock_t lock;
+	u8 idle;		/* bit w: entry w has nothing in flight */
 	const struct sock *key[NETLAT_WAYS];
 } ____cacheline_aligned;
 
@@ -119,18 +124,25 @@ void netlat_socktab_flush(void)
 				   &entries[i * NETLAT_WAYS + w]);
 			WRITE_ONCE(buckets[i].key[w], NULL);
 		}
+		WRITE_ONCE(buckets[i].idle, 0);
 		raw_spin_unlock_irqrestore(&buckets[i].lock, flags);
 	}
 }
 
-/* Racy by design: a gauge for /proc/netlat, not used for decisions. */
+/*
+ * Sockets with something in flight.  Racy by design: a gauge for
+ * /proc/netlat, not used for decisions.
+ */
 unsigned int netlat_socktab_used(void)
 {
 	unsigned int i, w, n = 0;
 
-	for (i = 0; i < 1u << bucket_bits; i++)
+	for (i = 0; i < 1u << bucket_bits; i++) {
+		u8 idle = READ_ONCE(buckets[i].idle);
+
 		for (w = 0; w < NETLAT_WAYS; w++)
-			n += !!READ_ONCE(buckets[i].key[w]);
+			n += READ_ONCE(buckets[i].key[w]) && !(idle & BIT(w));
+	}
 	return n;
 }
 
@@ -247,6 +259,7 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 				init_entry(e, sk, now);
 			}
 			e->last_used = now;
+			bk->idle &= ~BIT(w);
 			return e;
 		}
 		if (!bk->key[w] && free == NETLAT_WAYS)
@@ -254,6 +267,9 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 	}
 	if (!create)
 		return NULL;
+	/* No free way: take over one that holds nothing in flight. */
+	if (free == NETLAT_WAYS && bk->idle)
+		free = __ffs(bk->idle);
 	if (free == NETLAT_WAYS) {
 		/* Full: reuse the entry idle longest, if idle long enough. */
 		free = 0;
@@ -268,6 +284,7 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 	}
 	e = &base[free];
 	init_entry(e, sk, now);
+	bk->idle &= ~BIT(free);
 	WRITE_ONCE(bk->key[free], sk);
 	return e;
 }
@@ -281,16 +298,19 @@ struct netlat_sock *netlat_sock_lookup(struct netlat_bucket *bk,
 {
 	unsigned int w;
 
-	for (w = 0; w < NETLAT_WAYS; w++)
-		if (bk->key[w] == key)
+	for (w = 0; w < NETLAT_WAYS; w++) {
+		if (bk->key[w] == key) {
+			bk->idle &= ~BIT(w);
 			return &entries[(bk - buckets) * NETLAT_WAYS + w];
+		}
+	}
 	return NULL;
 }
 
 /*
- * Free @e, the entry of the locked bucket @bk, if nothing of its socket is
- * in flight any more.  Nothing it holds is lost: a new entry starts from
- * the socket's state as the first one did.
+ * Mark @e, the entry of the locked bucket @bk, idle if nothing of its
+ * socket is in flight any more: it stays its socket's (whose next data it
+ * still tells from data it missed) until another socket needs the way.
  */
 void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
 {
@@ -299,7 +319,7 @@ void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
 	if (e->nwait || e->calls.n || e->tx.n || e->rx.n || e->page_more ||
 	    e->wait_lost || e->tx_lost_valid)
 		return;
-	WRITE_ONCE(bk->key[w], NULL);
+	WRITE_ONCE(bk->idle, bk->idle | BIT(w));
 }
 
 /*
@@ -316,7 +336,9 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 			continue;
 		drop_entry(c, &entries[(bk - buckets) * NETLAT_WAYS + w]);
 		WRITE_ONCE(bk->key[w], NULL);
-		netlat_count(c, NETLAT_C_SOCKETS_PURGED);
+		if (!(bk->idle & BIT(w)))
+			netlat_count(c, NETLAT_C_SOCKETS_PURGED);
+		WRITE_ONCE(bk->idle, bk->idle & ~BIT(w));
 	}
 	netlat_bucket_unlock(bk);
 }
