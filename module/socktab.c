@@ -336,9 +336,8 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 			continue;
 		drop_entry(c, &entries[(bk - buckets) * NETLAT_WAYS + w]);
 		WRITE_ONCE(bk->key[w], NULL);
-		if (!(bk->idle & BIT(w)))
-			netlat_count(c, NETLAT_C_SOCKETS_PURGED);
 		WRITE_ONCE(bk->idle, bk->idle & ~BIT(w));
+		netlat_count(c, NETLAT_C_SOCKETS_PURGED);
 	}
 	netlat_bucket_unlock(bk);
 }
