@@ -28,4 +28,8 @@ done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r path; do
 	esac
 	echo "$base" >> "$work/modules.list"
 done
-(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) > "$top/build/$kver/initrd.cpio.gz"
+# written aside and renamed: a guest of the same kernel booting beside
+# this one may be reading the old file
+out="$top/build/$kver/initrd.cpio.gz"
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.$$"
+mv -f "$out.$$" "$out"
