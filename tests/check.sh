@@ -203,11 +203,13 @@ failed=$(cat "${lists[@]}" | grep -c '^FAIL')
 # The failures last, where a reader of the tail of a CI log finds them:
 # each failed test's FAIL lines, the first kernel splat on its console
 # (with the lines that name where it happened) and the end of its run.
+: > build/failures
 cat "${lists[@]}" | awk '$1 == "FAIL" && $3 ~ /^tests\// { print $2, $3 }' |
 	while read -r kver t; do
 		log=build/out/$kver/$(basename "$t" .sh)
 		echo "== failed: $kver $t"
-		grep -E '^\[[0-9. ]+\] FAIL' "$log/test.log" 2> /dev/null | head -n 20
+		grep -E '^\[[0-9. ]+\] FAIL' "$log/test.log" 2> /dev/null | head -n 20 |
+			sed "s|^|$kver $t: |" | tee -a build/failures
 		grep -m 1 -B 2 -A 40 -E 'WARNING:|BUG:|Oops|general protection|UBSAN:|KASAN:' \
 			"$log/console.log" 2> /dev/null
 		tail -n 15 "build/out/$kver/run-$(basename "$t" .sh).log"

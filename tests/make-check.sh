@@ -13,6 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 mkdir -p build
 : > build/phases
+rm -f build/failures
 rc=0
 # phase COMMAND...: run one phase, note its time and whether it passed
 phase() {
@@ -27,4 +28,9 @@ phase tests/check.sh -b -d
 printf '%s\t%s\n' $(($(date +%s) - start)) "make check" >> build/phases
 echo "== phase times"
 awk -F '\t' '{ printf "%6d s  %s\n", $1, $2 }' build/phases
+# last, where the tail of a CI log shows them: the failed checks
+if [ -s build/failures ]; then
+	echo "== failed checks"
+	cat build/failures
+fi
 exit $rc
