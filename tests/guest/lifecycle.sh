@@ -77,7 +77,11 @@ for k in Percpu VmallocUsed SUnreclaim; do
 	case $k in
 	Percpu) tol=0 ;;	# netlat allocates no per-cpu memory: exact
 	VmallocUsed) tol=512 ;;	# one load takes 10 MB, each CPU's 42 kB too
-	SUnreclaim) tol=512 ;;	# the same traffic alone: ~100 kB
+	# The traffic moves it by hundreds of kB (seen +70 to +460 kB over
+	# 30 cycles, in the caches of sockets, skbs and tasks): coarse here,
+	# it catches a leak of 34 kB or more per load.  kmemleak on the debug
+	# kernel is the exact check.
+	SUnreclaim) tol=1024 ;;
 	esac
 	check "$k back to its level before the first load: $b kB -> $a kB (tolerance $tol kB)" \
 		[ "$a" -le $((b + tol)) ]
@@ -114,7 +118,10 @@ wait
 snapshot pressure
 F=$OUT/pressure.txt
 grep -E '^(stage|counter|sockets)' "$F"
-check "the table filled up without growing past 64 sockets (peak $peak)" between "$peak" 33 64
+# Entries live only while something is in flight, and a bucket (8 ways)
+# fills before the table does: the count read every 0.2 s peaks well below
+# 64 (seen 45 and 46), but above one bucket's worth.
+check "the table filled up without growing past 64 sockets (peak $peak)" between "$peak" 9 64
 check "drops were counted: table_full $(counter table_full)" [ "$(counter table_full)" -gt 0 ]
 for d in tx rx; do
 	check "some $d samples were kept: $(stage ${d}_total count)" [ "$(stage ${d}_total count)" -gt 0 ]
