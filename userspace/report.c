@@ -203,6 +203,7 @@ static int counter_shown(const struct nl_snapshot *s, const struct nl_opts *o,
 {
 	return nl_is_coverage_counter(c->name) == coverage &&
 	       !nl_is_family_counter(c->name) &&
+	       !nl_is_timed_counter(c->name) &&
 	       dir_shown(o, nl_name_dir(c->name)) &&
 	       (c->value || !s->is_delta);
 }
@@ -239,7 +240,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 {
 	static const char *const dirs[] = { "tx", "rx" };
 	static const char *const what[] = { "data segments", "data skbs" };
-	uint64_t timed, seen, v4, v6, missed = 0, lost = 0;
+	uint64_t timed, seen, v4, v6, missed = 0, lost = 0, thinned = 0;
 	char warn[512] = "";
 	unsigned int i;
 	size_t wl = 0;
@@ -267,6 +268,10 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 
 		if (!c->value || !counter_shown(s, o, c, 1))
 			continue;
+		if (nl_is_thinned_counter(c->name)) {
+			thinned += c->value;
+			continue;
+		}
 		lost += c->value;
 		if (wl < sizeof(warn))
 			wl += (size_t)snprintf(warn + wl, sizeof(warn) - wl,
@@ -280,6 +285,10 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 				 "%sprobes_missed %" PRIu64, wl ? ", " : "",
 				 missed);
 	}
+	if (thinned)
+		fprintf(f, "thinned: %" PRIu64 " units left out at random while"
+			" the record pool was filling; the histograms weight"
+			" the samples kept to stand for them\n", thinned);
 	if (lost)
 		fprintf(f, "WARNING: %" PRIu64 " events were not timed (%s):"
 			" the histograms miss part of the traffic\n",

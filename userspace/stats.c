@@ -136,7 +136,7 @@ int nl_is_coverage_counter(const char *name)
 	/* data units not timed, one count each (netlat(8), COUNTERS) */
 	static const char *const exact[] = {
 		"negative_delta", "table_full", "ring_full", "tx_interleaved",
-		"rx_fastopen_data",
+		"rx_fastopen_data", "tx_thinned", "rx_thinned",
 	};
 	size_t n = strlen(name), k = strlen("_incomplete");
 	unsigned int i;
@@ -178,8 +178,20 @@ int nl_coverage(const struct nl_snapshot *s, const char *dir,
 	if (nl_counter_get(s, tx ? "tx_data_segments" : "rx_data_skbs", seen) ||
 	    !*seen)
 		return -1;
-	*timed = s->stage[tx ? NETLAT_TX_TOTAL : NETLAT_RX_TOTAL].count;
+	/* with thinning the total's count is a weight; older modules: equal */
+	if (nl_counter_get(s, tx ? "tx_timed" : "rx_timed", timed))
+		*timed = s->stage[tx ? NETLAT_TX_TOTAL : NETLAT_RX_TOTAL].count;
 	return 0;
+}
+
+int nl_is_timed_counter(const char *name)
+{
+	return !strcmp(name, "tx_timed") || !strcmp(name, "rx_timed");
+}
+
+int nl_is_thinned_counter(const char *name)
+{
+	return !strcmp(name, "tx_thinned") || !strcmp(name, "rx_thinned");
 }
 
 const struct nl_family_counter nl_family_counters[NL_NR_FAMILY_COUNTERS] = {

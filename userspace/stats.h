@@ -37,12 +37,21 @@ const char *nl_name_dir(const char *name);
 uint64_t nl_probes_missed(const struct nl_snapshot *s);
 
 /*
- * Direction @dir ("tx"/"rx"): samples in its total stage (@timed) out of
- * the data segments (tx) or skbs (rx) the module saw (@seen).  -1 when
- * there is nothing to compare with.
+ * Direction @dir ("tx"/"rx"): samples timed (@timed, each once, whatever
+ * its weight) out of the data segments (tx) or skbs (rx) the module saw
+ * (@seen).  -1 when there is nothing to compare with.
  */
 int nl_coverage(const struct nl_snapshot *s, const char *dir,
 		uint64_t *timed, uint64_t *seen);
+
+/* 1 for tx_timed and rx_timed (shown in the coverage line). */
+int nl_is_timed_counter(const char *name);
+
+/*
+ * 1 for tx_thinned and rx_thinned: not timed, yet represented, since the
+ * samples kept stand for them by their weight.
+ */
+int nl_is_thinned_counter(const char *name);
 
 /*
  * The data units (tx_data_segments, rx_data_skbs) split by IP family, as

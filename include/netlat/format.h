@@ -65,8 +65,10 @@ static inline const struct netlat_stage_info *netlat_stage_info(unsigned int i)
  * much of the traffic the histograms cover (README.md, "Coverage
  * counters").  Each data unit (a new data segment sent, a data skb TCP
  * gives to its socket) is counted once where it is first seen
- * (tx_data_segments, rx_data_skbs) and then once more: as a sample, or in
- * exactly one of the counters that say why it was not timed.
+ * (tx_data_segments, rx_data_skbs) and then once more: as a sample
+ * (tx_timed, rx_timed), or in exactly one of the counters that say why it
+ * was not timed.  A stage's count is the samples' weight: with thinning
+ * (docs/thinning.md) a sample kept with probability 1/k counts k.
  */
 enum netlat_counter {
 	NETLAT_C_TX_SAMPLES_INCOMPLETE,
@@ -98,6 +100,10 @@ enum netlat_counter {
 	NETLAT_C_TX_SEGMENTS_V6,
 	NETLAT_C_RX_SKBS_V4,		/* rx_data_skbs by family: their sum */
 	NETLAT_C_RX_SKBS_V6,
+	NETLAT_C_TX_THINNED,		/* left out by thinning (the pool filling) */
+	NETLAT_C_RX_THINNED,
+	NETLAT_C_TX_TIMED,		/* samples binned, each once, unweighted */
+	NETLAT_C_RX_TIMED,
 	NETLAT_NR_COUNTERS
 };
 
@@ -133,6 +139,10 @@ static inline const char *netlat_counter_name(unsigned int i)
 		[NETLAT_C_TX_SEGMENTS_V6] = "tx_data_segments.ipv6",
 		[NETLAT_C_RX_SKBS_V4] = "rx_data_skbs.ipv4",
 		[NETLAT_C_RX_SKBS_V6] = "rx_data_skbs.ipv6",
+		[NETLAT_C_TX_THINNED] = "tx_thinned",
+		[NETLAT_C_RX_THINNED] = "rx_thinned",
+		[NETLAT_C_TX_TIMED] = "tx_timed",
+		[NETLAT_C_RX_TIMED] = "rx_timed",
 	};
 
 	return name[i];

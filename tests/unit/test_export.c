@@ -266,7 +266,27 @@ static void test_text_family(void)
 	CHECK_LACKS(t, ".ipv4");
 	CHECK_LACKS(t, ".ipv6");
 	CHECK_LACKS(t, "WARNING");
+	CHECK_LACKS(t, "_timed");
+	CHECK_LACKS(t, "thinned:");
 	free(t);
+
+	/*
+	 * Thinning: the total's count is a weight, the samples timed are
+	 * fewer; the thinned are listed, and are no warning.
+	 */
+	prev = snap;
+	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err),
+		  NL_OK);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\n\ncoverage tx: 500 of 625 data segments timed "
+		  "(80.0%); IPv4 400, IPv6 225\n");
+	CHECK_HAS(t, "tx_thinned 125");
+	CHECK_HAS(t, "\nthinned: 125 units left out at random while the "
+		  "record pool was filling; the histograms weight the samples "
+		  "kept to stand for them\n");
+	CHECK_LACKS(t, "WARNING");
+	free(t);
+	snap = prev;
 
 	/* --rx: the rx line and its split only */
 	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_AUTO);

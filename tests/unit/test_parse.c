@@ -189,6 +189,7 @@ static void test_counter_names(void)
 		"rx_dev_ip.unmatched_end", "rx_ip_tcp.unmatched_end",
 		"rx_tcp_user.unmatched_start", "rx_tcp_user.unmatched_end",
 		"rx_fastopen_data", "negative_delta", "table_full", "ring_full",
+		"tx_thinned", "rx_thinned",
 	};
 	static const char *const other[] = {
 		"tx_retransmit_segments", "tx_data_segments",
@@ -196,11 +197,11 @@ static void test_counter_names(void)
 		"rx_gro_segments", "rx_dropped_before_socket", "expired",
 		"sockets_purged", "sockets_reused", "tx_data_segments.ipv4",
 		"tx_data_segments.ipv6", "rx_data_skbs.ipv4",
-		"rx_data_skbs.ipv6",
+		"rx_data_skbs.ipv6", "tx_timed", "rx_timed",
 	};
 	unsigned int i, k, found;
 
-	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err), NL_OK);
 	CHECK_U64(snap.nr_counters, NETLAT_NR_COUNTERS);
 	for (i = 0; i < NETLAT_NR_COUNTERS && i < snap.nr_counters; i++)
 		CHECK_STR(snap.counter[i].name, netlat_counter_name(i));
@@ -230,6 +231,12 @@ static void test_counter_names(void)
 			  i >= NETLAT_C_TX_SEGMENTS_V4 &&
 			  i <= NETLAT_C_RX_SKBS_V6);
 	CHECK(!nl_is_family_counter("tx_data_segments.ipv5"));
+	for (i = 0; i < NETLAT_NR_COUNTERS; i++) {
+		CHECK_U64(nl_is_timed_counter(netlat_counter_name(i)),
+			  i == NETLAT_C_TX_TIMED || i == NETLAT_C_RX_TIMED);
+		CHECK_U64(nl_is_thinned_counter(netlat_counter_name(i)),
+			  i == NETLAT_C_TX_THINNED || i == NETLAT_C_RX_THINNED);
+	}
 	CHECK_STR(nl_name_dir("tx_tcp_ip.unmatched_end"), "tx");
 	CHECK_STR(nl_name_dir("rx_total"), "rx");
 	CHECK(!nl_name_dir("table_full"));
