@@ -238,6 +238,18 @@ static inline bool netlat_sk_open(const struct sock *sk)
 	       READ_ONCE(sk->sk_state) != TCP_LISTEN;
 }
 
+/* A per-CPU xorshift32 step: cheap, and random enough to sample with. */
+static inline u32 netlat_rand(struct netlat_cpu *c)
+{
+	u32 x = c->sample_rand;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	c->sample_rand = x;
+	return x;
+}
+
 /*
  * 1-in-N sampling, decided where a sample starts.  Random rather than
  * every Nth event: a fixed stride would alias with regular traffic (a
@@ -246,20 +258,32 @@ static inline bool netlat_sk_open(const struct sock *sk)
 static inline bool netlat_sampled(struct netlat_cpu *c)
 {
 	unsigned int n = READ_ONCE(netlat_sample);
-	u32 x = c->sample_rand;
 
 	if (n <= 1)
 		return true;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	c->sample_rand = x;
-	return x % n == 0;
+	return netlat_rand(c) % n == 0;
+}
+
+/*
+ * Thinning (docs/thinning.md): while the record pool runs full, a new
+ * sample is kept with probability 1/2^level, decided where it first needs
+ * a record, and binned with weight 2^level.  The level depends only on
+ * how full the pool is, never on the sample itself, so what is kept is an
+ * unbiased sample of the traffic and the weighted histograms estimate all
+ * of it.  Moved by pool.c; read once per decision.
+ */
+#define NETLAT_THIN_MAX 12
+extern unsigned int netlat_thin_level;
+
+/* Keep a new sample at thinning level @level? */
+static inline bool netlat_thin_keep(struct netlat_cpu *c, unsigned int level)
+{
+	return !level || netlat_rand(c) >> (32 - level) == 0;
 }
 
 #define NETLAT_MAX_STAMPS 4	/* timestamps per sample, either direction */
 void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
-		   const u64 *t, unsigned int nstamps);
+		   const u64 *t, unsigned int nstamps, unsigned int shift);
 int netlat_stats_init(void);
 void netlat_stats_exit(void);
 void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
@@ -347,13 +371,16 @@ enum netlat_call_kind {
 	NETLAT_CALL_DROPPED,	/* calls the full ring (or waiters) lost */
 	NETLAT_CALL_SKIPPED,	/* not sampled (sample=N) */
 	NETLAT_CALL_INTERLEAVED,/* another sender's bytes may follow them */
+	NETLAT_CALL_THINNED,	/* left out by thinning: counted at IP */
 };
 
+/* A sample's weight is 1 << shift: the thinning level it was kept at. */
 struct netlat_call {
 	u32 seq;		/* first byte this call appended */
 	u32 len;		/* bytes it may append: the call's size */
 	u8 kind;
 	u8 seq_pending;		/* Fast Open: the ISN is not chosen yet */
+	u8 shift;
 	u64 t_sock;
 	u64 t_tcp;
 };
@@ -361,6 +388,7 @@ struct netlat_call {
 struct netlat_txseg {
 	u32 seq;
 	u32 end;		/* one past the last data byte */
+	u32 shift;
 	u64 t_sock;
 	u64 t_tcp;
 	u64 t_ip;
@@ -370,7 +398,8 @@ struct netlat_rxseg {
 	u32 seq;		/* first data byte */
 	u32 end;		/* one past the last data byte */
 	u32 segs;
-	u32 counted;		/* counted already (untimed): retired silently */
+	u16 counted;		/* counted already (untimed): retired silently */
+	u16 shift;
 	u64 t_dev;
 	u64 t_ip;
 	u64 t_tcp;

@@ -13,7 +13,15 @@
  * bounded walk; a record may be freed on another CPU than the one that
  * took it.  Handlers run with interrupts off, so a CPU's magazine is only
  * touched by that CPU.
+ *
+ * When a CPU goes to the stack (at most once a jiffy), it also sets the
+ * thinning level (netlat.h) from how many records are free: 0 while half
+ * or more are, then one more for each halving of what is free (1 below a
+ * half, 2 below a quarter, ...).  As the pool fills, new samples are kept
+ * ever more rarely, so it approaches empty but does not reach it, instead
+ * of refusing whichever sample comes next once it is empty.
  */
+#include <linux/jiffies.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -33,6 +41,8 @@ static struct netlat_mag *mags;		/* one per possible CPU id */
 static DEFINE_RAW_SPINLOCK(pool_lock);
 static u32 free_top;			/* the stack of free records */
 static unsigned int nr_free;		/* on the stack */
+unsigned int netlat_thin_level;
+static unsigned long thin_checked;	/* jiffies of the last look */
 
 int netlat_pool_init(unsigned int n)
 {
@@ -50,6 +60,8 @@ int netlat_pool_init(unsigned int n)
 	free_top = n ? 0 : NETLAT_NIL;
 	nr_free = n;
 	nr_recs = n;
+	netlat_thin_level = 0;
+	thin_checked = jiffies;
 	return 0;
 }
 
@@ -74,6 +86,25 @@ unsigned int netlat_pool_used(void)
 	return n;
 }
 
+/* Set the thinning level from the records free, once a jiffy at most. */
+static void thin_update(void)
+{
+	unsigned long now = jiffies;
+	unsigned int level = 0, cpu, free = nr_free, t = nr_recs / 2;
+
+	if (!time_after(now, thin_checked))
+		return;
+	WRITE_ONCE(thin_checked, now);
+	for_each_possible_cpu(cpu)	/* the magazines' are free too */
+		free += READ_ONCE(mags[cpu].n);
+	while (free < t && level < NETLAT_THIN_MAX) {
+		level++;
+		t /= 2;
+	}
+	if (level != netlat_thin_level)
+		WRITE_ONCE(netlat_thin_level, level);
+}
+
 /* A free record, or NETLAT_NIL if there is none left.  Irqs off. */
 u32 netlat_rec_alloc(void)
 {
@@ -86,9 +117,16 @@ u32 netlat_rec_alloc(void)
 			free_top = netlat_recs[free_top].next;
 			nr_free--;
 		}
+		thin_update();
 		raw_spin_unlock(&pool_lock);
 		if (!m->n)
 			return NETLAT_NIL;
+	} else if (unlikely(READ_ONCE(netlat_thin_level)) &&
+		   time_after(jiffies, READ_ONCE(thin_checked))) {
+		/* A load that stays in the magazines would never lower it. */
+		raw_spin_lock(&pool_lock);
+		thin_update();
+		raw_spin_unlock(&pool_lock);
 	}
 	return m->idx[--m->n];
 }
@@ -107,6 +145,7 @@ void netlat_rec_free(u32 i)
 			free_top = j;
 			nr_free++;
 		}
+		thin_update();
 		raw_spin_unlock(&pool_lock);
 	}
 	m->idx[m->n++] = i;

@@ -80,6 +80,7 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 		   netlat_socktab_capacity());
 	seq_printf(m, "records %u capacity %u\n", netlat_pool_used(),
 		   netlat_pool_capacity());
+	seq_printf(m, "thinning %u\n", READ_ONCE(netlat_thin_level));
 	seq_printf(m, "histogram sub_buckets %u max_ns %llu\n", NETLAT_HIST_SUB,
 		   netlat_bucket_lo(NETLAT_HIST_OVERFLOW));
 

@@ -351,14 +351,23 @@ static u32 rx_keep_pos(const struct netlat_sock *e, u32 start)
 	return i;
 }
 
+/* Data below @end may have no record: its read must not count as unmatched. */
+static void rx_unrecorded(struct netlat_sock *e, u32 end)
+{
+	if (!e->rx_drop_valid || after(end, e->rx_drop_end))
+		e->rx_drop_end = end;
+	e->rx_drop_valid = 1;
+}
+
 /*
  * Keep the bytes [start, end) of a data skb until they are read, in
- * sequence order.  Data still unread that a retransmission overlaps
- * arrived twice, and which copy TCP kept cannot be told: neither is timed
- * (both count as duplicates), but both stay to cover their bytes.
+ * sequence order, to be binned with weight 1 << @shift; @shift < 0: it was
+ * thinned, and needs no record.  Data still unread that a retransmission
+ * overlaps arrived twice, and which copy TCP kept cannot be told: neither
+ * is timed (both count as duplicates), but both stay to cover their bytes.
  */
 static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
-		    u32 end, const struct netlat_rx_slot *s)
+		    u32 end, const struct netlat_rx_slot *s, int shift)
 {
 	struct netlat_rxseg *r;
 	u32 i, counted = 0;
@@ -374,12 +383,14 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 			netlat_count(c, NETLAT_C_RX_DUPLICATES);
 		counted = 1;
 	}
+	if (shift < 0 && !counted) {
+		netlat_count(c, NETLAT_C_RX_THINNED);
+		rx_unrecorded(e, end);
+		return;
+	}
 	i = e->rx.n < NETLAT_RXSEGS ? netlat_rec_alloc() : NETLAT_NIL;
 	if (i == NETLAT_NIL) {
-		/* Not kept: its read must not count as unmatched. */
-		if (!e->rx_drop_valid || after(end, e->rx_drop_end))
-			e->rx_drop_end = end;
-		e->rx_drop_valid = 1;
+		rx_unrecorded(e, end);
 		if (!counted)
 			netlat_count(c, NETLAT_C_RING_FULL);
 		return;
@@ -391,6 +402,7 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 	r->end = end;
 	r->segs = s->segs;
 	r->counted = counted;
+	r->shift = max(shift, 0);
 	r->t_dev = s->t_dev;
 	r->t_ip = s->t_ip;
 	r->t_tcp = s->t_tcp;
@@ -408,7 +420,8 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	u32 start, end, rcv_nxt;
 	/* v4-mapped IPv6 sockets get IPv4 packets: family 4 */
 	unsigned int family = skb->protocol == htons(ETH_P_IPV6) ? 6 : 4;
-	bool open;
+	unsigned int level;
+	bool open, keep;
 
 	/*
 	 * No slot: a backlog skb bound already, or one we did not see (its
@@ -451,18 +464,25 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	open = netlat_sk_open(sk);
+	level = READ_ONCE(netlat_thin_level);
+	keep = netlat_thin_keep(c, level);
 	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, open);
+	/* A thinned skb needs no entry: without one, no read checks it. */
+	e = netlat_sock_find(c, bk, sk, open && keep);
 	if (e && !e->rx_copied_valid) {
 		/* The first data of a socket netlat knew while it connected. */
 		e->rx_copied = rcv_nxt;
 		e->rx_copied_valid = 1;
 	}
-	if (e)
-		rx_keep(c, e, start, end, &s);
-	else		/* a closing socket: nobody reads it */
+	if (e) {
+		rx_keep(c, e, start, end, &s, keep ? (int)level : -1);
+		netlat_sock_release_idle(bk, e);
+	} else if (!keep) {
+		netlat_count(c, NETLAT_C_RX_THINNED);
+	} else {	/* a closing socket: nobody reads it */
 		netlat_count(c, open ? NETLAT_C_TABLE_FULL :
 			     NETLAT_C_RX_TCP_USER_UNMATCHED_START);
+	}
 	netlat_bucket_unlock(bk);
 }
 
@@ -517,7 +537,7 @@ static void rx_retire(struct netlat_cpu *c, const struct netlat_rxseg *r,
 	} else if (!r->t_ip) {	/* its IP receive hit was skipped */
 		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_END);
 	} else {
-		netlat_record(c, NETLAT_RX_DEV_IP, t, 4);
+		netlat_record(c, NETLAT_RX_DEV_IP, t, 4, r->shift);
 		netlat_count_add(c, NETLAT_C_RX_GRO_SEGMENTS, r->segs);
 	}
 }

@@ -25,17 +25,17 @@
 struct netlat_cpu **netlat_cpus;
 
 /*
- * Bin one complete sample: @t holds @nstamps (2..NETLAT_MAX_STAMPS)
- * increasing timestamps; stage @first + i gets t[i + 1] - t[i], and the
- * direction's total (the stage after the last one) gets t[nstamps - 1] -
- * t[0].  A sample with a missing (0) timestamp, or one going backwards, is
- * counted, never binned.
+ * Bin one complete sample with weight 1 << @shift: @t holds @nstamps
+ * (2..NETLAT_MAX_STAMPS) increasing timestamps; stage @first + i gets
+ * t[i + 1] - t[i], and the direction's total (the stage after the last
+ * one) gets t[nstamps - 1] - t[0].  A sample with a missing (0) timestamp,
+ * or one going backwards, is counted, never binned.
  */
 void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
-		   const u64 *t, unsigned int nstamps)
+		   const u64 *t, unsigned int nstamps, unsigned int shift)
 {
 	struct netlat_stage_stats *s = &c->stage[first];
-	u64 d[NETLAT_MAX_STAMPS];
+	u64 d[NETLAT_MAX_STAMPS], w = 1ULL << shift;
 	unsigned int i;
 	bool bad = !t[0];
 
@@ -58,14 +58,17 @@ void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 	}
 	raw_write_seqcount_begin(&c->seq);
 	for (i = 0; i < nstamps; i++, s++) {
-		s->bucket[netlat_bucket(d[i])]++;
-		if (!s->count++ || d[i] < s->min)
+		s->bucket[netlat_bucket(d[i])] += w;
+		if (!s->count || d[i] < s->min)
 			s->min = d[i];
-		s->sum += d[i];
+		s->count += w;
+		s->sum += d[i] << shift;
 		if (d[i] > s->max)
 			s->max = d[i];
 	}
 	raw_write_seqcount_end(&c->seq);
+	netlat_count(c, first < NETLAT_RX_DEV_IP ? NETLAT_C_TX_TIMED :
+		     NETLAT_C_RX_TIMED);
 }
 
 int netlat_stats_init(void)

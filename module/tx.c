@@ -193,6 +193,33 @@ static void call_lost(struct netlat_sock *e, u32 seq, u32 len)
 }
 
 /*
+ * Thinning decides for a timed call (@call, about to be recorded): kept,
+ * with its weight, or left out, its segments counted as thinned at IP.
+ * True if a thinned call was merged into the newest record, a thinned
+ * call whose bytes it follows: nothing more to record.
+ */
+static bool tx_thinned(struct netlat_cpu *c, struct netlat_sock *e,
+		       struct netlat_call *call)
+{
+	unsigned int level = READ_ONCE(netlat_thin_level);
+	struct netlat_call *last;
+
+	if (netlat_thin_keep(c, level)) {
+		call->shift = level;
+		return false;
+	}
+	call->kind = NETLAT_CALL_THINNED;
+	if (!e->calls.n || call->seq_pending)
+		return false;
+	last = call_rec(e->calls.tail);
+	if (last->kind != NETLAT_CALL_THINNED || last->seq_pending ||
+	    after(call->seq, last->seq + last->len))
+		return false;
+	call_extend(last, call->seq + call->len);
+	return true;
+}
+
+/*
  * The call of the current task now holds the socket lock: its waiter
  * becomes a call record starting at write_seq, of at most @size bytes.
  * @page_flags: for a sendpage call, its flags (MSG_SENDPAGE_NOTLAST: more
@@ -271,6 +298,8 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		if (last->seq == call.seq && last->kind != NETLAT_CALL_DROPPED)
 			netlat_list_free(&e->calls, e->calls.tail);
 	}
+	if (call.kind == NETLAT_CALL_STAMPED && tx_thinned(c, e, &call))
+		goto unlock;
 	r = e->calls.n < NETLAT_CALLS ? netlat_rec_alloc() : NETLAT_NIL;
 	if (r == NETLAT_NIL) {
 		if (!call.seq_pending)
@@ -366,6 +395,8 @@ static int tx_untimed(const struct netlat_sock *e,
 		return NETLAT_C_RING_FULL;
 	if (call && call->kind == NETLAT_CALL_SKIPPED)
 		return -1;
+	if (call && call->kind == NETLAT_CALL_THINNED)
+		return NETLAT_C_TX_THINNED;
 	if (!call || call->kind == NETLAT_CALL_UNKNOWN)
 		return NETLAT_C_TX_TCP_IP_UNMATCHED_END;
 	if (call->kind == NETLAT_CALL_DROPPED)
@@ -466,6 +497,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	seg->t_sock = call->t_sock;
 	seg->t_tcp = call->t_tcp;
 	seg->t_ip = now;
+	seg->shift = call->shift;
 unlock:
 	if (e) {
 		tx_calls_done(e);
@@ -526,7 +558,7 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		if (seg->end == end) {
 			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, *now };
 
-			netlat_record(c, NETLAT_TX_SOCK_TCP, t, 4);
+			netlat_record(c, NETLAT_TX_SOCK_TCP, t, 4, seg->shift);
 			netlat_list_free(&e->tx, i);
 			goto unlock;
 		}

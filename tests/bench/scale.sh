@@ -5,7 +5,7 @@
 # 100-byte messages in turn (tcpgen scale: one round trip on each active
 # connection, then the next), with no tracing and with netlat at its
 # defaults.  Per case: how many of the messages netlat timed (coverage:
-# samples of the first stage over the messages sent, per direction), the
+# samples timed, tx_timed and rx_timed, over the messages sent), the
 # memory netlat holds (vmalloc'd, from /proc/vmallocinfo, and the module
 # itself), and the time per round trip, which under -icount is the number
 # of instructions.
@@ -40,8 +40,8 @@ measure() {	# MODE N A ROUNDS PATTERN
 	msgs=$(($3 * $4))
 	if [ "$1" = netlat ]; then
 		cat $PROC > "$OUT/netlat-$2-$3-$5.txt"
-		txc=$(stage tx_sock_tcp count)
-		rxc=$(stage rx_dev_ip count)
+		txc=$(counter tx_timed)
+		rxc=$(counter rx_timed)
 		full=$(counter table_full)
 		vm=$(netlat_vmalloc)
 		mod=$(netlat_module)

@@ -230,24 +230,31 @@ expect_samples() {
 fates() {
 	if [ "$1" = tx ]; then
 		set -- tx_incomplete tx_sock_tcp.unmatched_end tx_tcp_ip.unmatched_end \
-			tx_ip_dev.unmatched_start tx_ip_dev.unmatched_end tx_interleaved
+			tx_ip_dev.unmatched_start tx_ip_dev.unmatched_end tx_interleaved \
+			tx_thinned
 	else
 		set -- rx_incomplete rx_dev_ip.unmatched_end rx_ip_tcp.unmatched_end \
 			rx_tcp_user.unmatched_start rx_tcp_user.unmatched_end \
-			rx_duplicate_segments rx_fastopen_data
+			rx_duplicate_segments rx_fastopen_data rx_thinned
 	fi
 	n=0
 	for c in "$@"; do n=$((n + $(counter "$c"))); done
 	echo "$n"
 }
 # expect_accounting LABEL: after the traffic (nothing in flight), each
-# direction's units equal its samples plus its fates, exactly; the counters
-# both directions share (negative_delta, table_full, ring_full) are added
-# to the sum of both.
+# direction's units equal its samples (tx_timed, rx_timed) plus its fates,
+# exactly; the counters both directions share (negative_delta,
+# table_full, ring_full) are added to the sum of both.  Without thinning
+# every sample weighs 1: the totals' counts are the samples.
 expect_accounting() {
-	local label="$1" tx rx shared seen timed
-	tx=$(($(stage tx_total count) + $(fates tx)))
-	rx=$(($(stage rx_total count) + $(fates rx)))
+	local label="$1" tx rx shared seen timed d
+	for d in tx rx; do
+		[ "$(counter ${d}_thinned)" = 0 ] || continue
+		check "$label: nothing thinned, so ${d}_total count = ${d}_timed ($(stage ${d}_total count) = $(counter ${d}_timed))" \
+			[ "$(stage ${d}_total count)" = "$(counter ${d}_timed)" ]
+	done
+	tx=$(($(counter tx_timed) + $(fates tx)))
+	rx=$(($(counter rx_timed) + $(fates rx)))
 	shared=$(($(counter negative_delta) + $(counter table_full) + $(counter ring_full)))
 	seen=$(($(counter tx_data_segments) + $(counter rx_data_skbs)))
 	check "$label: every data unit has one fate (tx $(counter tx_data_segments) = $tx + rx $(counter rx_data_skbs) = $rx + shared $shared)" \
