@@ -20,6 +20,7 @@
  *   tcpgen unreadclose -a ADDR -p PORT -n CONNS -b BYTES
  *   tcpgen scale    -a ADDR -p PORT -c CONNS -W ACTIVE -n ROUNDS -l LEN
  *                   [-m burst]
+ *   tcpgen lag      -a ADDR -p PORT -c CONNS -b BYTES -G GOFILE
  *
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
@@ -53,6 +54,10 @@
  * them, in turn; prints "scale_ns N", the time the round trips took.
  * -m burst: each round writes on all ACTIVE connections first, then
  * serves them all, then reads them all: ACTIVE messages in flight at once.
+ * lag dials a push server CONNS times, waits until BYTES sit unread on
+ * each connection, prints "lag: ready", waits until the file GOFILE
+ * exists, then reads every connection to its end: a reader that lags
+ * the whole stream, whose data all waits from its arrival to that moment.
  * -d SECS (pingpong, stream): run for that long instead of a count, and
  * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
@@ -111,6 +116,7 @@ static int exthdr;		/* -E: an IPv6 destination options header */
 static long long bytes = 1 << 20, gap_us;
 static double duration;		/* -d: seconds to run instead of a count */
 static const char *mode;	/* server: echo by default; sendfile's method */
+static const char *gofile;	/* lag: read once this file exists */
 
 /* Medians of what really happened: round trips, sleeps. */
 struct samples {
@@ -1070,6 +1076,36 @@ static int do_unreadclose(void)
 	return 0;
 }
 
+static int do_lag(void)
+{
+	int *fd = calloc(conns, sizeof(*fd)), i;
+	long long total = 0;
+	char buf[65536];
+	ssize_t r;
+
+	if (!fd || !gofile)
+		die("lag: -G GOFILE");
+	for (i = 0; i < conns; i++)
+		fd[i] = dial();
+	for (i = 0; i < conns; i++)
+		wait_unread(fd[i], bytes);
+	printf("lag: ready\n");
+	while (access(gofile, F_OK))
+		usleep(10000);
+	for (i = 0; i < conns; i++) {
+		/* the push server reads to our end, then closes */
+		shutdown(fd[i], SHUT_WR);
+		while ((r = read(fd[i], buf, sizeof(buf))) > 0)
+			total += r;
+		if (r < 0)
+			die("read");
+		close(fd[i]);
+	}
+	free(fd);
+	printf("lag: read %lld bytes\n", total);
+	return 0;
+}
+
 /* Accept one connection, blocking; TCP_NODELAY on it. */
 static int accept_one(int lfd)
 {
@@ -1188,12 +1224,12 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block|"
-			"reconnect|sendfile|ktls|fastopen|unreadclose|scale [options]\n");
+			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:E")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:EG:")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -1216,6 +1252,7 @@ int main(int argc, char **argv)
 		case 'z': zerocopy = 1; break;
 		case 'W': writers = atoi(optarg); break;
 		case 'E': exthdr = 1; break;
+		case 'G': gofile = optarg; break;
 		default: return 2;
 		}
 	}
@@ -1260,6 +1297,8 @@ int main(int argc, char **argv)
 		return do_unreadclose();
 	if (!strcmp(cmd, "scale"))
 		return do_scale();
+	if (!strcmp(cmd, "lag"))
+		return do_lag();
 	fprintf(stderr, "tcpgen: unknown command %s\n", cmd);
 	return 2;
 }

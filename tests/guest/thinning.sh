@@ -1,0 +1,97 @@
+#!/bin/sh
+# netlat-timeout: 600
+# Beyond the record pool's bound: what is not timed is counted, and what
+# is timed is an unbiased sample of the traffic.  Two groups of readers
+# that lag their whole stream, the early group's data arriving first and
+# waiting about twice as long: together they hold twice the records the
+# pool has.  Handed out first come, first served, the early group would
+# get them all and the late one nearly none; thinned, the weighted
+# histograms count both groups alike, each near its true size, told
+# apart by how long their data waited.
+. "$NETLAT_TREE/tests/guest/lib.sh"
+
+# table_size=128: a pool of 1024 records; 2 groups x 16 connections x 60
+# messages = 1920 received skbs held unread at once (each socket under its
+# 64), and 32 client sockets in 16 buckets of 8
+TABLE=128 CONNS=16 MSGS=60 LEN=100
+GO=/tmp/go-lag
+PORT=8300
+rm -f $GO
+check "insmod table_size=$TABLE" load_netlat table_size=$TABLE || exit 1
+check "records: capacity $((8 * TABLE))" grep -q "^records 0 capacity $((8 * TABLE))$" $PROC
+check "thinning 0 while the pool is empty" grep -q '^thinning 0$' $PROC
+
+"$TCPGEN" server -a 127.0.0.1 -p $PORT -m push -c $((2 * CONNS)) -f \
+	-n $MSGS -l $LEN -g 2000 > /dev/null 2>&1 &
+server=$!
+# ready LOG: wait until that lag client holds all its data unread
+ready() {
+	local i=0
+	while ! grep -q '^lag: ready' "$1" 2> /dev/null; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || return 1
+		sleep 0.1
+	done
+}
+"$TCPGEN" lag -a 127.0.0.1 -p $PORT -c $CONNS -b $((MSGS * LEN)) -G $GO > /tmp/lag-early.log 2>&1 &
+early=$!
+check "the early group's data all arrived, unread" ready /tmp/lag-early.log
+log "early group in: $(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
+sleep 2
+late_start=$(cut -d' ' -f1 /proc/uptime)
+"$TCPGEN" lag -a 127.0.0.1 -p $PORT -c $CONNS -b $((MSGS * LEN)) -G $GO > /tmp/lag-late.log 2>&1 &
+late=$!
+check "the late group's data all arrived, unread" ready /tmp/lag-late.log
+log "late group in: $(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
+sleep 2
+go=$(cut -d' ' -f1 /proc/uptime)
+touch $GO
+wait $early $late $server
+snapshot lag
+F=$OUT/lag.txt
+grep -E '^(stage [rt]x_total|counter|records|thinning)' "$F"
+
+# The messages went out as this many segments (now and then two in one),
+# and each arrived once, some a second time (the sender's timers fire
+# under emulation): the skbs to estimate.
+units=$(counter tx_data_segments)
+check "about a segment a message: $units for $((2 * CONNS * MSGS))" \
+	within 2 "$units" $((2 * CONNS * MSGS))
+check "every segment is a data skb received ($(counter rx_data_skbs) = $units + $(counter rx_duplicate_segments) duplicates)" \
+	[ "$(counter rx_data_skbs)" = $((units + $(counter rx_duplicate_segments))) ]
+check "the pool filling thinned them: rx_thinned $(counter rx_thinned)" \
+	[ "$(counter rx_thinned)" -gt 0 ]
+expect_accounting "lag"
+expect_sums "lag"
+check "records all back in the pool: $(grep '^records ' "$F")" grep -q '^records 0 ' "$F"
+
+# Weighted counts of rx_tcp_user, split by how long the data waited: the
+# early group's all arrived before late_start - 2 s and was read after go,
+# the late group's arrived after late_start and was read right after go.
+# The split is in the middle of that 2 s gap.
+weight() {	# above|below NS
+	awk -v w="$1" -v t="$2" '$1 == "bucket" && $2 == "rx_tcp_user" {
+		if ((w == "above") == ($3 >= t)) n += $5 } END { print n + 0 }' "$F"
+}
+split=$(awk -v g="$go" -v l="$late_start" 'BEGIN { printf "%.0f", (g - l + 1) * 1e9 }')
+log "split at $split ns"
+a=$(weight above $split)
+b=$(weight below $split)
+log "weighted: early $a, late $b, total $(stage rx_total count) (true: $((CONNS * MSGS)) each); timed $(counter rx_timed)"
+# each group's estimate within 25% of its true size: with first come,
+# first served the late group would get the ~64 records the early one
+# left, and count 64
+for g in "early $a" "late $b"; do
+	set -- $g
+	check "the $1 group's weighted count $2 is within 25% of its $((CONNS * MSGS)) skbs" \
+		within 25 "$2" $((CONNS * MSGS))
+done
+check "the rx estimate $(stage rx_total count) is within 15% of the $units skbs" \
+	within 15 "$(stage rx_total count)" $units
+# the sender's segments were thinned alike while the pool was full
+check "the tx estimate $(stage tx_total count) is within 25% of the $units segments" \
+	within 25 "$(stage tx_total count)" "$units"
+unset F
+check "rmmod" unload_netlat
+check_dmesg
+finish
