@@ -41,7 +41,7 @@ static struct netlat_mag *mags;		/* one per possible CPU id */
 static DEFINE_RAW_SPINLOCK(pool_lock);
 static u32 free_top;			/* the stack of free records */
 static unsigned int nr_free;		/* on the stack */
-unsigned int netlat_thin_level;
+unsigned int netlat_thin_level __read_mostly;
 static unsigned long thin_checked;	/* jiffies of the last look */
 
 int netlat_pool_init(unsigned int n)
