@@ -92,6 +92,38 @@ pkill -x tcpgen
 wait
 check "rmmod" unload_netlat
 
+log "== thinning: 16 lagging readers hold 960 skbs, a pool of 512 records"
+# lag GOFILE: the readers of 960 skbs, ready once they all sit unread
+lag() {
+	"$TCPGEN" server -p 8010 -m push -c 16 -f -n 60 -l 100 -g 2000 > /dev/null 2>&1 &
+	"$TCPGEN" lag -p 8010 -c 16 -b 6000 -G "$1" > /tmp/lag.log 2>&1 &
+	i=0
+	until grep -q '^lag: ready' /tmp/lag.log; do
+		i=$((i + 1))
+		[ $i -lt 1200 ] || return 1
+		sleep 0.1
+	done
+}
+rm -f /tmp/go-lag
+check "insmod table_size=64" load_netlat table_size=64
+check "960 skbs unread" lag /tmp/go-lag
+touch /tmp/go-lag
+wait
+F=$OUT/thinning.txt
+cat $PROC > "$F"
+check "thinned: rx $(counter rx_thinned), tx $(counter tx_thinned)" [ "$(counter rx_thinned)" -gt 0 ]
+expect_accounting "thinning"
+expect_sums "thinning"
+check "records all back: $(grep '^records ' "$F")" grep -q '^records 0 ' "$F"
+unset F
+# the same, unloaded while the pool is full
+rm -f /tmp/go-lag
+check "960 skbs unread again" lag /tmp/go-lag
+log "$(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
+check "rmmod with the pool full" unload_netlat
+touch /tmp/go-lag
+wait
+
 log "== 10 load/unload cycles under traffic, readers blocked in recv()"
 "$TCPGEN" server -p 8001 -m sink > /dev/null 2>&1 &
 "$TCPGEN" stream -p 8001 -b 1000000000000 -t 600 > /dev/null 2>&1 &
