@@ -604,6 +604,9 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		netlat_count_add(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END, holes);
 	}
 	e->rx_copied = seq;
+	/* All read past it: a stale end would wrap in 2 GB and excuse again. */
+	if (e->rx_drop_valid && !after(e->rx_drop_end, seq))
+		e->rx_drop_valid = 0;
 	netlat_sock_release_idle(bk, e);
 unlock:
 	netlat_bucket_unlock(bk);
