@@ -10,7 +10,7 @@
  * whose types the kernel keeps stable, and never skipped the way a kprobe
  * hit inside another kprobe handler is.  Each tracepoint has its kprobe as
  * the next alternative.  Why these symbols, and not the ones the original
- * bpftrace scripts used: README.md, "Where netlat probes".
+ * bpftrace scripts used: docs/design.md, "Where netlat probes".
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>

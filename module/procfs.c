@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/netlat: a versioned, line-oriented report (README.md, "The
+ * /proc/netlat: a versioned, line-oriented report (docs/format.md, "The
  * /proc/netlat format").  Every line starts with a keyword; '#' lines are
  * comments.  The statistics are snapshotted from all CPUs once, when the
  * file is opened, and printed from that snapshot, so one read is
@@ -70,7 +70,7 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	seq_puts(m, "# netlat: where TCP data spends its time in the network stack\n");
-	seq_puts(m, "# format: README.md, \"The /proc/netlat format\"; times in ns\n");
+	seq_puts(m, "# format: docs/format.md in netlat's source; times in ns\n");
 	seq_printf(m, "version %d\n", NETLAT_FORMAT_VERSION);
 	seq_printf(m, "module %s\n", NETLAT_VERSION);
 	seq_printf(m, "kernel %s\n", init_utsname()->release);
@@ -96,7 +96,7 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 	for (i = 0; i < NETLAT_NR_STAGES; i++)
 		show_stage(m, i, &r->stats.stage[i]);
 
-	seq_puts(m, "# counter <name> <value>: events not binned (README.md)\n");
+	seq_puts(m, "# counter <name> <value>: events not binned (docs/format.md)\n");
 	for (i = 0; i < NETLAT_NR_COUNTERS; i++)
 		seq_printf(m, "counter %s %llu\n", netlat_counter_name(i),
 			   r->stats.counter[i]);

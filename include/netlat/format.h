@@ -11,7 +11,7 @@
 /* The release; dkms.conf's PACKAGE_VERSION and the man page say the same. */
 #define NETLAT_VERSION "0.1.0"
 
-/* Bumped whenever a line of /proc/netlat changes meaning (README.md). */
+/* Bumped whenever a line of /proc/netlat changes meaning (docs/format.md). */
 #define NETLAT_FORMAT_VERSION 1
 
 #define NETLAT_PROC_NAME "netlat"
@@ -62,7 +62,7 @@ static inline const struct netlat_stage_info *netlat_stage_info(unsigned int i)
 
 /*
  * Every event the module counts but does not bin, so a user can tell how
- * much of the traffic the histograms cover (README.md, "Coverage
+ * much of the traffic the histograms cover (docs/format.md, "Coverage
  * counters").  Each data unit (a new data segment sent, a data skb TCP
  * gives to its socket) is counted once where it is first seen
  * (tx_data_segments, rx_data_skbs) and then once more: as a sample

@@ -18,7 +18,7 @@
 #         repeatable instruction count, whatever else the host does; tcg
 #         is host time under emulation (noisy); kvm where it works
 #   -w    only these benchmarks (default: all that apply to the kernel)
-# Method (README.md, "Overhead"): each round runs every workload under
+# Method (docs/overhead.md): each round runs every workload under
 # every mode, interleaved; the summary is the median per mode and workload,
 # the ratios B/A and C/A, the time added per transaction, and netlat's
 # probe hits per transaction.  Under TCG only the ratios carry over.

@@ -224,7 +224,7 @@ expect_samples() {
 	expect_accounting "$label"
 }
 
-# Every data unit has exactly one fate (README.md, "Coverage counters"):
+# Every data unit has exactly one fate (docs/format.md, "Coverage counters"):
 # counted where first seen (tx_data_segments, rx_data_skbs), then once as
 # a sample or in one "not timed" counter.  fates DIR sums a direction's.
 fates() {

@@ -6,7 +6,7 @@
 # instant (under single-threaded TCG they only interleave).  The module is
 # loaded before the traffic and unloaded after it stops: qemu 7.2's
 # multi-threaded TCG crashes a guest that unloads a kprobe module under
-# traffic (README, Testing).  tests/check.sh runs this test alone, after
+# traffic (docs/testing.md).  tests/check.sh runs this test alone, after
 # the others, so that nothing takes the cores it needs.
 # 1. Everything at once for PHASE1_SECS: ping-pongs over loopback, veth and
 #    the NICs (IPv4 and IPv6) pinned to different CPUs, a stream whose

@@ -4,7 +4,7 @@
 # module.sig_enforce=1, the kernel refuses netlat unsigned and signed with
 # a key it does not trust, while Debian's own signed modules still load.
 # (Loading netlat signed with a trusted key needs that key in the kernel's
-# keyring: MOK enrolment on a real host, see README.md.)
+# keyring: MOK enrolment on a real host, see docs/install.md.)
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
 check "booted with module.sig_enforce=1" grep -qw "module.sig_enforce=1" /proc/cmdline

@@ -58,7 +58,7 @@ mem=${mem:-2G}
 smp=2
 cpu=${NETLAT_QEMU_CPU:-max}
 case $accel in
-# multi-threaded TCG crashes kprobe unload under traffic (README, Testing)
+# multi-threaded TCG crashes kprobe unload under traffic (docs/testing.md)
 tcg) accel_args=(-accel tcg,thread=single -cpu "$cpu") ;;
 # real parallelism: a host thread per vCPU, a vCPU per host core (at least
 # 2); safe while no kprobe module is unloaded under traffic
