@@ -241,6 +241,34 @@ fates() {
 	for c in "$@"; do n=$((n + $(counter "$c"))); done
 	echo "$n"
 }
+# Memory figures (kB) with no traffic: Percpu, VmallocUsed, SUnreclaim
+# (not drop_caches: the guest's root is 9p, whose dropped dentries then
+# fail to resolve).
+meminfo() {
+	sleep 2
+	awk '/^(Percpu|VmallocUsed|SUnreclaim):/ { printf "%s %s ", $1, $2 } END { print "" }' /proc/meminfo
+}
+# expect_memory_back BEFORE AFTER: two meminfo lines, netlat loaded and
+# unloaded in between.
+expect_memory_back() {
+	local k b a tol
+	for k in Percpu VmallocUsed SUnreclaim; do
+		b=$(echo "$1" | awk -v k="$k:" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }')
+		a=$(echo "$2" | awk -v k="$k:" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }')
+		case $k in
+		Percpu) tol=0 ;;	# netlat allocates no per-cpu memory: exact
+		VmallocUsed) tol=512 ;;	# one load takes 10 MB, each CPU's 42 kB too
+		# The traffic moves it by hundreds of kB (seen +70 to +460 kB
+		# over lifecycle's 30 cycles, in the caches of sockets, skbs and
+		# tasks): coarse here, it catches a leak of 34 kB or more per
+		# load there.  kmemleak on the debug kernel is the exact check.
+		SUnreclaim) tol=1024 ;;
+		esac
+		check "$k back to its level before the load: $b kB -> $a kB (tolerance $tol kB)" \
+			[ "$a" -le $((b + tol)) ]
+	done
+}
+
 # expect_accounting LABEL: after the traffic (nothing in flight), each
 # direction's units equal its samples (tx_timed, rx_timed) plus its fates,
 # exactly; the counters both directions share (negative_delta,

@@ -15,14 +15,6 @@ setup_all_paths || exit 1
 # slab for 60 s and hide what netlat frees
 ip netns exec nsA sysctl -qw net.ipv4.tcp_max_tw_buckets=0
 
-# memory figures (kB) with no traffic (not drop_caches: the guest's root
-# is 9p, whose dropped dentries then fail to resolve)
-meminfo() {
-	sleep 1
-	awk '/^(Percpu|VmallocUsed|SUnreclaim):/ { printf "%s %s ", $1, $2 } END { print "" }' /proc/meminfo
-}
-field() { echo "$1" | awk -v k="$2:" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
-
 start_traffic() {
 	"$TCPGEN" server -p 8001 -m sink -c 1000 > /dev/null 2>&1 &
 	"$TCPGEN" stream -p 8001 -b 1000000000000 -t 900 > /dev/null 2>&1 &
@@ -71,21 +63,7 @@ check "the traffic ran throughout" pgrep -x tcpgen > /dev/null
 stop_traffic
 after=$(meminfo)
 log "after:  $after"
-for k in Percpu VmallocUsed SUnreclaim; do
-	b=$(field "$before" $k)
-	a=$(field "$after" $k)
-	case $k in
-	Percpu) tol=0 ;;	# netlat allocates no per-cpu memory: exact
-	VmallocUsed) tol=512 ;;	# one load takes 10 MB, each CPU's 42 kB too
-	# The traffic moves it by hundreds of kB (seen +70 to +460 kB over
-	# 30 cycles, in the caches of sockets, skbs and tasks): coarse here,
-	# it catches a leak of 34 kB or more per load.  kmemleak on the debug
-	# kernel is the exact check.
-	SUnreclaim) tol=1024 ;;
-	esac
-	check "$k back to its level before the first load: $b kB -> $a kB (tolerance $tol kB)" \
-		[ "$a" -le $((b + tol)) ]
-done
+expect_memory_back "$before" "$after"
 check_dmesg
 
 log "== table_size=64 under 48 concurrent connections (96 sockets)"

@@ -16,11 +16,6 @@ sysctl -qw net.ipv4.tcp_max_orphans=262144 net.core.somaxconn=4096
 # no TIME_WAIT sockets left holding slab for 60 s after the close
 sysctl -qw net.ipv4.tcp_max_tw_buckets=0
 
-meminfo() {
-	sleep 2
-	awk '/^(Percpu|VmallocUsed|SUnreclaim):/ { printf "%s %s ", $1, $2 } END { print "" }' /proc/meminfo
-}
-field() { echo "$1" | awk -v k="$2:" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
 scale() {	# PORT: N connections, ACTIVE of them exchanging ROUNDS times
 	"$TCPGEN" scale -a 127.0.0.1 -p "$1" -c $N -W $ACTIVE -n $ROUNDS -l 100 -t 1200
 }
@@ -42,16 +37,6 @@ unset F
 check "rmmod" unload_netlat
 after=$(meminfo)
 log "after:  $after"
-for k in Percpu VmallocUsed SUnreclaim; do
-	b=$(field "$before" $k)
-	a=$(field "$after" $k)
-	case $k in
-	Percpu) tol=0 ;;	# netlat allocates no per-cpu memory: exact
-	VmallocUsed) tol=512 ;;	# netlat's own is 10 MB while loaded
-	SUnreclaim) tol=1024 ;;	# the sockets' caches: seen +250 kB
-	esac
-	check "$k back to its level before the load: $b kB -> $a kB (tolerance $tol kB)" \
-		[ "$a" -le $((b + tol)) ]
-done
+expect_memory_back "$before" "$after"
 check_dmesg
 finish
