@@ -93,20 +93,15 @@ wait
 check "rmmod" unload_netlat
 
 log "== thinning: 16 lagging readers hold 960 skbs, a pool of 512 records"
-# lag GOFILE: the readers of 960 skbs, ready once they all sit unread
+# lag: a push server and the readers of its 960 skbs, ready once they
+# all sit unread
 lag() {
 	"$TCPGEN" server -p 8010 -m push -c 16 -f -n 60 -l 100 -g 2000 > /dev/null 2>&1 &
-	"$TCPGEN" lag -p 8010 -c 16 -b 6000 -G "$1" > /tmp/lag.log 2>&1 &
-	i=0
-	until grep -q '^lag: ready' /tmp/lag.log; do
-		i=$((i + 1))
-		[ $i -lt 1200 ] || return 1
-		sleep 0.1
-	done
+	lag_group debug 8010 16 6000 /tmp/go-lag
 }
 rm -f /tmp/go-lag
 check "insmod table_size=64" load_netlat table_size=64
-check "960 skbs unread" lag /tmp/go-lag
+check "960 skbs unread" lag
 touch /tmp/go-lag
 wait
 F=$OUT/thinning.txt
@@ -118,7 +113,7 @@ check "records all back: $(grep '^records ' "$F")" grep -q '^records 0 ' "$F"
 unset F
 # the same, unloaded while the pool is full
 rm -f /tmp/go-lag
-check "960 skbs unread again" lag /tmp/go-lag
+check "960 skbs unread again" lag
 log "$(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
 check "rmmod with the pool full" unload_netlat
 touch /tmp/go-lag

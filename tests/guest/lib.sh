@@ -241,6 +241,23 @@ fates() {
 	for c in "$@"; do n=$((n + $(counter "$c"))); done
 	echo "$n"
 }
+# lag_group NAME PORT CONNS BYTES GOFILE: a reader lagging its whole
+# stream (tcpgen lag) on CONNS connections to the push server on
+# 127.0.0.1:PORT, in the background (its pid in LAG_PID); returns once
+# BYTES sit unread on each (fails after 2 minutes).  It reads them all
+# once GOFILE exists.
+lag_group() {
+	local i=0
+	: > "/tmp/lag-$1.log"	# not an earlier run's "ready"
+	"$TCPGEN" lag -a 127.0.0.1 -p "$2" -c "$3" -b "$4" -G "$5" > "/tmp/lag-$1.log" 2>&1 &
+	LAG_PID=$!
+	until grep -q '^lag: ready' "/tmp/lag-$1.log" 2> /dev/null; do
+		i=$((i + 1))
+		[ $i -lt 1200 ] || return 1
+		sleep 0.1
+	done
+}
+
 # Memory figures (kB) with no traffic: Percpu, VmallocUsed, SUnreclaim
 # (not drop_caches: the guest's root is 9p, whose dropped dentries then
 # fail to resolve).

@@ -25,24 +25,15 @@ check "thinning 0 while the pool is empty" grep -q '^thinning 0$' $PROC
 "$TCPGEN" server -a 127.0.0.1 -p $PORT -m push -c $((2 * CONNS)) -f \
 	-n $MSGS -l $LEN -g 2000 > /dev/null 2>&1 &
 server=$!
-# ready LOG: wait until that lag client holds all its data unread
-ready() {
-	local i=0
-	while ! grep -q '^lag: ready' "$1" 2> /dev/null; do
-		i=$((i + 1))
-		[ $i -lt 600 ] || return 1
-		sleep 0.1
-	done
-}
-"$TCPGEN" lag -a 127.0.0.1 -p $PORT -c $CONNS -b $((MSGS * LEN)) -G $GO > /tmp/lag-early.log 2>&1 &
-early=$!
-check "the early group's data all arrived, unread" ready /tmp/lag-early.log
+check "the early group's data all arrived, unread" \
+	lag_group early $PORT $CONNS $((MSGS * LEN)) $GO
+early=$LAG_PID
 log "early group in: $(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
 sleep 2
 late_start=$(cut -d' ' -f1 /proc/uptime)
-"$TCPGEN" lag -a 127.0.0.1 -p $PORT -c $CONNS -b $((MSGS * LEN)) -G $GO > /tmp/lag-late.log 2>&1 &
-late=$!
-check "the late group's data all arrived, unread" ready /tmp/lag-late.log
+check "the late group's data all arrived, unread" \
+	lag_group late $PORT $CONNS $((MSGS * LEN)) $GO
+late=$LAG_PID
 log "late group in: $(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
 sleep 2
 go=$(cut -d' ' -f1 /proc/uptime)
