@@ -269,26 +269,37 @@ module_param_cb(reset, &reset_ops, NULL, 0200);
 MODULE_PARM_DESC(reset,
 		 "write 1 to zero the histograms and counters (like debugfs netlat/reset)");
 
-/* The effective configuration, for debugfs netlat/config. */
-int netlat_config_show(struct seq_file *m)
+/* What is measured: one line per filter, each starting with @prefix. */
+void netlat_filters_show(struct seq_file *m, const char *prefix)
 {
+	unsigned int netns = READ_ONCE(netlat_netns);
 	unsigned long *map;
 
-	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
-	seq_printf(m, "directions %s%s%s\n",
+	seq_printf(m, "%sdirections %s%s%s\n", prefix,
 		   netlat_directions & NETLAT_DIR_TX ? "tx" : "",
 		   netlat_directions == (NETLAT_DIR_TX | NETLAT_DIR_RX) ?
 		   "," : "", netlat_directions & NETLAT_DIR_RX ? "rx" : "");
 	rcu_read_lock_sched();
 	map = rcu_dereference_sched(netlat_port_map);
 	if (map)
-		seq_printf(m, "ports %*pbl\n", NETLAT_PORTS, map);
+		seq_printf(m, "%sports %*pbl\n", prefix, NETLAT_PORTS, map);
 	else
-		seq_puts(m, "ports all\n");
+		seq_printf(m, "%sports all\n", prefix);
 	rcu_read_unlock_sched();
-	seq_printf(m, "family %s\n", family_names[READ_ONCE(netlat_family)]);
-	seq_printf(m, "netns %u\n", READ_ONCE(netlat_netns));
-	seq_printf(m, "sample %u\n", READ_ONCE(netlat_sample));
+	seq_printf(m, "%sfamily %s\n", prefix,
+		   family_names[READ_ONCE(netlat_family)]);
+	if (netns)
+		seq_printf(m, "%snetns %u\n", prefix, netns);
+	else
+		seq_printf(m, "%snetns all\n", prefix);
+	seq_printf(m, "%ssample %u\n", prefix, READ_ONCE(netlat_sample));
+}
+
+/* The effective configuration, for debugfs netlat/config. */
+int netlat_config_show(struct seq_file *m)
+{
+	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
+	netlat_filters_show(m, "");
 	seq_printf(m, "tracepoints %u\n", netlat_tracepoints);
 	seq_printf(m, "table_size %u\n", netlat_socktab_capacity());
 	seq_printf(m, "expire_ms %u\n", READ_ONCE(netlat_expire_ms));

@@ -65,6 +65,7 @@ extern unsigned long __rcu *netlat_port_map;
 
 struct seq_file;
 int netlat_config_show(struct seq_file *m);
+void netlat_filters_show(struct seq_file *m, const char *prefix);
 
 /* Handlers run with preemption off: an RCU-sched read side. */
 static inline bool netlat_ports_wanted(__be16 a, __be16 b)

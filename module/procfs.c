@@ -23,7 +23,29 @@ struct netlat_report {
 	struct netlat_stats stats;
 	u64 hits[NETLAT_MAX_PROBES];
 	u64 time_ns;
+	u64 realtime_ns;
+	char host[__NEW_UTS_LEN + 1];
 };
+
+/*
+ * The host name, one word: bytes that are not printable ASCII, space and
+ * backslash as \ooo, as /proc/mounts writes paths.
+ */
+static void show_host(struct seq_file *m, const char *host)
+{
+	const unsigned char *p;
+
+	seq_puts(m, "hostname ");
+	if (!*host)	/* what the kernel calls a host without a name */
+		host = "(none)";
+	for (p = (const unsigned char *)host; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f || *p == '\\')
+			seq_printf(m, "\\%03o", *p);
+		else
+			seq_putc(m, *p);
+	}
+	seq_putc(m, '\n');
+}
 
 static void show_stage(struct seq_file *m, unsigned int i,
 		       const struct netlat_stage_stats *s)
@@ -75,7 +97,10 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 	seq_printf(m, "module %s\n", NETLAT_VERSION);
 	seq_printf(m, "kernel %s\n", init_utsname()->release);
 	seq_printf(m, "time_ns %llu\n", r->time_ns);
+	seq_printf(m, "realtime_ns %llu\n", r->realtime_ns);
+	show_host(m, r->host);
 	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
+	netlat_filters_show(m, "filter ");
 	seq_printf(m, "sockets %u capacity %u\n", netlat_socktab_used(),
 		   netlat_socktab_capacity());
 	seq_printf(m, "records %u capacity %u\n", netlat_pool_used(),
@@ -115,6 +140,13 @@ static int netlat_proc_open(struct inode *inode, struct file *file)
 		goto fail;
 	netlat_stats_snapshot(&r->stats, scratch, r->hits);
 	r->time_ns = ktime_get_ns();
+	r->realtime_ns = ktime_get_real_ns();
+	/*
+	 * uts_sem is not exported: a sethostname() racing this copy can
+	 * give a mix of the two names, never an unterminated one.
+	 */
+	memcpy(r->host, init_utsname()->nodename, __NEW_UTS_LEN);
+	r->host[__NEW_UTS_LEN] = '\0';
 	kvfree(scratch);
 	scratch = NULL;
 	err = single_open(file, netlat_proc_show, r);

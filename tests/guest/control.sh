@@ -75,6 +75,11 @@ rt() {
 	shift 2
 	check "write $p=$ok" sh -c "/bin/echo '$ok' > $PARAMS/$p"
 	check "$p reads back $ok ($(cat $PARAMS/$p))" [ "$(cat $PARAMS/$p)" = "$ok" ]
+	case $p in sample|netns|ports|family)
+		want=$ok
+		[ "$p:$ok" = netns:0 ] && want=all
+		check "/proc/netlat shows 'filter $p $want'" grep -qx "filter $p $want" $PROC
+	esac
 	for v in "$@"; do
 		# /bin/echo: dash's builtin reports every error as "I/O error"
 		if sh -c "/bin/echo '$v' > $PARAMS/$p" 2> /tmp/err; then
@@ -107,6 +112,23 @@ done
 check "debugfs config shows the configuration" grep -q '^ports all$' $DBG/config
 check "debugfs config shows the family" grep -q '^family all$' $DBG/config
 cat $DBG/config
+
+log "== the snapshot's wall clock and host name"
+check "/proc/netlat shows 'filter directions tx,rx'" grep -qx 'filter directions tx,rx' $PROC
+old_host=$(cat /proc/sys/kernel/hostname)
+# a space, a backslash and an escape character: written as octal escapes
+printf 'net lat\\\033x' > /proc/sys/kernel/hostname
+check "the host name written with octal escapes" \
+	grep -qx 'hostname net\\040lat\\134\\033x' $PROC
+# the initial UTS namespace's name, whoever reads
+check "hostname of the initial namespace, read from another" \
+	unshare -u sh -c "echo other > /proc/sys/kernel/hostname && grep -qx 'hostname net.*x' $PROC"
+printf '%s' "$old_host" > /proc/sys/kernel/hostname
+check "hostname $old_host back" grep -qx "hostname $old_host" $PROC
+now=$(date +%s%N)
+rt_ns=$(awk '$1 == "realtime_ns" { print $2 }' $PROC)
+check "realtime_ns $rt_ns within 5 s of the clock's $now" \
+	between $(((rt_ns - now) / 1000000000)) -5 5
 
 log "== enable"
 check "enable reads 1" [ "$(cat $DBG/enable)" = 1 ]
