@@ -355,7 +355,7 @@ static inline void netlat_exit(unsigned long flags)
 #define NETLAT_WAITERS	4	/* senders between tcp_sendmsg and the lock */
 #define NETLAT_CALLS	64	/* send calls whose bytes are not all at IP */
 #define NETLAT_TXSEGS	32	/* segments between IP and the driver */
-#define NETLAT_RXSEGS	64	/* received data not yet read */
+#define NETLAT_RX_SHARE	1024	/* unread skbs a socket keeps before thinning */
 /* The pool holds this many records per socket entry of the table. */
 #define NETLAT_RECS_PER_SOCKET 8
 
@@ -470,6 +470,7 @@ struct netlat_sock {
 	u32 tx_lost_end;	/* while no older call was recorded */
 	u32 rx_copied;		/* copied_seq at the last read */
 	u32 rx_drop_end;	/* data below this may be unrecorded: ring_full */
+	u32 rx_span;		/* the longest record kept since rx was empty */
 	u8 tx_ip_valid;
 	u8 tx_unseen_valid;
 	u8 tx_lost_valid;

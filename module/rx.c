@@ -365,6 +365,9 @@ static void rx_unrecorded(struct netlat_sock *e, u32 end)
  * thinned, and needs no record.  Data still unread that a retransmission
  * overlaps arrived twice, and which copy TCP kept cannot be told: neither
  * is timed (both count as duplicates), but both stay to cover their bytes.
+ * A record overlapping [start, end) starts less than the longest record
+ * kept before @end: the walk back from the newest stops there, after a
+ * step or two however deep the queue.
  */
 static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 		    u32 end, const struct netlat_rx_slot *s, int shift)
@@ -372,8 +375,12 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 	struct netlat_rxseg *r;
 	u32 i, counted = 0;
 
-	for (i = e->rx.head; i != NETLAT_NIL; i = netlat_rec(i)->next) {
+	if (!e->rx.n || after(end - start, e->rx_span))
+		e->rx_span = end - start;
+	for (i = e->rx.tail; i != NETLAT_NIL; i = netlat_rec(i)->prev) {
 		r = &netlat_rec(i)->rx;
+		if (!after(r->seq + e->rx_span, start))
+			break;
 		if (!before(r->seq, end) || !after(r->end, start))
 			continue;
 		if (!r->counted)
@@ -388,7 +395,7 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 		rx_unrecorded(e, end);
 		return;
 	}
-	i = e->rx.n < NETLAT_RXSEGS ? netlat_rec_alloc() : NETLAT_NIL;
+	i = netlat_rec_alloc();
 	if (i == NETLAT_NIL) {
 		rx_unrecorded(e, end);
 		if (!counted)
@@ -475,7 +482,22 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		e->rx_copied_valid = 1;
 	}
 	if (e) {
-		rx_keep(c, e, start, end, &s, keep ? (int)level : -1);
+		int shift = keep ? (int)level : -1;
+
+		/*
+		 * A socket deeper than its share is thinned one more level
+		 * per doubling: its reads and its purge stay short, and the
+		 * weights keep its histogram true.
+		 */
+		if (keep && e->rx.n >= NETLAT_RX_SHARE) {
+			unsigned int more = fls(e->rx.n / NETLAT_RX_SHARE);
+
+			if (!netlat_thin_keep(c, more))
+				shift = -1;
+			else
+				shift += more;
+		}
+		rx_keep(c, e, start, end, &s, shift);
 		netlat_sock_release_idle(bk, e);
 	} else if (!keep) {
 		netlat_count(c, NETLAT_C_RX_THINNED);
@@ -582,6 +604,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		from = e->rx_drop_end;	/* not recorded: ring_full */
 	/* With sampling, unrecorded data is expected: no check. */
 	check = READ_ONCE(netlat_sample) == 1;
+	/* In sequence order: what starts at or past copied_seq stays. */
 	for (i = e->rx.head; i != NETLAT_NIL; i = next) {
 		struct netlat_rxseg *r = &netlat_rec(i)->rx;
 
@@ -590,6 +613,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 			holes++;
 		if (after(r->end, from))
 			from = r->end;
+		if (!before(r->seq, seq))
+			break;
 		if (after(r->end, seq))
 			continue;	/* keep: not wholly read yet */
 		rx_retire(c, r, now);
