@@ -1,6 +1,6 @@
 #!/bin/sh
 # netlat-timeout: 600
-# Beyond the record pool's bound: what is not timed is counted, and what
+# Deep queues and beyond the record pool's bound: what is not timed is counted, and what
 # is timed is an unbiased sample of the traffic.  Two groups of readers
 # that lag their whole stream, the early group's data arriving first and
 # waiting about twice as long: together they hold twice the records the
@@ -11,13 +11,65 @@
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
 # table_size=256: a pool of 2048 records; 2 groups x 32 connections x 60
-# messages = 3840 received skbs held unread at once (each socket under its
-# 64), and 64 client sockets in 32 buckets of 8.  A group's estimate comes
+# messages = 3840 received skbs held unread at once (60 a socket), and 64
+# client sockets in 32 buckets of 8.  A group's estimate comes
 # from a few hundred samples kept at weights 2 to 16: off by about 6%.
 TABLE=256 CONNS=32 MSGS=60 LEN=100
 GO=/tmp/go-lag
 PORT=8300
-rm -f $GO
+rm -f $GO $GO-deep*
+
+# A deep queue: one reader N messages behind, on one socket, in 45 KB (the
+# receive window before any read).  No socket has a limit of its own that
+# cuts it off: every skb is timed, or beyond the socket's share of 1024
+# thinned and weighted; each waited at least the second between "ready"
+# and go.
+deep_queue() {	# N LEN
+	local n=$1 len=$2 port=$((PORT + 1)) missed units est
+	rm -f $GO-deep
+	netlat_reset
+	"$TCPGEN" server -a 127.0.0.1 -p $port -m push -c 1 -n "$n" -l "$len" \
+		-g 1000 > /dev/null 2>&1 &
+	server=$!
+	check "a reader $n messages behind" \
+		lag_group deep $port 1 $((n * len)) $GO-deep
+	deep=$LAG_PID
+	log "deep queue in: $(grep -E '^(records|thinning) ' $PROC | tr '\n' ' ')"
+	sleep 1
+	touch $GO-deep
+	wait $deep $server
+	snapshot deep-$n
+	F=$OUT/deep-$n.txt
+	missed=$(probe_missed)
+	units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
+	# TCP's autocorking puts two messages in a segment now and then
+	check "deep $n: about a segment a message ($(counter tx_data_segments))" \
+		between "$(counter tx_data_segments)" $((n * 9 / 10)) "$n"
+	check "deep $n: nothing cut off (ring_full $(counter ring_full))" \
+		[ "$(counter ring_full)" = 0 ]
+	check "deep $n: every skb but duplicates timed or thinned, but for $missed skipped hits ($(counter rx_timed) + $(counter rx_thinned) of $units)" \
+		between $((units - $(counter rx_timed) - $(counter rx_thinned))) 0 "$missed"
+	check "deep $n: each waited over a second (rx_tcp_user min $(stage rx_tcp_user min_ns) ns)" \
+		[ "$(stage rx_tcp_user min_ns)" -ge 1000000000 ]
+	est=$(stage rx_tcp_user count)
+	if [ "$n" -le 1024 ]; then
+		check "deep $n: within the share, nothing thinned ($(counter rx_thinned))" \
+			[ "$(counter rx_thinned)" = 0 ]
+	else
+		check "deep $n: beyond the share, skbs thinned ($(counter rx_thinned))" \
+			[ "$(counter rx_thinned)" -gt 0 ]
+		check "deep $n: the weighted count $est is within 10% of the $units skbs" \
+			within 10 "$est" "$units"
+	fi
+	expect_accounting deep-$n
+	expect_sums deep-$n
+	unset F
+}
+check "insmod (defaults)" load_netlat || exit 1
+deep_queue 900 50
+deep_queue 3000 15
+check "rmmod" unload_netlat
+
 check "insmod table_size=$TABLE" load_netlat table_size=$TABLE || exit 1
 check "records: capacity $((8 * TABLE))" grep -q "^records 0 capacity $((8 * TABLE))$" $PROC
 check "thinning 0 while the pool is empty" grep -q '^thinning 0$' $PROC
