@@ -21,6 +21,8 @@
  *   tcpgen scale    -a ADDR -p PORT -c CONNS -W ACTIVE -n ROUNDS -l LEN
  *                   [-m burst]
  *   tcpgen lag      -a ADDR -p PORT -c CONNS -b BYTES -G GOFILE
+ *   tcpgen paced    -a ADDR -p PORT -n COUNT -l LEN -b BYTES -s SLEEP_US
+ *                   [-m write -g GAP_US]
  *
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
@@ -58,6 +60,11 @@
  * each connection, prints "lag: ready", waits until the file GOFILE
  * exists, then reads every connection to its end: a reader that lags
  * the whole stream, whose data all waits from its arrival to that moment.
+ * paced reads at most BYTES every SLEEP_US from the one connection it
+ * accepts, and paced -m write writes COUNT messages of LEN bytes GAP_US
+ * apart to it: a reader that falls behind at a steady pace.  The reader
+ * prints the percentiles of how long each message waited from its write
+ * to the read that completed it (paced_p50_ns, ...).
  * -d SECS (pingpong, stream): run for that long instead of a count, and
  * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
@@ -1117,6 +1124,96 @@ static int accept_one(int lfd)
 	return fd;
 }
 
+/* The value at quantile @q of @s (sorted), nearest rank. */
+static long long quantile(const struct samples *s, double q)
+{
+	int k = (int)(q * s->n + 0.999999);
+
+	if (!s->n)
+		return 0;
+	return s->v[k < 1 ? 0 : k > s->n ? s->n - 1 : k - 1];
+}
+
+/*
+ * paced -m write dials ADDR and writes COUNT messages of LEN bytes, GAP_US
+ * apart, each starting with the time it was written.  paced (the reader)
+ * listens on ADDR, accepts one connection and reads at most BYTES every
+ * SLEEP_US until EOF.  Each message waited from its write to the read that
+ * took its last byte: the truth a netlat histogram of the same messages
+ * must show (the stack's own microseconds aside).  CLOCK_MONOTONIC is one
+ * clock for every netns of a machine.
+ */
+static int do_paced(void)
+{
+	union sockaddr_any sa;
+	socklen_t sl = setup_addr(&sa, port);
+	int lfd, fd, one = 1, n;
+	long long sent = 0, got = 0, t;
+	char *msg = calloc(1, len), *buf = malloc(bytes);
+	struct samples waits = { 0 };
+	ssize_t r, i;
+
+	if (!msg || len < (int)sizeof(t))
+		die("paced: -l >= 8");
+	if (mode && !strcmp(mode, "write")) {
+		int held = 0, unsent;
+
+		fd = dial();
+		for (n = 0; n < count; n++) {
+			t = now_ns();
+			memcpy(msg, &t, sizeof(t));
+			write_all(fd, msg, len);
+			/* still in our socket: it waits here, not at the reader */
+			if (!ioctl(fd, SIOCOUTQNSD, &unsent) && unsent > 0)
+				held++;
+			nap_us(gap_us);
+		}
+		close(fd);
+		printf("paced_held %d\n", held);
+		return 0;
+	}
+	if (!buf || !bytes || !sleep_us)
+		die("paced: -b and -s");
+	lfd = tcp_socket();
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/*
+	 * Room for the whole backlog in truesize: TCP would otherwise
+	 * collapse the queue and clamp the window, and the writer's data
+	 * wait in the writer.  Root only; without it, paced_held tells (as
+	 * it does for messages under the receiver's MSS estimate, 536 at
+	 * first: TCP then acks only now and then, and the writer runs out
+	 * of congestion window).
+	 */
+	n = 16 << 20;
+	setsockopt(lfd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n));
+	if (bind(lfd, &sa.sa, sl) || listen(lfd, 1))
+		die("listen");
+	fd = accept_one(lfd);
+	for (;;) {
+		nap_us(sleep_us);
+		r = read(fd, buf, bytes);
+		if (r < 0)
+			die("read");
+		if (!r)
+			break;
+		t = now_ns();
+		for (i = 0; i < r; i++, got++) {
+			/* the first 8 bytes of a message: when it was written */
+			if (got % len < (long long)sizeof(sent))
+				((char *)&sent)[got % len] = buf[i];
+			if (got % len == len - 1)
+				add_sample(&waits, t - sent);
+		}
+	}
+	qsort(waits.v, waits.n, sizeof(*waits.v), cmp_ll);
+	printf("paced_messages %d\n", waits.n);
+	printf("paced_p50_ns %lld\npaced_p90_ns %lld\npaced_p99_ns %lld\n",
+	       quantile(&waits, 0.5), quantile(&waits, 0.9),
+	       quantile(&waits, 0.99));
+	printf("paced_max_ns %lld\n", waits.n ? waits.v[waits.n - 1] : 0);
+	return waits.n == count ? 0 : 1;
+}
+
 /*
  * Connections per listening port.  connect() looks for a free ephemeral
  * port from an offset per destination, walking past the ports its
@@ -1224,7 +1321,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block|"
-			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag [options]\n");
+			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag|paced [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
@@ -1299,6 +1396,8 @@ int main(int argc, char **argv)
 		return do_scale();
 	if (!strcmp(cmd, "lag"))
 		return do_lag();
+	if (!strcmp(cmd, "paced"))
+		return do_paced();
 	fprintf(stderr, "tcpgen: unknown command %s\n", cmd);
 	return 2;
 }
