@@ -303,8 +303,8 @@ int netlat_config_show(struct seq_file *m)
 	seq_printf(m, "tracepoints %u\n", netlat_tracepoints);
 	seq_printf(m, "table_size %u\n", netlat_socktab_capacity());
 	seq_printf(m, "expire_ms %u\n", READ_ONCE(netlat_expire_ms));
-	seq_printf(m, "rings calls %d txsegs %d waiters %d rx_share %d\n",
-		   NETLAT_CALLS, NETLAT_TXSEGS, NETLAT_WAITERS, NETLAT_RX_SHARE);
+	seq_printf(m, "per_socket waiters %d share %d\n", NETLAT_WAITERS,
+		   NETLAT_SHARE);
 	seq_printf(m, "records %u\n", netlat_pool_capacity());
 	seq_printf(m, "rx_slots sets %d ways %d\n", NETLAT_RX_SETS,
 		   NETLAT_RX_WAYS);

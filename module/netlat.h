@@ -348,14 +348,25 @@ static inline void netlat_exit(unsigned long flags)
 /* ---- per-socket state (socktab.c, records from pool.c) ---- */
 
 /*
- * Records a socket may hold at most, from the shared pool.  What a full
- * list or an empty pool cannot keep is counted once, as ring_full, per
- * data unit, and never also as anything else.
+ * What a full waiter list or an empty pool cannot keep is counted once,
+ * as ring_full, per data unit, and never also as anything else.
  */
 #define NETLAT_WAITERS	4	/* senders between tcp_sendmsg and the lock */
-#define NETLAT_CALLS	64	/* send calls whose bytes are not all at IP */
-#define NETLAT_TXSEGS	32	/* segments between IP and the driver */
-#define NETLAT_RX_SHARE	1024	/* unread skbs a socket keeps before thinning */
+/*
+ * A socket's share of records in each of its lists (send calls not all at
+ * IP, segments between IP and the driver, unread skbs): beyond it, new
+ * samples are thinned one more level per doubling of the list, so that a
+ * list grows by about a share per doubling of its queue, and the walks
+ * over it (a read retiring what it read, a purge) stay short.
+ */
+#define NETLAT_SHARE	1024
+
+/* Thinning levels more for a socket list of @n records: 0 within its share. */
+static inline unsigned int netlat_share_level(u32 n)
+{
+	return n < NETLAT_SHARE ? 0 : fls(n / NETLAT_SHARE);
+}
+
 /* The pool holds this many records per socket entry of the table. */
 #define NETLAT_RECS_PER_SOCKET 8
 

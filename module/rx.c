@@ -489,8 +489,8 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		 * per doubling: its reads and its purge stay short, and the
 		 * weights keep its histogram true.
 		 */
-		if (keep && e->rx.n >= NETLAT_RX_SHARE) {
-			unsigned int more = fls(e->rx.n / NETLAT_RX_SHARE);
+		if (keep && netlat_share_level(e->rx.n)) {
+			unsigned int more = netlat_share_level(e->rx.n);
 
 			if (!netlat_thin_keep(c, more))
 				shift = -1;

@@ -169,8 +169,8 @@ static void call_extend(struct netlat_call *call, u32 end)
 }
 
 /*
- * No record for a call of @len bytes at @seq (its socket has NETLAT_CALLS
- * pending, or the pool is empty): its bytes are ring_full at IP.  The
+ * No record for a call of @len bytes at @seq (the pool is empty): its
+ * bytes are ring_full at IP.  The
  * newest record stands for them, as DROPPED, so that they are credited to
  * no other call; with none, the socket's lost range does.
  */
@@ -195,24 +195,35 @@ static void call_lost(struct netlat_sock *e, u32 seq, u32 len)
 /*
  * Thinning decides for a timed call (@call, about to be recorded): kept,
  * with its weight, or left out, its segments counted as thinned at IP.
- * True if a thinned call was merged into the newest record, a thinned
- * call whose bytes it follows: nothing more to record.
+ * The pool's level, and more for a socket beyond its share of calls.
  */
-static bool tx_thinned(struct netlat_cpu *c, struct netlat_sock *e,
-		       struct netlat_call *call)
+static void tx_thin(struct netlat_cpu *c, struct netlat_sock *e,
+		    struct netlat_call *call)
 {
-	unsigned int level = READ_ONCE(netlat_thin_level);
+	unsigned int level = READ_ONCE(netlat_thin_level) +
+			     netlat_share_level(e->calls.n);
+
+	if (netlat_thin_keep(c, level))
+		call->shift = level;
+	else
+		call->kind = NETLAT_CALL_THINNED;
+}
+
+/*
+ * A call none of whose segments will be timed (thinned, not sampled, no
+ * send call seen...) whose bytes follow those of the newest record, of
+ * the same kind: that record stands for both, the segments of either
+ * count alike.  True if merged: nothing more to record.
+ */
+static bool call_merge(struct netlat_sock *e, const struct netlat_call *call)
+{
 	struct netlat_call *last;
 
-	if (netlat_thin_keep(c, level)) {
-		call->shift = level;
-		return false;
-	}
-	call->kind = NETLAT_CALL_THINNED;
-	if (!e->calls.n || call->seq_pending)
+	if (call->kind == NETLAT_CALL_STAMPED || !e->calls.n ||
+	    call->seq_pending)
 		return false;
 	last = call_rec(e->calls.tail);
-	if (last->kind != NETLAT_CALL_THINNED || last->seq_pending ||
+	if (last->kind != call->kind || last->seq_pending ||
 	    after(call->seq, last->seq + last->len))
 		return false;
 	call_extend(last, call->seq + call->len);
@@ -298,9 +309,11 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		if (last->seq == call.seq && last->kind != NETLAT_CALL_DROPPED)
 			netlat_list_free(&e->calls, e->calls.tail);
 	}
-	if (call.kind == NETLAT_CALL_STAMPED && tx_thinned(c, e, &call))
+	if (call.kind == NETLAT_CALL_STAMPED)
+		tx_thin(c, e, &call);
+	if (call_merge(e, &call))
 		goto unlock;
-	r = e->calls.n < NETLAT_CALLS ? netlat_rec_alloc() : NETLAT_NIL;
+	r = netlat_rec_alloc();
 	if (r == NETLAT_NIL) {
 		if (!call.seq_pending)
 			call_lost(e, seq, len);
@@ -342,15 +355,23 @@ int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-/* The call that queued byte @last: the newest one starting at or before it. */
+/*
+ * The call that queued byte @last: the newest one starting at or before
+ * it.  The calls are in sequence order (only the newest can still wait
+ * for its sequence number), and those wholly sent are gone: a walk from
+ * the oldest ends after a step or two, however many calls wait.
+ */
 static struct netlat_call *tx_call_of(struct netlat_sock *e, u32 last)
 {
+	struct netlat_call *found = NULL;
 	u32 i;
 
-	for (i = e->calls.tail; i != NETLAT_NIL; i = netlat_rec(i)->prev)
-		if (!call_rec(i)->seq_pending && !after(call_rec(i)->seq, last))
-			return call_rec(i);
-	return NULL;
+	for (i = e->calls.head; i != NETLAT_NIL; i = netlat_rec(i)->next) {
+		if (call_rec(i)->seq_pending || after(call_rec(i)->seq, last))
+			break;
+		found = call_rec(i);
+	}
+	return found;
 }
 
 /*
@@ -408,6 +429,38 @@ static int tx_untimed(const struct netlat_sock *e,
 	return 0;
 }
 
+/*
+ * A retransmission of [@seq, @end) at IP: TCP resends nothing that is
+ * still queued below it (skb_still_in_host_queue), so a segment of those
+ * bytes still pending never reached the driver (a qdisc dropped it).
+ * Left pending, it would pair with the resend at the driver and time the
+ * retransmission timer as queueing.
+ */
+static void tx_resent(struct netlat_cpu *c, const struct sock *sk, u32 seq,
+		      u32 end)
+{
+	struct netlat_bucket *bk = netlat_bucket_lock(sk);
+	struct netlat_sock *e = netlat_sock_lookup(bk, sk);
+	u32 i, next;
+
+	if (!e)
+		goto unlock;
+	for (i = e->tx.head; i != NETLAT_NIL; i = next) {
+		const struct netlat_txseg *seg = &netlat_rec(i)->tx;
+
+		next = netlat_rec(i)->next;
+		if (!before(seg->seq, end))
+			break;
+		if (!after(seg->end, seq))
+			continue;
+		netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START);
+		netlat_list_free(&e->tx, i);
+	}
+	netlat_sock_release_idle(bk, e);
+unlock:
+	netlat_bucket_unlock(bk);
+}
+
 int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
@@ -418,7 +471,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_txseg *seg;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int family;
+	unsigned int family, more;
 	u32 seq, end, r;
 	bool data, syn;
 	int why;
@@ -436,6 +489,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	/* New data goes out at snd_nxt, which moves on after this call. */
 	if (data && before(seq - syn, READ_ONCE(tcp_sk(sk)->snd_nxt))) {
 		netlat_count(c, NETLAT_C_TX_RETRANSMITS);
+		tx_resent(c, sk, seq, end);
 		goto out;
 	}
 	bk = netlat_bucket_lock(sk);
@@ -480,10 +534,11 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 		netlat_count(c, why);
 		goto unlock;
 	}
-	if (e->tx.n == NETLAT_TXSEGS) {
-		/* The oldest is then ignored at the driver, as a resend is. */
-		netlat_list_free(&e->tx, e->tx.head);
-		netlat_count(c, NETLAT_C_RING_FULL);
+	/* A socket beyond its share of segments: thinned more. */
+	more = netlat_share_level(e->tx.n);
+	if (more && !netlat_thin_keep(c, more)) {
+		netlat_count(c, NETLAT_C_TX_THINNED);
+		goto unlock;
 	}
 	r = netlat_rec_alloc();
 	if (r == NETLAT_NIL) {
@@ -497,7 +552,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	seg->t_sock = call->t_sock;
 	seg->t_tcp = call->t_tcp;
 	seg->t_ip = now;
-	seg->shift = call->shift;
+	seg->shift = call->shift + more;
 unlock:
 	if (e) {
 		tx_calls_done(e);
@@ -565,6 +620,9 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		/* A software GSO segment that does not end the original. */
 		if (after(end, seg->seq) && before(end, seg->end))
 			goto unlock;
+		/* In sequence order: the rest are all later. */
+		if (!after(end, seg->seq))
+			break;
 	}
 	/*
 	 * Not pending: a retransmission, a segment counted at IP already, or
