@@ -7,7 +7,9 @@
 # netlat's rx_tcp_user p50 and p99 must match that truth within 10%, on
 # loopback, veth and the virtio-net NICs, with every skb timed or thinned
 # by the documented rule (beyond a socket's share of 1024) and nothing
-# cut off.
+# cut off.  The send side the same way: a writer over a thousand calls
+# ahead of its reader, and a qdisc holding a socket's segments 200 ms,
+# against the kernel's own SO_TIMESTAMPING stamps.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
 # 3000 messages of 1000 bytes, one a millisecond; the reader takes 500
@@ -59,6 +61,81 @@ paced() {	# NAME PATH
 paced lo "$PATH_LO"
 paced veth "$PATH_VETH"
 paced nic "$PATH_NIC"
+
+# The send side.  tx_check NAME: every segment timed or thinned, nothing
+# cut off; $1 $2 $3: netlat's stage, the writer's truth key, percentile.
+tx_check() {
+	local name=$1 missed units
+	units=$(counter tx_data_segments)
+	missed=$(probe_missed tx_)
+	check "$name: nothing cut off (ring_full $(counter ring_full))" \
+		[ "$(counter ring_full)" = 0 ]
+	check "$name: every segment timed or thinned, but for $missed skipped hits ($(counter tx_timed) + $(counter tx_thinned) of $units)" \
+		between $((units - $(counter tx_timed) - $(counter tx_thinned))) 0 "$missed"
+}
+# tx_truth NAME STAGE KEY P: netlat's STAGE percentile P against the
+# writer's (the kernel's SO_TIMESTAMPING stamps, one per segment as here)
+tx_truth() {
+	local truth net
+	truth=$(awk -v k="paced_$3_$4_ns" '$1 == k { print $2 }' /tmp/writer.log)
+	net=$(stage "$2" "$4"_ns)
+	check "$1: $2 $4 $net ns within 10% of the truth $truth ns" \
+		within 10 "$net" "${truth:-0}"
+}
+
+# A writer far ahead: the reader keeps a small buffer, so that its window
+# closes and the writer's messages wait in the writer's socket, over a
+# thousand calls at once: every segment timed or thinned beyond the
+# socket's share, and the longest waits there.
+next_port
+netlat_reset
+"$TCPGEN" paced -m slow -a 127.0.0.1 -p $PORT -n $N -l $LEN -b $READ \
+	-s $EVERY_US > /tmp/paced.log 2>&1 &
+spid=$!
+check "writer ahead: writer" "$TCPGEN" paced -m write -S -a 127.0.0.1 -p $PORT \
+	-n $N -l $LEN -g $EVERY_US > /tmp/writer.log 2>&1
+check "writer ahead: reader" wait $spid
+cat /tmp/writer.log
+snapshot writer-ahead
+F=$OUT/writer-ahead.txt
+grep -E '^(stage tx_|counter (tx_|ring_full))' "$F"
+held=$(awk '$1 == "paced_held" { print $2 }' /tmp/writer.log)
+check "writer ahead: most messages waited in the writer ($held of $N)" \
+	[ "${held:-0}" -gt $((N / 2)) ]
+tx_check "writer ahead"
+check "writer ahead: calls thinned beyond the share ($(counter tx_thinned))" \
+	[ "$(counter tx_thinned)" -gt 0 ]
+tx_truth "writer ahead" tx_total tx p99
+expect_accounting writer-ahead
+expect_sums writer-ahead
+unset F
+
+# A qdisc that holds every segment 200 ms (netem on the writer's veth):
+# about 200 segments of one socket between IP and the driver at once.
+# tx_ip_dev against the kernel's own qdisc -> driver stamps.
+modprobe sch_netem
+in_ns nsA tc qdisc add dev vA root netem delay 200ms limit 100000
+next_port
+netlat_reset
+set -- $PATH_VETH
+in_ns "$1" "$TCPGEN" paced -a "$3" -p $PORT -n 1000 -l $LEN -b 65536 \
+	-s $EVERY_US > /tmp/paced.log 2>&1 &
+spid=$!
+check "qdisc: writer" in_ns "$2" "$TCPGEN" paced -m write -S -a "$3" -p $PORT \
+	-n 1000 -l $LEN -g $EVERY_US > /tmp/writer.log 2>&1
+check "qdisc: reader" wait $spid
+in_ns nsA tc qdisc del dev vA root
+cat /tmp/writer.log
+snapshot qdisc
+F=$OUT/qdisc.txt
+grep -E '^(stage tx_|counter (tx_|ring_full))' "$F"
+tx_check qdisc
+for p in p50 p99; do
+	tx_truth qdisc tx_ip_dev qdisc $p
+done
+expect_accounting qdisc
+expect_sums qdisc
+unset F
 
 check "rmmod" unload_netlat
 check_dmesg

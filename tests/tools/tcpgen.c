@@ -343,8 +343,13 @@ static void write_all(int fd, const char *buf, size_t n)
 	}
 }
 
-/* The software stamp in a control message, in ns; 0 if none. */
-static long long cmsg_stamp(struct msghdr *m, int *type)
+/*
+ * The software stamp in a control message, in ns; 0 if none.  @type, @key:
+ * of a TX stamp, its kind and its OPT_ID key (the stream offset of the
+ * last byte of the call it stamps).
+ */
+static long long cmsg_stamp_key(struct msghdr *m, int *type,
+				unsigned int *key)
 {
 	struct cmsghdr *c;
 	long long t = 0;
@@ -363,9 +368,16 @@ static long long cmsg_stamp(struct msghdr *m, int *type)
 				(struct sock_extended_err *)CMSG_DATA(c);
 
 			*type = e->ee_info;
+			if (key)
+				*key = e->ee_data;
 		}
 	}
 	return t;
+}
+
+static long long cmsg_stamp(struct msghdr *m, int *type)
+{
+	return cmsg_stamp_key(m, type, NULL);
 }
 
 /* read() that also takes the RX stamp: device arrival -> now. */
@@ -1134,6 +1146,88 @@ static long long quantile(const struct samples *s, double q)
 	return s->v[k < 1 ? 0 : k > s->n ? s->n - 1 : k - 1];
 }
 
+/* Stamps of a paced writer: SCHED and SND per message, by OPT_ID key. */
+static void paced_stamps(int fd, long long *sched_at, long long *snd_at)
+{
+	char ctl[512];
+
+	for (;;) {
+		struct msghdr m = { .msg_control = ctl,
+				    .msg_controllen = sizeof(ctl) };
+		unsigned int key = 0;
+		int type = -1;
+		long long t;
+
+		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			break;
+		t = cmsg_stamp_key(&m, &type, &key);
+		if (!t || key / len >= (unsigned int)count)
+			continue;
+		if (type == SCM_TSTAMP_SCHED)
+			sched_at[key / len] = t;
+		else if (type == SCM_TSTAMP_SND)
+			snd_at[key / len] = t;
+	}
+}
+
+/*
+ * The writer of paced: -S also prints the percentiles of write() ->
+ * driver (paced_tx_*) and qdisc -> driver (paced_qdisc_*), from the
+ * kernel's stamps; TCP stamps the last call a segment carries, so these
+ * count one per segment, as netlat does.
+ */
+static int paced_write(char *msg)
+{
+	long long *wrote = calloc(count, sizeof(*wrote)), t;
+	long long *sched_at = calloc(count, sizeof(*sched_at));
+	long long *snd_at = calloc(count, sizeof(*snd_at));
+	struct samples tx = { 0 }, qdisc = { 0 };
+	int fd = dial(), held = 0, unsent, n, i;
+
+	if (!wrote || !sched_at || !snd_at)
+		die("paced: memory");
+	if (stamps)
+		enable_stamps(fd);
+	for (n = 0; n < count; n++) {
+		t = now_ns();
+		memcpy(msg, &t, sizeof(t));
+		wrote[n] = real_ns();
+		write_all(fd, msg, len);
+		/* still in our socket: it waits here, not at the reader */
+		if (!ioctl(fd, SIOCOUTQNSD, &unsent) && unsent > 0)
+			held++;
+		/* stamps queue in our receive memory: take them as they come */
+		if (stamps)
+			paced_stamps(fd, sched_at, snd_at);
+		nap_us(gap_us);
+	}
+	printf("paced_held %d\n", held);
+	if (stamps) {
+		/* the last stamps come once the last bytes are at the driver */
+		for (i = 0; i < 300 && (ioctl(fd, SIOCOUTQNSD, &unsent) ||
+					unsent > 0 || i < 20); i++) {
+			nap_us(10000);
+			paced_stamps(fd, sched_at, snd_at);
+		}
+		for (n = 0; n < count; n++) {
+			if (!snd_at[n])
+				continue;
+			add_sample(&tx, snd_at[n] - wrote[n]);
+			if (sched_at[n])
+				add_sample(&qdisc, snd_at[n] - sched_at[n]);
+		}
+		qsort(tx.v, tx.n, sizeof(*tx.v), cmp_ll);
+		qsort(qdisc.v, qdisc.n, sizeof(*qdisc.v), cmp_ll);
+		printf("paced_tx_stamps %d\n", tx.n);
+		printf("paced_tx_p50_ns %lld\npaced_tx_p99_ns %lld\n",
+		       quantile(&tx, 0.5), quantile(&tx, 0.99));
+		printf("paced_qdisc_p50_ns %lld\npaced_qdisc_p99_ns %lld\n",
+		       quantile(&qdisc, 0.5), quantile(&qdisc, 0.99));
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * paced -m write dials ADDR and writes COUNT messages of LEN bytes, GAP_US
  * apart, each starting with the time it was written.  paced (the reader)
@@ -1155,23 +1249,8 @@ static int do_paced(void)
 
 	if (!msg || len < (int)sizeof(t))
 		die("paced: -l >= 8");
-	if (mode && !strcmp(mode, "write")) {
-		int held = 0, unsent;
-
-		fd = dial();
-		for (n = 0; n < count; n++) {
-			t = now_ns();
-			memcpy(msg, &t, sizeof(t));
-			write_all(fd, msg, len);
-			/* still in our socket: it waits here, not at the reader */
-			if (!ioctl(fd, SIOCOUTQNSD, &unsent) && unsent > 0)
-				held++;
-			nap_us(gap_us);
-		}
-		close(fd);
-		printf("paced_held %d\n", held);
-		return 0;
-	}
+	if (mode && !strcmp(mode, "write"))
+		return paced_write(msg);
 	if (!buf || !bytes || !sleep_us)
 		die("paced: -b and -s");
 	lfd = tcp_socket();
@@ -1182,10 +1261,13 @@ static int do_paced(void)
 	 * wait in the writer.  Root only; without it, paced_held tells (as
 	 * it does for messages under the receiver's MSS estimate, 536 at
 	 * first: TCP then acks only now and then, and the writer runs out
-	 * of congestion window).
+	 * of congestion window).  -m slow: the default buffer, so that the
+	 * writer's data does wait in the writer.
 	 */
-	n = 16 << 20;
-	setsockopt(lfd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n));
+	if (!mode || strcmp(mode, "slow")) {
+		n = 16 << 20;
+		setsockopt(lfd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n));
+	}
 	if (bind(lfd, &sa.sa, sl) || listen(lfd, 1))
 		die("listen");
 	fd = accept_one(lfd);
