@@ -275,15 +275,38 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	fprintf(f, "netlat_socket_capacity %" PRIu64 "\n", s->capacity);
 }
 
+int nl_prom_target(const char *path, const char **kind)
+{
+	struct stat st;
+
+	*kind = NULL;
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	*kind = S_ISLNK(st.st_mode) ? "a symbolic link" :
+		S_ISDIR(st.st_mode) ? "a directory" :
+		S_ISFIFO(st.st_mode) ? "a fifo" :
+		S_ISCHR(st.st_mode) ? "a character device" :
+		S_ISBLK(st.st_mode) ? "a block device" :
+		S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
+	return 1;
+}
+
 int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
 			const struct nl_opts *o)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path + 1) : 0;
+	const char *kind;
 	char *tmp;
 	FILE *f;
 	int fd, err;
 
+	/* only a regular file (or none) is replaced: never a link or fifo */
+	err = nl_prom_target(path, &kind);
+	if (err)
+		return err;
 	/* <dir>/.<name>.XXXXXX: not *.prom, so the collector skips it */
 	tmp = malloc(strlen(path) + 10);
 	if (!tmp)

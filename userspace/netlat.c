@@ -99,7 +99,8 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per report, on one line", 3 },
 	{ "prometheus", 'p', "FILE", 0,
 	  "Write the Prometheus text format to FILE (atomically; with -i "
-	  "every interval), for node_exporter's textfile collector", 3 },
+	  "every interval), for node_exporter's textfile collector; FILE "
+	  "must be a regular file or not exist; '-': standard output", 3 },
 	{ "file", 'f', "PATH", 0,
 	  "Read a snapshot saved from /proc/netlat ('-': standard input)", 3 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
@@ -207,6 +208,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (env.count && env.interval <= 0)
 			argp_error(state, "-c needs -i (watch mode)");
+		if (env.json && env.prometheus &&
+		    !strcmp(env.prometheus, "-"))
+			argp_error(state, "--json and '-p -' would both write "
+				   "to standard output");
 		if (env.reset && (env.interval > 0 || env.json ||
 				  env.prometheus || env.file || env.o.stages ||
 				  env.units_given || env.o.timestamp))
@@ -268,14 +273,54 @@ static int read_snapshot(struct nl_snapshot *s)
 	return NL_EXIT_MALFORMED;
 }
 
-/* One report: @s to stdout, the cumulative @cum to the Prometheus file. */
-static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
+static int prom_stdout(void)
 {
-	if (env.prometheus &&
-	    nl_write_prometheus(env.prometheus, cum, &env.o)) {
+	return env.prometheus && !strcmp(env.prometheus, "-");
+}
+
+/* -p refuses to replace anything but a regular file: say so. */
+static int prom_refused(void)
+{
+	const char *kind;
+
+	if (!env.prometheus || prom_stdout() ||
+	    nl_prom_target(env.prometheus, &kind) <= 0)
+		return 0;
+	fprintf(stderr, "netlat: will not write %s: it is %s; -p replaces "
+		"only a regular file (or creates it), '-p -' writes to "
+		"standard output\n", env.prometheus, kind);
+	return 1;
+}
+
+/* The Prometheus text of @s to standard output or, atomically, the file. */
+static int write_prom(const struct nl_snapshot *s)
+{
+	int rc;
+
+	if (prom_stdout()) {
+		nl_print_prometheus(stdout, s, &env.o);
+		return NL_EXIT_OK;	/* errors: emit() checks stdout */
+	}
+	rc = nl_write_prometheus(env.prometheus, s, &env.o);
+	if (rc > 0 && prom_refused())
+		return NL_EXIT_ERROR;
+	if (rc) {
 		fprintf(stderr, "netlat: cannot write %s: %s\n",
 			env.prometheus, strerror(errno));
 		return errno_exit(errno);
+	}
+	return NL_EXIT_OK;
+}
+
+/* One report: @s to stdout, the cumulative @cum to the Prometheus file. */
+static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
+{
+	int rc;
+
+	if (env.prometheus) {
+		rc = write_prom(cum);
+		if (rc)
+			return rc;
 	}
 	if (env.json)
 		nl_print_json(stdout, s, &env.o);
@@ -323,12 +368,12 @@ static int watch(void)
 	rc = read_snapshot(prev);
 	if (rc)
 		goto out;
-	if (env.prometheus &&
-	    nl_write_prometheus(env.prometheus, prev, &env.o)) {
-		fprintf(stderr, "netlat: cannot write %s: %s\n",
-			env.prometheus, strerror(errno));
-		rc = errno_exit(errno);
-		goto out;
+	if (env.prometheus) {
+		rc = write_prom(prev);
+		if (!rc && fflush(stdout))
+			rc = NL_EXIT_ERROR;
+		if (rc)
+			goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (n = 0; !env.count || n < env.count; n++) {
@@ -421,5 +466,7 @@ int main(int argc, char **argv)
 		env.o.stages = NL_ALL_STAGES;
 	if (env.reset)
 		return reset();
+	if (prom_refused())
+		return NL_EXIT_ERROR;
 	return env.interval > 0 ? watch() : once();
 }

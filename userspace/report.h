@@ -30,8 +30,16 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 			 const struct nl_opts *o);
 /*
+ * May @path be replaced by the Prometheus file?  0 when it does not exist
+ * or is a regular file; 1 when it is anything else (@kind says what: "a
+ * symbolic link", "a fifo", ...); -1 when lstat() fails (errno).
+ */
+int nl_prom_target(const char *path, const char **kind);
+
+/*
  * Write the Prometheus text to @path atomically: a temporary file in the
- * same directory, renamed over @path.  0, or -1 with errno set.
+ * same directory, renamed over @path.  0, or -1 with errno set, or 1 when
+ * @path is not a regular file (nl_prom_target()): then nothing is written.
  */
 int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
 			const struct nl_opts *o);

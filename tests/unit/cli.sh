@@ -193,8 +193,36 @@ check "split: 4 series" [ "$(grep -c '^netlat_data_units_total{direction="[rt]x"
 check "split: rx ipv6" grep -q '^netlat_data_units_total{direction="rx",family="ipv6"} 233$' "$out/dual.prom"
 check "split: not in netlat_events_total" sh -c "! grep -q '^netlat_events_total.*ipv' '$out/dual.prom'"
 check "split: the totals stay" grep -q '^netlat_events_total{counter="tx_data_segments"} 625$' "$out/dual.prom"
+# -p replaces only a regular file; '-p -' is standard output
+echo keep > "$out/target.txt"
+ln -s target.txt "$out/link.prom"
+rc 1 "-p onto a symbolic link" -f "$fix/minimal.txt" -p "$out/link.prom"
+check "-p symlink: says why" has err "will not write .*link.prom: it is a symbolic link"
+check "-p symlink: the link stays a link" [ -L "$out/link.prom" ]
+check "-p symlink: its target untouched" [ "$(cat "$out/target.txt")" = keep ]
+check "-p symlink: nothing on stdout" [ ! -s "$out/last.out" ]
+mkfifo "$out/fifo.prom"
+rc 1 "-p onto a fifo" -f "$fix/minimal.txt" -p "$out/fifo.prom"
+check "-p fifo: says why" has err "it is a fifo"
+check "-p fifo: still a fifo" [ -p "$out/fifo.prom" ]
+rc 1 "-p onto a directory" -f "$fix/minimal.txt" -p "$out"
+check "-p directory: says why" has err "it is a directory"
+rc 1 "-p onto a device" -f "$fix/minimal.txt" -p /dev/null
+check "-p /dev/null: says why" has err "it is a character device"
+check "-p /dev/null: still a device" [ -c /dev/null ]
+rc 1 "-i -p onto a symbolic link" -f "$fix/minimal.txt" -i 0.05 -c 1 -p "$out/link.prom"
+check "-i -p symlink: the link stays a link" [ -L "$out/link.prom" ]
+check "-p refusals: no temporary file left" [ -z "$(ls -A "$out" | grep '^\.')" ]
+rc 0 "-p -" -f "$fix/real-6.12-lo.txt" -p -
+check "-p -: the exposition on stdout" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$out/last.out"
+check "-p -: no file named '-'" [ ! -e ./- ] && [ ! -e "$out/-" ]
+cp "$out/last.out" "$out/stdout.prom"
+rc 2 "-p - with --json" -f "$fix/real-6.12-lo.txt" -p - --json
+check "-p - --json: explained" has err "both write to standard output"
+rc 0 "-i -p -" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -p -
+check "-i -p -: 3 expositions" [ "$(grep -c '^# TYPE netlat_info gauge$' "$out/last.out")" -eq 3 ]
 if have promtool; then
-	for f in "$out/netlat.prom" "$build"/*.prom; do
+	for f in "$out/netlat.prom" "$out/stdout.prom" "$build"/*.prom; do
 		if promtool check metrics < "$f" > "$out/promtool.log" 2>&1; then ok; else
 			ko "promtool check metrics $(basename "$f")"
 			cat "$out/promtool.log"

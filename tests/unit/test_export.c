@@ -670,9 +670,74 @@ static void test_atomic_write(void)
 	CHECK_U64(nl_write_prometheus(path, &snap, &o), (uint64_t)-1);
 	CHECK_U64(errno, ENOENT);
 	snprintf(path, sizeof(path), "%s", dir);
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK_U64(count_entries(dir), 2);	/* no temporary file made */
+}
+
+/* Only a regular file is replaced: a link, fifo or directory is refused. */
+static void test_write_target(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char dir[512], path[600], target[600];
+	const char *kind;
+	struct stat st;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/targetdir", outdir);
+	mkdir(dir, 0755);
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+
+	/* missing: fine, and created */
+	snprintf(path, sizeof(path), "%s/new.prom", dir);
+	unlink(path);
+	CHECK_U64(nl_prom_target(path, &kind), 0);
+	CHECK(!kind);
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 0);
+	CHECK_U64(nl_prom_target(path, &kind), 0);	/* regular: fine */
+
+	/* a symbolic link (to a regular file): refused, both left alone */
+	snprintf(target, sizeof(target), "%s/target.txt", dir);
+	f = fopen(target, "w");
+	fputs("keep\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/link.prom", dir);
+	unlink(path);
+	CHECK(!symlink("target.txt", path));
+	CHECK_U64(nl_prom_target(path, &kind), 1);
+	CHECK_STR(kind, "a symbolic link");
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK(!lstat(path, &st) && S_ISLNK(st.st_mode));
+	CHECK(!stat(target, &st) && st.st_size == 5);
+	/* a dangling link too */
+	unlink(path);
+	CHECK(!symlink("nowhere", path));
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK(!lstat(path, &st) && S_ISLNK(st.st_mode));
+	unlink(path);
+
+	/* a fifo, a directory, a character device */
+	snprintf(path, sizeof(path), "%s/fifo.prom", dir);
+	unlink(path);
+	CHECK(!mkfifo(path, 0644));
+	CHECK_U64(nl_prom_target(path, &kind), 1);
+	CHECK_STR(kind, "a fifo");
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK(!lstat(path, &st) && S_ISFIFO(st.st_mode));
+	unlink(path);
+	CHECK_U64(nl_prom_target(dir, &kind), 1);
+	CHECK_STR(kind, "a directory");
+	CHECK_U64(nl_prom_target("/dev/null", &kind), 1);
+	CHECK_STR(kind, "a character device");
+	/* lstat failing otherwise: -1 and errno */
 	errno = 0;
-	CHECK_U64(nl_write_prometheus(path, &snap, &o), (uint64_t)-1);
-	CHECK(errno == EISDIR || errno == EEXIST || errno == ENOTEMPTY);
+	CHECK_U64(nl_prom_target("/dev/null/x", &kind), (uint64_t)-1);
+	CHECK_U64(errno, ENOTDIR);
+	/* nothing else was made in the directory */
+	unlink(target);
+	snprintf(path, sizeof(path), "%s/new.prom", dir);
+	unlink(path);
+	CHECK_U64(count_entries(dir), 0);
+	rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -705,5 +770,6 @@ int main(int argc, char **argv)
 	test_prom_checker();
 	test_prometheus();
 	test_atomic_write();
+	test_write_target();
 	return test_done("test_export");
 }
