@@ -238,11 +238,30 @@ static void prom_data_units(FILE *f, const struct nl_snapshot *s)
 	}
 }
 
+/* netlat_up and the time of the last good read: node_exporter's names */
+static void prom_up(FILE *f, int up, const struct timespec *last_ok)
+{
+	prom_family(f, "netlat_up", "gauge",
+		    "1 if /proc/netlat was read for this file; 0 if the read "
+		    "failed (module not loaded, ...): no other netlat data then.");
+	fprintf(f, "netlat_up %d\n", up);
+	prom_family(f, "netlat_last_success_timestamp_seconds", "gauge",
+		    "When /proc/netlat was last read successfully, in seconds "
+		    "since the epoch (0: never).");
+	fprintf(f, "netlat_last_success_timestamp_seconds %lld.%03ld\n",
+		(long long)last_ok->tv_sec, last_ok->tv_nsec / 1000000);
+}
+
 void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 			 const struct nl_opts *o)
 {
 	unsigned int i;
 
+	if (!s) {
+		prom_up(f, 0, &o->last_ok);
+		return;
+	}
+	prom_up(f, 1, &o->now);
 	prom_family(f, "netlat_info", "gauge",
 		    "The netlat module and kernel; the value is always 1.");
 	fputs("netlat_info{", f);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static struct env {
 	const char *file;
 	int reset;
 	int units_given;
+	int quiet;		/* read errors: not said again */
 	struct nl_opts o;
 } env = {
 	.o = { .stages = 0, .unit = NL_UNIT_AUTO },
@@ -228,6 +230,19 @@ static int errno_exit(int err)
 	return err == EACCES || err == EPERM ? NL_EXIT_PERM : NL_EXIT_ERROR;
 }
 
+/* fprintf(stderr, ...) unless env.quiet (a failure said once already) */
+__attribute__((format(printf, 1, 2)))
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (env.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
 /* Read and parse the snapshot; on failure say why and return the exit. */
 static int read_snapshot(struct nl_snapshot *s)
 {
@@ -236,38 +251,36 @@ static int read_snapshot(struct nl_snapshot *s)
 	enum nl_status st;
 	size_t len;
 	char *buf;
+	int e;
 
 	clock_gettime(CLOCK_REALTIME, &env.o.now);
 	if (nl_read_all(path, NL_INPUT_MAX, &buf, &len)) {
-		if (errno == ENOENT && !env.file) {
-			fprintf(stderr,
-				"netlat: %s does not exist: the netlat kernel module is not loaded.\n"
-				"Load it: sudo insmod module/netlat.ko (in the source tree) or sudo modprobe netlat\n",
-				path);
+		e = errno;
+		if (e == ENOENT && !env.file) {
+			say("netlat: %s does not exist: the netlat kernel module is not loaded.\n"
+			    "Load it: sudo insmod module/netlat.ko (in the source tree) or sudo modprobe netlat\n",
+			    path);
 			return NL_EXIT_NOMODULE;
 		}
-		if (errno == EFBIG) {
-			fprintf(stderr, "netlat: %s: larger than %u bytes: "
-				"not a netlat snapshot\n", path, NL_INPUT_MAX);
+		if (e == EFBIG) {
+			say("netlat: %s: larger than %u bytes: not a netlat "
+			    "snapshot\n", path, NL_INPUT_MAX);
 			return NL_EXIT_MALFORMED;
 		}
-		fprintf(stderr, "netlat: cannot read %s: %s\n", path,
-			strerror(errno));
-		return errno_exit(errno);
+		say("netlat: cannot read %s: %s\n", path, strerror(e));
+		return errno_exit(e);
 	}
 	st = nl_parse(buf, len, s, &err);
 	free(buf);
 	if (st == NL_OK)
 		return NL_EXIT_OK;
 	if (err.line)
-		fprintf(stderr, "netlat: %s:%u: %s\n", path, err.line,
-			err.msg);
+		say("netlat: %s:%u: %s\n", path, err.line, err.msg);
 	else
-		fprintf(stderr, "netlat: %s: %s\n", path, err.msg);
+		say("netlat: %s: %s\n", path, err.msg);
 	if (st == NL_ERR_VERSION) {
-		fprintf(stderr, "netlat: use the netlat tool that came with "
-			"this module (this is netlat %s)\n",
-			NETLAT_TOOL_VERSION);
+		say("netlat: use the netlat tool that came with this module "
+		    "(this is netlat %s)\n", NETLAT_TOOL_VERSION);
 		return NL_EXIT_VERSION;
 	}
 	return NL_EXIT_MALFORMED;
@@ -292,27 +305,82 @@ static int prom_refused(void)
 	return 1;
 }
 
-/* The Prometheus text of @s to standard output or, atomically, the file. */
+/*
+ * An exporter (-i with -p FILE) keeps going when a write fails: it says
+ * so (once, until a write works again) and removes the file it could not
+ * replace, so that its numbers are not served as current; the next
+ * interval writes again.
+ */
+static int exporter(void)
+{
+	return env.prometheus && env.interval > 0;
+}
+
+static void prom_remove_stale(int verbose)
+{
+	const char *kind;
+
+	if (nl_prom_target(env.prometheus, &kind) || kind)
+		return;		/* not a regular file: not ours to remove */
+	if (!unlink(env.prometheus)) {
+		if (verbose)
+			fprintf(stderr, "netlat: removed %s: its numbers "
+				"would be stale; trying again every %g s\n",
+				env.prometheus, env.interval);
+	} else if (errno != ENOENT && verbose) {
+		fprintf(stderr, "netlat: cannot remove the stale %s either: "
+			"%s\n", env.prometheus, strerror(errno));
+	}
+}
+
+/*
+ * The Prometheus text of @s (NULL: the read failed, netlat_up 0) to
+ * standard output or, atomically, the file.
+ */
 static int write_prom(const struct nl_snapshot *s)
 {
-	int rc;
+	static int failing;
+	int rc, err;
 
 	if (prom_stdout()) {
 		nl_print_prometheus(stdout, s, &env.o);
-		return NL_EXIT_OK;	/* errors: emit() checks stdout */
+		return NL_EXIT_OK;	/* errors: the caller checks stdout */
 	}
 	rc = nl_write_prometheus(env.prometheus, s, &env.o);
-	if (rc > 0 && prom_refused())
-		return NL_EXIT_ERROR;
+	if (rc > 0 && prom_refused()) {
+		failing = 1;
+		return exporter() ? NL_EXIT_OK : NL_EXIT_ERROR;
+	}
 	if (rc) {
-		fprintf(stderr, "netlat: cannot write %s: %s\n",
-			env.prometheus, strerror(errno));
-		return errno_exit(errno);
+		err = errno;
+		if (!failing || !exporter())
+			fprintf(stderr, "netlat: cannot write %s: %s\n",
+				env.prometheus, strerror(err));
+		if (exporter())
+			prom_remove_stale(!failing);
+		failing = 1;
+		return exporter() ? NL_EXIT_OK : errno_exit(err);
+	}
+	if (failing && exporter())
+		fprintf(stderr, "netlat: wrote %s again\n", env.prometheus);
+	failing = 0;
+	return NL_EXIT_OK;
+}
+
+static int flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "netlat: writing the report: %s\n",
+			strerror(errno));
+		return NL_EXIT_ERROR;
 	}
 	return NL_EXIT_OK;
 }
 
-/* One report: @s to stdout, the cumulative @cum to the Prometheus file. */
+/*
+ * One report: @s (NULL: none) to stdout, the cumulative @cum to the
+ * Prometheus output.
+ */
 static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
 {
 	int rc;
@@ -322,16 +390,11 @@ static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
 		if (rc)
 			return rc;
 	}
-	if (env.json)
+	if (s && env.json)
 		nl_print_json(stdout, s, &env.o);
-	else if (!env.prometheus)
+	else if (s && !env.prometheus)
 		nl_print_text(stdout, s, &env.o);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "netlat: writing the report: %s\n",
-			strerror(errno));
-		return NL_EXIT_ERROR;
-	}
-	return NL_EXIT_OK;
+	return flush_stdout();
 }
 
 static void add_ns(struct timespec *t, double secs)
@@ -346,13 +409,26 @@ static void add_ns(struct timespec *t, double secs)
 	}
 }
 
+/*
+ * A failed read in an exporter: netlat_up 0 in the file, and the next good
+ * read is a new baseline (the module may have been reloaded meanwhile).
+ */
+static int export_down(void)
+{
+	if (!env.quiet)
+		fprintf(stderr, "netlat: netlat_up 0 until a read works "
+			"again\n");
+	env.quiet = 1;
+	return emit(NULL, NULL);
+}
+
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec next;
-	unsigned long n;
-	int rc;
+	int rc, have_prev = 0, first = 1;
+	unsigned long n = 0;
 
 	prev = malloc(sizeof(*prev));
 	cur = malloc(sizeof(*cur));
@@ -365,35 +441,50 @@ static int watch(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: wake the sleep */
 	sigaction(SIGTERM, &sa, NULL);
-	rc = read_snapshot(prev);
-	if (rc)
-		goto out;
-	if (env.prometheus) {
-		rc = write_prom(prev);
-		if (!rc && fflush(stdout))
-			rc = NL_EXIT_ERROR;
-		if (rc)
-			goto out;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	for (n = 0; !env.count || n < env.count; n++) {
-		add_ns(&next, env.interval);
-		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-						&next, NULL) == EINTR)
-			;
-		if (stop)
-			break;
+	for (;;) {
+		if (!first) {
+			if (env.count && n == env.count)
+				break;
+			add_ns(&next, env.interval);
+			while (!stop &&
+			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       &next, NULL) == EINTR)
+				;
+			if (stop)
+				break;
+			n++;
+		}
+		first = 0;
 		rc = read_snapshot(cur);
-		if (rc)
+		if (rc && !exporter())
 			break;
-		nl_delta(prev, cur, delta);
-		rc = emit(delta, cur);
+		if (rc) {
+			have_prev = 0;
+			rc = export_down();
+			if (rc)
+				break;
+			continue;
+		}
+		if (env.quiet)
+			fprintf(stderr, "netlat: read %s again: a new "
+				"baseline\n", env.file ? env.file :
+				NL_PROC_PATH);
+		env.quiet = 0;
+		env.o.last_ok = env.o.now;
+		if (have_prev)
+			nl_delta(prev, cur, delta);
+		rc = emit(have_prev ? delta : NULL, cur);
 		if (rc)
 			break;
 		tmp = prev;
 		prev = cur;
 		cur = tmp;
+		have_prev = 1;
 	}
+	/* stopped by a signal: the exporter's numbers would go stale */
+	if (stop && exporter())
+		rc = emit(NULL, NULL);
 out:
 	free(prev);
 	free(cur);

@@ -269,6 +269,83 @@ sed 's/^stage tx_total tx count 625 sum_ns 295423669 /stage tx_total tx count 62
 wait
 check "watch: the interval's split" grep -q '^coverage tx: 1 of 1 data segments timed (100.0%); IPv4 0, IPv6 1$' "$out/changing-dual.out"
 check "watch: the split not listed" sh -c "! grep -q 'ipv[46]' '$out/changing-dual.out'"
+# ---- the exporter (-i with -p): survives its input going away
+# (the module unloaded), says netlat_up 0 meanwhile, retries failed writes
+up() { sed -n 's/^netlat_up \([01]\)$/\1/p' "$1" 2> /dev/null; }
+# wait_up FILE 0|1: up to 5 s for the file to say so
+wait_up() {
+	i=0
+	while [ "$(up "$1")" != "$2" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(up "$1")" = "$2" ]
+}
+exp=$out/exporter
+mkdir -p "$exp"
+cp "$fix/real-6.12-lo.txt" "$exp/in.txt"
+# stdout through a fifo: the file size limit below is netlat's alone
+mkfifo "$exp/json.fifo"
+cat "$exp/json.fifo" > "$exp/out.json" &
+(trap '' XFSZ; exec "$netlat" -f "$exp/in.txt" -i 0.1 -p "$exp/x.prom" --json \
+	> "$exp/json.fifo" 2> "$exp/err.txt") &
+pid=$!
+check "exporter: up 1" wait_up "$exp/x.prom" 1
+check "exporter: the histograms" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$exp/x.prom"
+ok1=$(sed -n 's/^netlat_last_success_timestamp_seconds //p' "$exp/x.prom")
+check "exporter: last success is now ($ok1)" \
+	[ $(( $(date +%s) - ${ok1%.*} )) -le 2 ]
+mv "$exp/in.txt" "$exp/in.away"			# the module goes away
+check "exporter: input gone: up 0" wait_up "$exp/x.prom" 0
+check "exporter: up 0: no stale histograms" sh -c "! grep -q '^netlat_stage' '$exp/x.prom'"
+check "exporter: up 0: the last success kept" grep -q "^netlat_last_success_timestamp_seconds ${ok1%.*}\." "$exp/x.prom"
+if have promtool; then
+	check "exporter: up 0: promtool" sh -c "promtool check metrics < '$exp/x.prom'"
+fi
+check "exporter: still running" kill -0 $pid
+check "exporter: says why, once" [ "$(grep -c 'netlat_up 0 until a read works again' "$exp/err.txt")" -eq 1 ]
+sleep 0.3
+check "exporter: the read error said once" [ "$(grep -c 'cannot read' "$exp/err.txt")" -eq 1 ]
+# back with lower numbers (a reloaded module): a new baseline, no
+# negative delta
+cp "$fix/minimal.txt" "$exp/in.txt"
+check "exporter: input back: up 1" wait_up "$exp/x.prom" 1
+check "exporter: the new numbers" grep -q 'stage="tx_sock_tcp",le="+Inf"} 4$' "$exp/x.prom"
+check "exporter: back: a new baseline" grep -q 'read .*in.txt again: a new baseline' "$exp/err.txt"
+# a write that fails (a file size limit): the stale file is removed, and
+# written again once writes work
+if prlimit --pid $pid --fsize=1024:unlimited 2> /dev/null; then
+	i=0
+	while [ -e "$exp/x.prom" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	check "exporter: write failed: stale file removed" [ ! -e "$exp/x.prom" ]
+	check "exporter: write failed: said" grep -q "cannot write .*x.prom: File too large" "$exp/err.txt"
+	check "exporter: write failed: still running" kill -0 $pid
+	prlimit --pid $pid --fsize=unlimited:unlimited
+	check "exporter: writes again: up 1" wait_up "$exp/x.prom" 1
+	check "exporter: says it wrote again" grep -q "wrote .*x.prom again" "$exp/err.txt"
+else
+	echo "cli: no prlimit: the failed-write checks skipped"
+fi
+sleep 0.3	# a few more reports
+check "exporter: no temporary file left" [ "$(ls -A "$exp" | grep -c '^\.')" -eq 0 ]
+kill -TERM $pid
+wait $pid
+rc=$?
+check "exporter: SIGTERM: exit 0 ($rc)" [ $rc -eq 0 ]
+wait
+check "exporter: stopped: up 0 (its numbers would go stale)" [ "$(up "$exp/x.prom")" = 0 ]
+if have jq; then
+	check "exporter: JSON deltas never negative, every line parses" \
+		jq -e -s 'length >= 2 and all(.[].stages[]; .count >= 0 and .sum_ns >= 0)' "$exp/out.json"
+fi
+# plain watch mode (no -p) still ends when its input goes away
+cp "$fix/minimal.txt" "$exp/in2.txt"
+("$netlat" -f "$exp/in2.txt" -i 0.1 -c 50 > /dev/null 2> "$exp/err2.txt"; echo $? > "$exp/rc2") &
+sleep 0.3
+rm "$exp/in2.txt"
+wait
+check "watch without -p: input gone: exit 1" [ "$(cat "$exp/rc2")" = 1 ]
+
 # Ctrl-C ends watch mode at once, exit 0.  A background job starts with
 # SIGINT ignored until netlat installs its handler: a signal that comes
 # before that is lost, so it is sent again until netlat is gone (and -c 2

@@ -597,6 +597,34 @@ static void test_prometheus(void)
 	CHECK_LACKS(p, "direction=\"rx\",family=\"ipv6\"");
 	free(p);
 
+	/* up: netlat_up 1, and the time of this read is the last good one */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	o.last_ok.tv_sec = 1;
+	p = render(PROM, &snap, &o);
+	CHECK_HAS(p, "# TYPE netlat_up gauge\nnetlat_up 1\n");
+	CHECK_HAS(p, "# TYPE netlat_last_success_timestamp_seconds gauge\n"
+		  "netlat_last_success_timestamp_seconds 1767225600.123\n");
+	free(p);
+	/* down: only netlat_up 0 and the last good read; no stale numbers */
+	o.last_ok.tv_sec = 1767225590;
+	o.last_ok.tv_nsec = 5000000;
+	p = render(PROM, NULL, &o);
+	save("down.prom", p);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_up gauge\nnetlat_up 0\n");
+	CHECK_HAS(p, "netlat_last_success_timestamp_seconds 1767225590.005\n");
+	CHECK_LACKS(p, "\nnetlat_up 1\n");
+	CHECK_LACKS(p, "netlat_stage_latency_seconds");
+	CHECK_LACKS(p, "netlat_events_total");
+	CHECK_LACKS(p, "netlat_info");
+	free(p);
+	/* down before any good read: 0 */
+	o.last_ok.tv_sec = 0;
+	o.last_ok.tv_nsec = 0;
+	p = render(PROM, NULL, &o);
+	CHECK_HAS(p, "netlat_last_success_timestamp_seconds 0.000\n");
+	free(p);
+
 	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
 	p = render(PROM, &snap, &o);
 	save("huge.prom", p);
