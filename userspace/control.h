@@ -20,6 +20,33 @@
 int nl_read_all(const char *path, size_t max, char **buf, size_t *len);
 
 /*
+ * Snapshots one after another from a stream (netlat -f - -i N): each ends
+ * with its "end" line.  At most @max bytes are held.
+ */
+struct nl_stream {
+	int fd;
+	size_t max;
+	char *buf;
+	size_t len;		/* bytes in buf */
+	size_t used;		/* of them, returned already */
+	int eof;
+	int skip;		/* discard up to the next "end" line */
+};
+
+void nl_stream_init(struct nl_stream *st, int fd, size_t max);
+void nl_stream_free(struct nl_stream *st);
+
+/*
+ * The next snapshot: 1 with @snap/@len set (valid until the next call);
+ * 0 at the end of the stream (only blank and '#' lines left); -1 with
+ * errno set: EFBIG when a snapshot exceeds max bytes (the next call skips
+ * to the line after its "end"), EINTR when a signal came, or a read error.
+ * Trailing data without an "end" line is returned as a snapshot: the
+ * parser says it was cut short.
+ */
+int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
+
+/*
  * Reset: write "1\n" to @debugfs; when that fails (debugfs not mounted,
  * or refused under kernel lockdown), write "1" to the module parameter
  * @param.  Returns the path that worked, or NULL with errno from the

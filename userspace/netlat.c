@@ -43,6 +43,11 @@ static struct env {
 	int reset;
 	int units_given;
 	int quiet;		/* read errors: not said again */
+	int streaming;		/* -f - -i: one snapshot after another */
+	struct nl_stream stream;
+	unsigned long snapshots;	/* read from the stream */
+	unsigned int stream_line;	/* lines before the last snapshot */
+	unsigned int stream_lines;	/* lines of the last snapshot */
 	struct nl_opts o;
 } env = {
 	.o = { .stages = 0, .unit = NL_UNIT_AUTO },
@@ -104,7 +109,8 @@ static const struct argp_option opts[] = {
 	  "every interval), for node_exporter's textfile collector; FILE "
 	  "must be a regular file or not exist; '-': standard output", 3 },
 	{ "file", 'f', "PATH", 0,
-	  "Read a snapshot saved from /proc/netlat ('-': standard input)", 3 },
+	  "Read a snapshot saved from /proc/netlat ('-': standard input; "
+	  "with -i, one snapshot after another, each ending with 'end')", 3 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
 	{ 0 },
 };
@@ -230,6 +236,19 @@ static int errno_exit(int err)
 	return err == EACCES || err == EPERM ? NL_EXIT_PERM : NL_EXIT_ERROR;
 }
 
+static unsigned int count_lines(const char *p, size_t n)
+{
+	unsigned int lines = 0;
+	const char *nl;
+
+	while ((nl = memchr(p, '\n', n))) {
+		lines++;
+		n -= (size_t)(nl + 1 - p);
+		p = nl + 1;
+	}
+	return lines;
+}
+
 /* fprintf(stderr, ...) unless env.quiet (a failure said once already) */
 __attribute__((format(printf, 1, 2)))
 static void say(const char *fmt, ...)
@@ -243,6 +262,54 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int parsed(const char *path, enum nl_status st,
+		  const struct nl_error *err);
+
+/*
+ * The next snapshot of the stream on standard input (-f - -i): the exit
+ * status, or NL_EOF at its end (or -1 when a signal came).
+ */
+#define NL_EOF		(-1)
+#define NL_SIGNAL	(-2)
+
+static int read_stream(struct nl_snapshot *s)
+{
+	struct nl_error err;
+	enum nl_status st;
+	const char *buf;
+	size_t len;
+	int r;
+
+	do {
+		r = nl_stream_next(&env.stream, &buf, &len);
+	} while (r < 0 && errno == EINTR && !stop);
+	if (r < 0 && errno == EINTR)
+		return NL_SIGNAL;
+	if (r < 0 && errno == EFBIG) {
+		say("netlat: standard input: a snapshot larger than %u "
+		    "bytes: not a netlat snapshot\n", NL_INPUT_MAX);
+		return NL_EXIT_MALFORMED;
+	}
+	if (r < 0) {
+		say("netlat: cannot read standard input: %s\n",
+		    strerror(errno));
+		return NL_EXIT_ERROR;
+	}
+	if (!r) {
+		if (env.snapshots)
+			return NL_EOF;
+		say("netlat: standard input: no snapshot (empty input)\n");
+		return NL_EXIT_MALFORMED;
+	}
+	env.snapshots++;
+	env.stream_line += env.stream_lines;
+	env.stream_lines = count_lines(buf, len);
+	st = nl_parse(buf, len, s, &err);
+	if (st != NL_OK && err.line)
+		err.line += env.stream_line;	/* a line of the stream */
+	return parsed("standard input", st, &err);
+}
+
 /* Read and parse the snapshot; on failure say why and return the exit. */
 static int read_snapshot(struct nl_snapshot *s)
 {
@@ -254,6 +321,8 @@ static int read_snapshot(struct nl_snapshot *s)
 	int e;
 
 	clock_gettime(CLOCK_REALTIME, &env.o.now);
+	if (env.streaming)
+		return read_stream(s);
 	if (nl_read_all(path, NL_INPUT_MAX, &buf, &len)) {
 		e = errno;
 		if (e == ENOENT && !env.file) {
@@ -272,12 +341,19 @@ static int read_snapshot(struct nl_snapshot *s)
 	}
 	st = nl_parse(buf, len, s, &err);
 	free(buf);
+	return parsed(path, st, &err);
+}
+
+/* The exit status of nl_parse()'s @st, and the message. */
+static int parsed(const char *path, enum nl_status st,
+		  const struct nl_error *err)
+{
 	if (st == NL_OK)
 		return NL_EXIT_OK;
-	if (err.line)
-		say("netlat: %s:%u: %s\n", path, err.line, err.msg);
+	if (err->line)
+		say("netlat: %s:%u: %s\n", path, err->line, err->msg);
 	else
-		say("netlat: %s: %s\n", path, err.msg);
+		say("netlat: %s: %s\n", path, err->msg);
 	if (st == NL_ERR_VERSION) {
 		say("netlat: use the netlat tool that came with this module "
 		    "(this is netlat %s)\n", NETLAT_TOOL_VERSION);
@@ -447,7 +523,8 @@ static int watch(void)
 			if (env.count && n == env.count)
 				break;
 			add_ns(&next, env.interval);
-			while (!stop &&
+			/* a stream paces itself: each snapshot is a report */
+			while (!stop && !env.streaming &&
 			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
 					       &next, NULL) == EINTR)
 				;
@@ -457,6 +534,11 @@ static int watch(void)
 		}
 		first = 0;
 		rc = read_snapshot(cur);
+		if (rc == NL_EOF || rc == NL_SIGNAL) {
+			rc = NL_EXIT_OK;
+			stop = 1;	/* the exporter's last write */
+			break;
+		}
 		if (rc && !exporter())
 			break;
 		if (rc) {
@@ -549,6 +631,7 @@ int main(int argc, char **argv)
 		.args_doc = args_doc,
 		.doc = doc,
 	};
+	int rc;
 
 	argp_err_exit_status = NL_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
@@ -559,5 +642,13 @@ int main(int argc, char **argv)
 		return reset();
 	if (prom_refused())
 		return NL_EXIT_ERROR;
-	return env.interval > 0 ? watch() : once();
+	if (env.file && !strcmp(env.file, "-") && env.interval > 0) {
+		env.streaming = 1;
+		nl_stream_init(&env.stream, 0, NL_INPUT_MAX);
+	}
+	if (env.interval <= 0)
+		return once();
+	rc = watch();
+	nl_stream_free(&env.stream);
+	return rc;
 }

@@ -346,6 +346,65 @@ rm "$exp/in2.txt"
 wait
 check "watch without -p: input gone: exit 1" [ "$(cat "$exp/rc2")" = 1 ]
 
+# ---- -f - -i: one snapshot after another from a stream
+cat "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt" "$out/changing.txt" > "$out/stream.txt"
+rc 0 "-f - -i: a stream of 3 snapshots" -f - -i 1 --json < "$out/stream.txt"
+check "stream: 2 reports" [ "$(wc -l < "$out/last.out")" -eq 2 ]
+if have jq; then
+	check "stream: the second interval is the change" \
+		[ "$(jq -s -c '[.[] | .stages[3].count]' "$out/last.out")" = '[0,1]' ]
+fi
+rc 0 "stream: -c 1" -f - -i 1 -c 1 --json < "$out/stream.txt"
+check "stream -c 1: 1 report" [ "$(wc -l < "$out/last.out")" -eq 1 ]
+# counters going down (a reload): a new baseline, never negative
+cat "$fix/real-6.12-lo.txt" "$fix/minimal.txt" > "$out/stream-reload.txt"
+rc 0 "stream: a reload" -f - -i 1 --json < "$out/stream-reload.txt"
+if have jq; then
+	check "stream: reload: reset, the new counts" \
+		[ "$(jq -c '[.reset, .stages[0].count]' "$out/last.out")" = '[true,4]' ]
+fi
+# paced by its producer: it reports as snapshots come, and EOF ends it
+(cat "$fix/real-6.12-lo.txt"; sleep 0.3; cat "$out/changing.txt"; sleep 0.3;
+ cat "$out/changing.txt") | "$netlat" -f - -i 5 -T > "$out/paced.out" 2>&1
+check "stream: paced by the producer, not by -i 5 (exit $?)" [ "$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$' "$out/paced.out")" -eq 2 ]
+check "stream: the interval from the snapshots" grep -q ': the last 0.000 s' "$out/paced.out"
+: | "$netlat" -f - -i 1 > /dev/null 2> "$out/last.err"
+check "stream: empty input: exit 6 ($?)" [ $? -eq 6 ]
+check "stream: empty: says so" has err "no snapshot"
+{ cat "$fix/real-6.12-lo.txt"; head -n 20 "$fix/minimal.txt"; } > "$out/stream-cut.txt"
+rc 6 "stream: cut short at the end" -f - -i 1 < "$out/stream-cut.txt"
+check "stream: cut short: says so" has err "standard input: truncated"
+lines=$(wc -l < "$fix/real-6.12-lo.txt")
+{ cat "$fix/real-6.12-lo.txt" "$fix/malformed.txt"; } > "$out/stream-bad.txt"
+rc 6 "stream: a malformed second snapshot" -f - -i 1 < "$out/stream-bad.txt"
+check "stream: the line of the stream" has err "standard input:$((lines + 335)): table_full"
+head -c 5000000 /dev/zero | "$netlat" -f - -i 1 > /dev/null 2> "$out/last.err"
+check "stream: 5 MB without an end: exit 6 ($?)" [ $? -eq 6 ]
+check "stream: too large: says so" has err "larger than"
+# the exporter on a stream: a bad snapshot is netlat_up 0, then it goes on
+{ cat "$fix/real-6.12-lo.txt" "$fix/malformed.txt" "$fix/minimal.txt"; } |
+	"$netlat" -f - -i 1 -p "$out/stream.prom" --json > "$out/stream-exp.out" 2> "$out/stream-exp.err"
+check "stream exporter: exit 0 ($?)" [ $? -eq 0 ]
+check "stream exporter: said the bad snapshot" grep -q 'table_full' "$out/stream-exp.err"
+check "stream exporter: EOF: up 0 at the end" [ "$(up "$out/stream.prom")" = 0 ]
+# Ctrl-C while waiting for the next snapshot
+mkfifo "$out/stream.fifo"
+(cat "$fix/real-6.12-lo.txt"; exec sleep 30) > "$out/stream.fifo" &
+feeder=$!
+"$netlat" -f - -i 1 < "$out/stream.fifo" > /dev/null 2>&1 &
+pid=$!
+sleep 0.3
+t0=$(date +%s)
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	kill -INT $pid 2> /dev/null || break
+	sleep 0.2
+done
+wait $pid
+check "stream: SIGINT while reading: exit 0 ($?)" [ $? -eq 0 ]
+check "stream: SIGINT: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+kill $feeder 2> /dev/null
+wait $feeder 2> /dev/null
+
 # Ctrl-C ends watch mode at once, exit 0.  A background job starts with
 # SIGINT ignored until netlat installs its handler: a signal that comes
 # before that is lost, so it is sent again until netlat is gone (and -c 2
