@@ -10,6 +10,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,9 +124,21 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/*
+ * @s for a message, escaped (nl_escape()): a path or an argument may hold
+ * any byte.  Four buffers, for up to four in one message.
+ */
+static const char *esc(const char *s)
+{
+	static char buf[4][1024];
+	static unsigned int next;
+
+	return nl_escape(buf[next++ % 4], sizeof(buf[0]), s, SIZE_MAX);
+}
+
 static int add_stages(const char *arg, struct argp_state *state)
 {
-	char *list = strdup(arg), *save = NULL, *name;
+	char *list = strdup(arg), *save = NULL, *name, shown[128];
 	int i;
 
 	if (!list)
@@ -137,7 +150,7 @@ static int add_stages(const char *arg, struct argp_state *state)
 			argp_error(state, "unknown stage '%s' (the stages: "
 				   "tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total "
 				   "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total)",
-				   name);
+				   nl_escape(shown, sizeof(shown), name, 64));
 			break;
 		}
 		env.o.stages |= 1u << i;
@@ -169,7 +182,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || end == arg || *end || !isfinite(env.interval) ||
 		    env.interval < 0.001 || env.interval > MAX_INTERVAL_S)
 			argp_error(state, "-i wants seconds in 0.001..86400, "
-				   "not '%s'", arg);
+				   "not '%s'", esc(arg));
 		break;
 	case 'c':
 		errno = 0;
@@ -177,7 +190,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || !isdigit((unsigned char)*arg) || *end ||
 		    !env.count)
 			argp_error(state, "-c wants a count of 1 or more, "
-				   "not '%s'", arg);
+				   "not '%s'", esc(arg));
 		break;
 	case 'T':
 		env.o.timestamp = 1;
@@ -210,7 +223,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (strcmp(arg, "reset") || state->arg_num)
 			argp_error(state, "unknown command '%s' (the only "
-				   "command is 'reset')", arg);
+				   "command is 'reset')", esc(arg));
 		env.reset = 1;
 		break;
 	case ARGP_KEY_END:
@@ -333,10 +346,10 @@ static int read_snapshot(struct nl_snapshot *s)
 		}
 		if (e == EFBIG) {
 			say("netlat: %s: larger than %u bytes: not a netlat "
-			    "snapshot\n", path, NL_INPUT_MAX);
+			    "snapshot\n", esc(path), NL_INPUT_MAX);
 			return NL_EXIT_MALFORMED;
 		}
-		say("netlat: cannot read %s: %s\n", path, strerror(e));
+		say("netlat: cannot read %s: %s\n", esc(path), strerror(e));
 		return errno_exit(e);
 	}
 	st = nl_parse(buf, len, s, &err);
@@ -351,9 +364,9 @@ static int parsed(const char *path, enum nl_status st,
 	if (st == NL_OK)
 		return NL_EXIT_OK;
 	if (err->line)
-		say("netlat: %s:%u: %s\n", path, err->line, err->msg);
+		say("netlat: %s:%u: %s\n", esc(path), err->line, err->msg);
 	else
-		say("netlat: %s: %s\n", path, err->msg);
+		say("netlat: %s: %s\n", esc(path), err->msg);
 	if (st == NL_ERR_VERSION) {
 		say("netlat: use the netlat tool that came with this module "
 		    "(this is netlat %s)\n", NETLAT_TOOL_VERSION);
@@ -377,7 +390,7 @@ static int prom_refused(void)
 		return 0;
 	fprintf(stderr, "netlat: will not write %s: it is %s; -p replaces "
 		"only a regular file (or creates it), '-p -' writes to "
-		"standard output\n", env.prometheus, kind);
+		"standard output\n", esc(env.prometheus), kind);
 	return 1;
 }
 
@@ -402,10 +415,10 @@ static void prom_remove_stale(int verbose)
 		if (verbose)
 			fprintf(stderr, "netlat: removed %s: its numbers "
 				"would be stale; trying again every %g s\n",
-				env.prometheus, env.interval);
+				esc(env.prometheus), env.interval);
 	} else if (errno != ENOENT && verbose) {
 		fprintf(stderr, "netlat: cannot remove the stale %s either: "
-			"%s\n", env.prometheus, strerror(errno));
+			"%s\n", esc(env.prometheus), strerror(errno));
 	}
 }
 
@@ -431,14 +444,15 @@ static int write_prom(const struct nl_snapshot *s)
 		err = errno;
 		if (!failing || !exporter())
 			fprintf(stderr, "netlat: cannot write %s: %s\n",
-				env.prometheus, strerror(err));
+				esc(env.prometheus), strerror(err));
 		if (exporter())
 			prom_remove_stale(!failing);
 		failing = 1;
 		return exporter() ? NL_EXIT_OK : errno_exit(err);
 	}
 	if (failing && exporter())
-		fprintf(stderr, "netlat: wrote %s again\n", env.prometheus);
+		fprintf(stderr, "netlat: wrote %s again\n",
+			esc(env.prometheus));
 	failing = 0;
 	return NL_EXIT_OK;
 }
@@ -550,8 +564,8 @@ static int watch(void)
 		}
 		if (env.quiet)
 			fprintf(stderr, "netlat: read %s again: a new "
-				"baseline\n", env.file ? env.file :
-				NL_PROC_PATH);
+				"baseline\n", esc(env.file ? env.file :
+						   NL_PROC_PATH));
 		env.quiet = 0;
 		env.o.last_ok = env.o.now;
 		if (have_prev)

@@ -14,6 +14,35 @@
 
 #define NL_MAX_TOKENS	64
 
+const char *nl_escape(char *buf, size_t size, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i, need;
+	unsigned char c;
+
+	if (!size)
+		return buf;
+	for (i = 0; i < max && s[i]; i++) {
+		c = (unsigned char)s[i];
+		need = c == '\\' ? 2 : c < ' ' || c > '~' ? 4 : 1;
+		if (o + need >= size)
+			break;
+		if (need == 1) {
+			buf[o++] = (char)c;
+		} else if (need == 2) {
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 int nl_stage_index(const char *name)
 {
 	int i;
@@ -54,12 +83,15 @@ __attribute__((format(printf, 3, 4)))
 static enum nl_status fail(struct parser *p, enum nl_status st,
 			   const char *fmt, ...)
 {
+	char raw[sizeof(p->err->msg)];
 	va_list ap;
 
 	p->err->line = p->line;
 	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* the input's bytes in it: never a terminal escape */
+	nl_escape(p->err->msg, sizeof(p->err->msg), raw, sizeof(raw));
 	return st;
 }
 

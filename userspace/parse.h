@@ -79,6 +79,14 @@ struct nl_snapshot {
 	uint64_t interval_ns;
 };
 
+/*
+ * @s (at most @max bytes of it, up to its NUL) for a message: every byte
+ * outside printable ASCII as \xHH, a backslash as \\, so that no input
+ * can send terminal escapes.  Truncated to fit @size (never inside an
+ * escape); returns @buf.
+ */
+const char *nl_escape(char *buf, size_t size, const char *s, size_t max);
+
 /* The index of stage @name, or -1. */
 int nl_stage_index(const char *name);
 

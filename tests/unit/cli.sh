@@ -88,6 +88,29 @@ rc 0 "future additions within version 1" -f "$fix/future.txt"
 rc 0 "standard input" -f - < "$fix/real-6.1-lo.txt"
 check "stdin: parsed" has out "count 663"
 
+# control characters in echoed input are escaped: no terminal escape
+# reaches stderr (ESC and BEL here)
+esc=$(printf '\033')
+bel=$(printf '\007')
+no_raw() { ! LC_ALL=C grep -q "[$esc$bel]" "$out/last.err"; }
+sed "s/^time_ns .*/time_ns ${esc}[2J${esc}]0;pwned${bel}/" "$fix/minimal.txt" > "$out/escape.txt"
+rc 6 "escape: a number with terminal escapes" -f "$out/escape.txt"
+check "escape: shown as \\x1b" grep -qF "time_ns: '\\x1b[2J\\x1b]0;pwned\\x07' is not a number" "$out/last.err"
+check "escape: no raw ESC or BEL on stderr" no_raw
+printf '\033[31m 1\nversion 1\nend\n' > "$out/escape2.txt"
+rc 6 "escape: a keyword before the version line" -f - < "$out/escape2.txt"
+check "escape: the keyword escaped" grep -qF "'\\x1b[31m' before the version line" "$out/last.err"
+check "escape: keyword: no raw ESC" no_raw
+rc 2 "escape: a stage name" -s "tx${esc}[31m"
+check "escape: stage name escaped" grep -qF "unknown stage 'tx\\x1b[31m'" "$out/last.err"
+check "escape: stage: no raw ESC" no_raw
+rc 2 "escape: -i" -i "1${esc}[0m"
+check "escape: -i escaped" grep -qF "not '1\\x1b[0m'" "$out/last.err"
+check "escape: -i: no raw ESC" no_raw
+rc 1 "escape: a file name" -f "$out/no${esc}[1mfile"
+check "escape: file name escaped" grep -qF "no\\x1b[1mfile: No such file" "$out/last.err"
+check "escape: file name: no raw ESC" no_raw
+
 # ---- the module is not loaded (on a host without it)
 if [ ! -e /proc/netlat ] && [ ! -e /sys/module/netlat ]; then
 	rc 3 "no module: netlat"

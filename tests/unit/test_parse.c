@@ -315,6 +315,33 @@ struct bad_line {
 	const char *msg;
 };
 
+/* Only printable ASCII: nothing a terminal would act on. */
+static int printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
+static void test_escape(void)
+{
+	char b[16], big[64];
+
+	CHECK_STR(nl_escape(b, sizeof(b), "plain", 64), "plain");
+	CHECK_STR(nl_escape(b, sizeof(b), "\x1b[1m", 64), "\\x1b[1m");
+	CHECK_STR(nl_escape(big, sizeof(big), "a\\b\t\x7f\x80", 64),
+		  "a\\\\b\\x09\\x7f\\x80");
+	/* @max bytes at most */
+	CHECK_STR(nl_escape(b, sizeof(b), "abcdef", 3), "abc");
+	/* truncated to fit, never inside an escape */
+	CHECK_STR(nl_escape(b, sizeof(b), "0123456789ab\x01", 64),
+		  "0123456789ab");
+	CHECK_STR(nl_escape(b, sizeof(b), "0123456789a\x01", 64),
+		  "0123456789a\\x01");
+	CHECK_STR(nl_escape(b, 1, "abc", 64), "");
+}
+
 static void test_bad_lines(void)
 {
 	static const struct bad_line bad[] = {
@@ -437,7 +464,14 @@ static void test_bad_lines(void)
 		{ "time_ns", "histogram sub_buckets 8 max_ns 68719476736\n"
 		  "time_ns 1", NL_OK, "" },
 		{ "version 1", "version 1\r", NL_ERR_MALFORMED,
-		  "version: '1\r' is not a number" },
+		  "version: '1\\x0d' is not a number" },
+		/* the input's bytes are escaped in messages */
+		{ "time_ns", "time_ns \x1b[31m5", NL_ERR_MALFORMED,
+		  "time_ns: '\\x1b[31m5' is not a number" },
+		{ "version 1", "\x1b]0;pwned\x07 1", NL_ERR_MALFORMED,
+		  "'\\x1b]0;pwned\\x07' before the version line" },
+		{ "time_ns", "time_ns 1\\2\xff", NL_ERR_MALFORMED,
+		  "time_ns: '1\\\\2\\xff' is not a number" },
 		{ NULL, "stage tx_total tx count 18446744073709551615 sum_ns 0 "
 		  "min_ns 0 max_ns 0", NL_ERR_MALFORMED,
 		  "'stage' after the end line" },
@@ -456,6 +490,7 @@ static void test_bad_lines(void)
 		} else {
 			t_pass++;
 		}
+		CHECK(printable(err.msg));
 		if (!strstr(err.msg, bad[i].msg)) {
 			t_fail++;
 			fprintf(stderr, "FAIL: '%s' -> '%s': message '%s', want"
@@ -580,6 +615,7 @@ int main(int argc, char **argv)
 	test_fixtures_minimal();
 	test_counter_names();
 	test_bad_fixtures();
+	test_escape();
 	test_bad_lines();
 	test_bounds();
 	return test_done("test_parse");
