@@ -93,8 +93,8 @@ static const struct argp_option opts[] = {
 	  "Watch: every SECS seconds (decimals allowed) print what happened "
 	  "in that interval", 0 },
 	{ "count", 'c', "COUNT", 0, "With -i: stop after COUNT reports", 0 },
-	{ "timestamp", 'T', NULL, 0, "Print the time of day before a report",
-	  0 },
+	{ "timestamp", 'T', NULL, 0, "Print the time of day before a report "
+	  "(of a saved snapshot: when it was taken, if it says)", 0 },
 	{ "nsecs", 'n', NULL, 0, "Show times in nanoseconds", 1 },
 	{ "usecs", 'u', NULL, 0, "Show times in microseconds", 1 },
 	{ "msecs", 'm', NULL, 0,
@@ -275,8 +275,8 @@ static void say(const char *fmt, ...)
 	va_end(ap);
 }
 
-static int parsed(const char *path, enum nl_status st,
-		  const struct nl_error *err);
+static int parsed(const char *path, const struct nl_snapshot *s,
+		  enum nl_status st, const struct nl_error *err);
 
 /*
  * The next snapshot of the stream on standard input (-f - -i): the exit
@@ -320,7 +320,7 @@ static int read_stream(struct nl_snapshot *s)
 	st = nl_parse(buf, len, s, &err);
 	if (st != NL_OK && err.line)
 		err.line += env.stream_line;	/* a line of the stream */
-	return parsed("standard input", st, &err);
+	return parsed("standard input", s, st, &err);
 }
 
 /* Read and parse the snapshot; on failure say why and return the exit. */
@@ -354,13 +354,20 @@ static int read_snapshot(struct nl_snapshot *s)
 	}
 	st = nl_parse(buf, len, s, &err);
 	free(buf);
-	return parsed(path, st, &err);
+	return parsed(path, s, st, &err);
 }
 
-/* The exit status of nl_parse()'s @st, and the message. */
-static int parsed(const char *path, enum nl_status st,
-		  const struct nl_error *err)
+/*
+ * The exit status of nl_parse()'s @st, and the message.  A snapshot read
+ * from a file is dated by its own wall clock, when the module printed it.
+ */
+static int parsed(const char *path, const struct nl_snapshot *s,
+		  enum nl_status st, const struct nl_error *err)
 {
+	if (st == NL_OK && env.file && s->has_realtime) {
+		env.o.now.tv_sec = (time_t)(s->realtime_ns / 1000000000);
+		env.o.now.tv_nsec = (long)(s->realtime_ns % 1000000000);
+	}
 	if (st == NL_OK)
 		return NL_EXIT_OK;
 	if (err->line)

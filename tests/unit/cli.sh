@@ -147,6 +147,64 @@ rc 0 "no split from an older module" -f "$fix/current-6.12-lo.txt"
 check "no split: plain coverage line" has out "^coverage tx: 625 of 625 data segments timed (100.0%)$"
 check "no split: no family" sh -c "! grep -qi 'ipv[46]' '$out/last.out'"
 
+# ---- enabled, the filters, the host and wall clock of the snapshot
+rc 0 "filters, disabled" -f "$fix/current-6.12-filters.txt"
+check "filters: DISABLED line" has out "^collection is DISABLED (enable 0): the numbers are not moving$"
+check "filters: the filters line" has out "^filters: directions tx; ports 80,443,8000-8100; family IPv4; netns 4026531840; sample 1 in 10 "
+check "filters: host and date" has out "^host lab.040box.303.251, snapshot of 2026-12-05 06:32:12 UTC$"
+rc 0 "defaults" -f "$fix/current-6.12-defaults.txt"
+check "defaults: no DISABLED" sh -c "! grep -q DISABLED '$out/last.out'"
+check "defaults: no filters line" sh -c "! grep -q '^filters:' '$out/last.out'"
+rc 0 "-T of a saved snapshot: its own time" -f "$fix/current-6.12-defaults.txt" -T
+check "-T: the snapshot's time of day" [ "$(TZ=UTC "$netlat" -f "$fix/current-6.12-defaults.txt" -T | head -n 1)" = "06:32:12" ]
+rc 0 "-T of an older snapshot: now" -f "$fix/real-6.12-lo.txt" -T
+check "-T older: the time of the read" sh -c "head -n 1 '$out/last.out' | grep -q \"\$(date +%H:%M)\""
+if have jq; then
+	"$netlat" -f "$fix/current-6.12-filters.txt" --json > "$out/filters.json"
+	check "JSON: time from realtime_ns" [ "$(jq -r .time "$out/filters.json")" = "2026-12-05T06:32:12.570Z" ]
+	check "JSON: enabled false" [ "$(jq .enabled "$out/filters.json")" = false ]
+	check "JSON: the filters" [ "$(jq -c .filters "$out/filters.json")" = '{"directions":"tx","ports":"80,443,8000-8100","ports_count":103,"family":"4","netns":4026531840,"sample":10}' ]
+	check "JSON: the host name as printed" [ "$(jq -r .hostname "$out/filters.json")" = 'lab\040box\303\251' ]
+	"$netlat" -f "$fix/real-6.12-lo.txt" --json > "$out/old.json"
+	check "JSON older: nulls" [ "$(jq -c '[.realtime_ns, .hostname, .enabled, .filters]' "$out/old.json")" = '[null,null,null,null]' ]
+fi
+# a ports list of every port, one by one: a line of about 400 KB
+awk 'BEGIN { printf "filter ports 0"; for (i = 1; i < 65536; i++) printf ",%d", i; print "" }' > "$out/ports.line"
+sed "/^filter ports /{
+r $out/ports.line
+d
+}" "$fix/current-6.12-filters.txt" > "$out/long-ports.txt"
+check "the long line is 400 KB" [ "$(wc -c < "$out/ports.line")" -gt 380000 ]
+rc 0 "a 400 KB ports line" -f "$out/long-ports.txt"
+check "400 KB ports: all ports as one range" has out "; ports 0-65535; family IPv4"
+rc 0 "a 400 KB ports line, -p" -f "$out/long-ports.txt" -p "$out/long-ports.prom"
+check "400 KB ports: its count" grep -q '^netlat_filter_ports 65536$' "$out/long-ports.prom"
+awk 'BEGIN { printf "filter ports 1"; for (i = 3; i < 65536; i += 2) printf ",%d", i; print "" }' > "$out/ports.line"
+sed "/^filter ports /{
+r $out/ports.line
+d
+}" "$fix/current-6.12-filters.txt" > "$out/odd-ports.txt"
+rc 0 "every other port" -f "$out/odd-ports.txt" -p "$out/odd-ports.prom"
+check "every other port: the label cut and said" grep -q 'ports="1,3,5,.*,\.\.\."} 1$' "$out/odd-ports.prom"
+if have jq; then
+	"$netlat" -f "$out/odd-ports.txt" --json > "$out/odd-ports.json"
+	check "every other port: JSON has them all" [ "$(jq -r .filters.ports "$out/odd-ports.json")" = "$(cut -d' ' -f3 "$out/ports.line")" ]
+fi
+sed 's/,65535$/,65536/' "$out/ports.line" > "$out/ports.bad"
+sed "/^filter ports /{
+r $out/ports.bad
+d
+}" "$fix/current-6.12-filters.txt" > "$out/bad-ports.txt"
+rc 6 "a bad port at the end of a long line" -f "$out/bad-ports.txt"
+check "bad port: the line and why" has err "bad-ports.txt:12: filter ports: '65536' is not a port in 0..65535"
+if have promtool; then
+	for f in current-6.12-filters current-6.12-defaults; do
+		"$netlat" -f "$fix/$f.txt" -p "$out/$f.prom"
+		check "promtool: $f" sh -c "promtool check metrics < '$out/$f.prom'"
+	done
+	check "promtool: every other port" sh -c "promtool check metrics < '$out/odd-ports.prom'"
+fi
+
 # ---- JSON: one line, parsed back
 if have python3; then
 	rc 0 "--json" -f "$fix/real-6.12-nic.txt" --json
