@@ -443,7 +443,10 @@ static int write_prom(const struct nl_snapshot *s)
 		return NL_EXIT_OK;	/* errors: the caller checks stdout */
 	}
 	rc = nl_write_prometheus(env.prometheus, s, &env.o);
-	if (rc > 0 && prom_refused()) {
+	if (rc > 0) {
+		/* an exporter says it once, and tries again */
+		if (!failing || !exporter())
+			prom_refused();
 		failing = 1;
 		return exporter() ? NL_EXIT_OK : NL_EXIT_ERROR;
 	}

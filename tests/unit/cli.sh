@@ -419,6 +419,25 @@ if have jq; then
 	check "exporter: JSON deltas never negative, every line parses" \
 		jq -e -s 'length >= 2 and all(.[].stages[]; .count >= 0 and .sum_ns >= 0)' "$exp/out.json"
 fi
+# the target replaced by a symbolic link while exporting: left alone, said
+# once, written again when it is gone
+cp "$fix/minimal.txt" "$exp/in3.txt"
+"$netlat" -f "$exp/in3.txt" -i 0.1 -p "$exp/y.prom" 2> "$exp/err3.txt" &
+pid=$!
+check "exporter 2: up 1" wait_up "$exp/y.prom" 1
+rm "$exp/y.prom"
+ln -s in3.txt "$exp/y.prom"
+sleep 0.5
+check "exporter 2: a link put there stays a link" [ -L "$exp/y.prom" ]
+check "exporter 2: its target untouched" cmp -s "$exp/in3.txt" "$fix/minimal.txt"
+check "exporter 2: said once" [ "$(grep -c 'will not write .*y.prom: it is a symbolic link' "$exp/err3.txt")" -eq 1 ]
+check "exporter 2: still running" kill -0 $pid
+rm "$exp/y.prom"
+check "exporter 2: the link gone: written again" wait_up "$exp/y.prom" 1
+kill -TERM $pid
+wait $pid
+check "exporter 2: exit 0 ($?)" [ $? -eq 0 ]
+
 # plain watch mode (no -p) still ends when its input goes away
 cp "$fix/minimal.txt" "$exp/in2.txt"
 ("$netlat" -f "$exp/in2.txt" -i 0.1 -c 50 > /dev/null 2> "$exp/err2.txt"; echo $? > "$exp/rc2") &
