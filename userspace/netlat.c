@@ -46,6 +46,7 @@ static struct env {
 	int quiet;		/* read errors: not said again */
 	int streaming;		/* -f - -i: one snapshot after another */
 	struct nl_stream stream;
+	int stream_failed;	/* a read error: the stream is over */
 	unsigned long snapshots;	/* read from the stream */
 	unsigned int stream_line;	/* lines before the last snapshot */
 	unsigned int stream_lines;	/* lines of the last snapshot */
@@ -304,8 +305,10 @@ static int read_stream(struct nl_snapshot *s)
 		return NL_EXIT_MALFORMED;
 	}
 	if (r < 0) {
+		/* not worth another try: it would fail at once again */
 		say("netlat: cannot read standard input: %s\n",
 		    strerror(errno));
+		env.stream_failed = 1;
 		return NL_EXIT_ERROR;
 	}
 	if (!r) {
@@ -567,6 +570,10 @@ static int watch(void)
 			break;
 		if (rc) {
 			have_prev = 0;
+			if (env.stream_failed) {
+				emit(NULL, NULL);	/* netlat_up 0, and out */
+				break;
+			}
 			rc = export_down();
 			if (rc)
 				break;

@@ -487,6 +487,13 @@ check "stream: too large: says so" has err "larger than"
 check "stream exporter: exit 0 ($?)" [ $? -eq 0 ]
 check "stream exporter: said the bad snapshot" grep -q 'table_full' "$out/stream-exp.err"
 check "stream exporter: EOF: up 0 at the end" [ "$(up "$out/stream.prom")" = 0 ]
+# a stream that cannot be read (a directory): netlat_up 0 and exit 1 at
+# once, not a loop of failed reads
+timeout 10 "$netlat" -f - -i 1 -p "$out/stream-dir.prom" < "$out" > /dev/null 2> "$out/last.err"
+check "stream exporter: unreadable input: exit 1 ($?)" [ $? -eq 1 ]
+check "stream exporter: unreadable: said once" [ "$(grep -c 'cannot read standard input' "$out/last.err")" -eq 1 ]
+check "stream exporter: unreadable: up 0" [ "$(up "$out/stream-dir.prom")" = 0 ]
+
 # Ctrl-C while waiting for the next snapshot
 mkfifo "$out/stream.fifo"
 (cat "$fix/real-6.12-lo.txt"; exec sleep 30) > "$out/stream.fifo" &
