@@ -1,9 +1,12 @@
 #!/bin/sh
 # Host tests of the netlat command: options, exit codes, the outputs of
 # fixture snapshots (--file), JSON parsed back with python3 and jq, the
-# Prometheus file checked with promtool when installed, watch mode on a
-# file, Ctrl-C.  Also parses back the JSON and Prometheus files that
-# test_export left in BUILD_DIR.  No kernel module needed.
+# Prometheus file checked with promtool when installed, -p refusing all
+# but a regular file, watch mode on a file, the exporter (-i -p) through
+# its input going away and failed writes, a stream of snapshots (-f - -i),
+# escaped control characters in messages, enabled and the filters, Ctrl-C.
+# Also parses back the JSON and Prometheus files that test_export left in
+# BUILD_DIR.  No kernel module needed.
 #
 # usage: tests/unit/cli.sh BUILD_DIR
 set -u
