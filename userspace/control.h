@@ -15,7 +15,8 @@
  * Read all of @path ("-": standard input) into a malloc'ed buffer that
  * holds at most @max bytes (more is an error: EFBIG).  One open file
  * description is read to its end: a seq_file read that way is one
- * consistent snapshot.  0, or -1 with errno set.
+ * consistent snapshot.  The buffer has room for one byte more than @len
+ * (a terminating NUL).  0, or -1 with errno set.
  */
 int nl_read_all(const char *path, size_t max, char **buf, size_t *len);
 

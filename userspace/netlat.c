@@ -605,6 +605,32 @@ out:
 	return rc;
 }
 
+/*
+ * The last good read that the Prometheus file we are about to replace
+ * says (its netlat_last_success_timestamp_seconds), or 0.
+ */
+static void old_last_ok(struct timespec *t)
+{
+	static const char key[] = "\nnetlat_last_success_timestamp_seconds ";
+	long long sec = 0, ms = 0;
+	const char *at;
+	size_t len;
+	char *buf;
+
+	t->tv_sec = 0;
+	t->tv_nsec = 0;
+	if (nl_read_all(env.prometheus, NL_INPUT_MAX, &buf, &len))
+		return;
+	buf[len] = '\0';		/* nl_read_all() leaves room for it */
+	at = strstr(buf, key);
+	if (at && sscanf(at + sizeof(key) - 1, "%lld.%3lld", &sec, &ms) >= 1 &&
+	    sec > 0 && ms >= 0 && ms < 1000) {
+		t->tv_sec = (time_t)sec;
+		t->tv_nsec = (long)ms * 1000000;
+	}
+	free(buf);
+}
+
 static int once(void)
 {
 	struct nl_snapshot *s = malloc(sizeof(*s));
@@ -615,8 +641,13 @@ static int once(void)
 		return NL_EXIT_ERROR;
 	}
 	rc = read_snapshot(s);
-	if (!rc)
+	if (!rc) {
 		rc = emit(s, s);
+	} else if (env.prometheus && !prom_stdout()) {
+		/* run from cron: the old numbers must not stay as if current */
+		old_last_ok(&env.o.last_ok);
+		write_prom(NULL);
+	}
 	free(s);
 	return rc;
 }

@@ -441,6 +441,23 @@ kill -TERM $pid
 wait $pid
 check "exporter 2: exit 0 ($?)" [ $? -eq 0 ]
 
+# one-shot -p (from cron): a failed read replaces the file with netlat_up 0,
+# keeping the time of the last good read the file had
+rc 0 "one-shot -p" -f "$fix/minimal.txt" -p "$exp/cron.prom"
+ok1=$(sed -n 's/^netlat_last_success_timestamp_seconds //p' "$exp/cron.prom")
+check "one-shot -p: up 1 ($ok1)" [ "$(up "$exp/cron.prom")" = 1 ]
+sleep 0.1
+rc 1 "one-shot -p, a failed read" -f "$exp/nonexistent.txt" -p "$exp/cron.prom"
+check "one-shot -p, failed: says why" has err "cannot read .*nonexistent.txt"
+check "one-shot -p, failed: up 0" [ "$(up "$exp/cron.prom")" = 0 ]
+check "one-shot -p, failed: no stale histograms" sh -c "! grep -q '^netlat_stage' '$exp/cron.prom'"
+check "one-shot -p, failed: the last success kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
+rc 6 "one-shot -p, failed again" -f "$fix/malformed.txt" -p "$exp/cron.prom"
+check "one-shot -p, failed again: the last success still kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
+rm "$exp/cron.prom"
+rc 1 "one-shot -p, failed, no file before" -f "$exp/nonexistent.txt" -p "$exp/cron.prom"
+check "one-shot -p, no file before: up 0, last success 0" grep -qx 'netlat_last_success_timestamp_seconds 0.000' "$exp/cron.prom"
+
 # plain watch mode (no -p) still ends when its input goes away
 cp "$fix/minimal.txt" "$exp/in2.txt"
 ("$netlat" -f "$exp/in2.txt" -i 0.1 -c 50 > /dev/null 2> "$exp/err2.txt"; echo $? > "$exp/rc2") &

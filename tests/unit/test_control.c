@@ -38,6 +38,7 @@ static void test_read(void)
 	CHECK(!nl_read_all(path, NL_INPUT_MAX, &buf, &len));
 	CHECK_U64(len, wlen);
 	CHECK(buf && !memcmp(buf, want, wlen));
+	buf[len] = '\0';	/* room for it (ASan build) */
 	free(buf);
 	/* more than the limit: EFBIG, nothing returned */
 	buf = NULL;
@@ -48,8 +49,26 @@ static void test_read(void)
 	/* exactly the limit is fine */
 	CHECK(!nl_read_all(path, wlen, &buf, &len));
 	CHECK_U64(len, wlen);
+	buf[len] = '\0';
 	free(buf);
 	free(want);
+	/* exactly the first buffer's size: still room for a NUL */
+	{
+		char big[600];
+		FILE *f;
+		int i;
+
+		snprintf(big, sizeof(big), "%s/64k.txt", outdir);
+		f = fopen(big, "w");
+		for (i = 0; i < 65536; i++)
+			fputc('x', f);
+		fclose(f);
+		CHECK(!nl_read_all(big, NL_INPUT_MAX, &buf, &len));
+		CHECK_U64(len, 65536);
+		buf[len] = '\0';
+		free(buf);
+		unlink(big);
+	}
 	/* an empty file */
 	snprintf(path, sizeof(path), "%s/empty.txt", fixture_dir);
 	CHECK(!nl_read_all(path, NL_INPUT_MAX, &buf, &len));
