@@ -525,6 +525,32 @@ static int export_down(void)
 	return emit(NULL, NULL);
 }
 
+/*
+ * The last good read that the Prometheus file we are about to replace
+ * says (its netlat_last_success_timestamp_seconds), or 0.
+ */
+static void old_last_ok(struct timespec *t)
+{
+	static const char key[] = "\nnetlat_last_success_timestamp_seconds ";
+	long long sec = 0, ms = 0;
+	const char *at;
+	size_t len;
+	char *buf;
+
+	t->tv_sec = 0;
+	t->tv_nsec = 0;
+	if (nl_read_all(env.prometheus, NL_INPUT_MAX, &buf, &len))
+		return;
+	buf[len] = '\0';		/* nl_read_all() leaves room for it */
+	at = strstr(buf, key);
+	if (at && sscanf(at + sizeof(key) - 1, "%lld.%3lld", &sec, &ms) >= 1 &&
+	    sec > 0 && ms >= 0 && ms < 1000) {
+		t->tv_sec = (time_t)sec;
+		t->tv_nsec = (long)ms * 1000000;
+	}
+	free(buf);
+}
+
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
@@ -544,6 +570,8 @@ static int watch(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: wake the sleep */
 	sigaction(SIGTERM, &sa, NULL);
+	if (exporter() && !prom_stdout())
+		old_last_ok(&env.o.last_ok);	/* until a read works */
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
 		if (!first) {
@@ -603,32 +631,6 @@ out:
 	free(cur);
 	free(delta);
 	return rc;
-}
-
-/*
- * The last good read that the Prometheus file we are about to replace
- * says (its netlat_last_success_timestamp_seconds), or 0.
- */
-static void old_last_ok(struct timespec *t)
-{
-	static const char key[] = "\nnetlat_last_success_timestamp_seconds ";
-	long long sec = 0, ms = 0;
-	const char *at;
-	size_t len;
-	char *buf;
-
-	t->tv_sec = 0;
-	t->tv_nsec = 0;
-	if (nl_read_all(env.prometheus, NL_INPUT_MAX, &buf, &len))
-		return;
-	buf[len] = '\0';		/* nl_read_all() leaves room for it */
-	at = strstr(buf, key);
-	if (at && sscanf(at + sizeof(key) - 1, "%lld.%3lld", &sec, &ms) >= 1 &&
-	    sec > 0 && ms >= 0 && ms < 1000) {
-		t->tv_sec = (time_t)sec;
-		t->tv_nsec = (long)ms * 1000000;
-	}
-	free(buf);
 }
 
 static int once(void)

@@ -454,6 +454,10 @@ check "one-shot -p, failed: no stale histograms" sh -c "! grep -q '^netlat_stage
 check "one-shot -p, failed: the last success kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
 rc 6 "one-shot -p, failed again" -f "$fix/malformed.txt" -p "$exp/cron.prom"
 check "one-shot -p, failed again: the last success still kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
+# an exporter started while the module is away: the same
+rc 0 "exporter started without input" -f "$exp/nonexistent.txt" -i 0.05 -c 1 -p "$exp/cron.prom"
+check "exporter started without input: up 0, the last success kept" \
+	grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
 rm "$exp/cron.prom"
 rc 1 "one-shot -p, failed, no file before" -f "$exp/nonexistent.txt" -p "$exp/cron.prom"
 check "one-shot -p, no file before: up 0, last success 0" grep -qx 'netlat_last_success_timestamp_seconds 0.000' "$exp/cron.prom"
