@@ -281,7 +281,7 @@ static int parsed(const char *path, const struct nl_snapshot *s,
 
 /*
  * The next snapshot of the stream on standard input (-f - -i): the exit
- * status, or NL_EOF at its end (or -1 when a signal came).
+ * status, NL_EOF at its end, or NL_SIGNAL when a signal came.
  */
 #define NL_EOF		(-1)
 #define NL_SIGNAL	(-2)
