@@ -2,7 +2,9 @@
 # netlat: thin wrapper around kbuild (the module), userspace/ (the tool)
 # and tests/ (the qemu guest test runner).
 #
-#   make                  module for the running kernel + the netlat tool
+#   make                  the netlat tool + the module for the running kernel
+#                         (the module is skipped, saying why, without headers;
+#                         make module fails then)
 #   make KVER=<release>   module for another installed kernel (or KDIR=<dir>)
 #   make demo             boot a Debian kernel in qemu, load netlat, drive
 #                         traffic, print the histograms (installs what it needs)
@@ -29,7 +31,15 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 PREFIX ?= /usr/local
 DKMS_SRC := $(DESTDIR)/usr/src/netlat-$(VERSION)
 
-all: module userspace
+# The tool builds anywhere; the module needs the kernel's build tree, and
+# is skipped (saying why) when there is none.  'make module' requires it.
+all: userspace
+	@if test -e $(KDIR)/Makefile; then \
+		$(MAKE) module; \
+	else \
+		echo "netlat: module skipped: no kernel build tree at $(KDIR)"; \
+		echo "netlat: install linux-headers-$(KVER), or pass KVER=<release> or KDIR=<dir>; built the tool only (userspace/netlat)"; \
+	fi
 
 module:
 	@test -e $(KDIR)/Makefile || { \
@@ -75,7 +85,7 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/netlat.ko* \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/module/netlat.ko*
 	test -n "$(DESTDIR)" || depmod -a $(KVER)
-	rm -f $(DESTDIR)$(PREFIX)/bin/netlat $(DESTDIR)$(PREFIX)/share/man/man8/netlat.8
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 # DKMS builds the module only: the kbuild files, module/ and include/.
 # With DESTDIR (a package build) the sources are only staged.

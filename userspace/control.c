@@ -57,6 +57,125 @@ fail:
 	return -1;
 }
 
+void nl_stream_init(struct nl_stream *st, int fd, size_t max)
+{
+	memset(st, 0, sizeof(*st));
+	st->fd = fd;
+	st->max = max;
+}
+
+void nl_stream_free(struct nl_stream *st)
+{
+	free(st->buf);
+	st->buf = NULL;
+	st->len = 0;
+	st->used = 0;
+}
+
+/* Is [@p, @p + @n) the line "end" (first word "end", as the parser says)? */
+static int end_line(const char *p, size_t n)
+{
+	while (n && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	return n >= 3 && !memcmp(p, "end", 3) &&
+	       (n == 3 || p[3] == ' ' || p[3] == '\t');
+}
+
+/* Only blank lines and comments in [@p, @p + @n)? */
+static int blank(const char *p, size_t n)
+{
+	int comment = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n')
+			comment = 0;
+		else if (!comment && p[i] == '#')
+			comment = 1;
+		else if (!comment && p[i] != ' ' && p[i] != '\t' &&
+			 p[i] != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
+{
+	size_t scan, cap = st->max + 65536;
+	const char *nl;
+	ssize_t r;
+
+	if (!st->buf) {
+		st->buf = malloc(cap);
+		if (!st->buf)
+			return -1;
+	}
+	/* drop what was returned last time */
+	memmove(st->buf, st->buf + st->used, st->len - st->used);
+	st->len -= st->used;
+	st->used = 0;
+	scan = 0;
+	for (;;) {
+		/* whole lines from scan on: the first "end" one ends it */
+		while ((nl = memchr(st->buf + scan, '\n', st->len - scan))) {
+			size_t n = (size_t)(nl - (st->buf + scan));
+
+			if (end_line(st->buf + scan, n)) {
+				st->used = scan + n + 1;
+				if (st->skip) {
+					st->skip = 0;
+					memmove(st->buf, st->buf + st->used,
+						st->len - st->used);
+					st->len -= st->used;
+					st->used = 0;
+					scan = 0;
+					continue;
+				}
+				if (st->used > st->max) {
+					errno = EFBIG;	/* dropped whole */
+					return -1;
+				}
+				*snap = st->buf;
+				*len = st->used;
+				return 1;
+			}
+			scan += n + 1;
+		}
+		if (st->skip && scan) {	/* the lines being skipped */
+			memmove(st->buf, st->buf + scan, st->len - scan);
+			st->len -= scan;
+			scan = 0;
+		}
+		if (!st->skip && st->len > st->max) {
+			st->skip = 1;
+			errno = EFBIG;
+			return -1;
+		}
+		if (st->eof) {
+			if (st->skip || blank(st->buf, st->len)) {
+				st->len = 0;
+				return 0;
+			}
+			st->used = st->len;	/* cut short: the parser says so */
+			*snap = st->buf;
+			*len = st->len;
+			return 1;
+		}
+		if (st->len == cap) {	/* a line longer than max, skipping */
+			st->len = 0;
+			scan = 0;
+		}
+		r = read(st->fd, st->buf + st->len, cap - st->len);
+		if (r < 0)
+			return -1;	/* EINTR too: the caller decides */
+		if (!r)
+			st->eof = 1;
+		st->len += (size_t)r;
+	}
+}
+
 static int write_str(const char *path, const char *s)
 {
 	size_t n = strlen(s);

@@ -15,9 +15,37 @@
  * Read all of @path ("-": standard input) into a malloc'ed buffer that
  * holds at most @max bytes (more is an error: EFBIG).  One open file
  * description is read to its end: a seq_file read that way is one
- * consistent snapshot.  0, or -1 with errno set.
+ * consistent snapshot.  The buffer has room for one byte more than @len
+ * (a terminating NUL).  0, or -1 with errno set.
  */
 int nl_read_all(const char *path, size_t max, char **buf, size_t *len);
+
+/*
+ * Snapshots one after another from a stream (netlat -f - -i N): each ends
+ * with its "end" line.  At most @max bytes are held.
+ */
+struct nl_stream {
+	int fd;
+	size_t max;
+	char *buf;
+	size_t len;		/* bytes in buf */
+	size_t used;		/* of them, returned already */
+	int eof;
+	int skip;		/* discard up to the next "end" line */
+};
+
+void nl_stream_init(struct nl_stream *st, int fd, size_t max);
+void nl_stream_free(struct nl_stream *st);
+
+/*
+ * The next snapshot: 1 with @snap/@len set (valid until the next call);
+ * 0 at the end of the stream (only blank and '#' lines left); -1 with
+ * errno set: EFBIG when a snapshot exceeds max bytes (the next call skips
+ * to the line after its "end"), EINTR when a signal came, or a read error.
+ * Trailing data without an "end" line is returned as a snapshot: the
+ * parser says it was cut short.
+ */
+int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
 
 /*
  * Reset: write "1\n" to @debugfs; when that fails (debugfs not mounted,

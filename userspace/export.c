@@ -75,6 +75,57 @@ static void json_coverage(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "%.4f", (double)timed / (double)seen);
 }
 
+/* "filters": null from an older module, else each one or null. */
+static void json_filters(FILE *f, const struct nl_snapshot *s)
+{
+	const struct nl_filters *fl = &s->filter;
+	char *ports;
+	size_t len;
+
+	if (!fl->seen) {
+		fputs(",\"filters\":null", f);
+		return;
+	}
+	fputs(",\"filters\":{\"directions\":", f);
+	fputs(fl->directions == 3 ? "\"tx,rx\"" : fl->directions == 1 ?
+	      "\"tx\"" : fl->directions == 2 ? "\"rx\"" : "null", f);
+	fputs(",\"ports\":", f);
+	if (!fl->has_ports) {
+		fputs("null", f);
+	} else if (fl->all_ports) {
+		fputs("\"all\"", f);
+	} else {
+		nl_ports_format(fl, NULL, 0, &len);
+		ports = malloc(len + 1);
+		if (ports) {
+			nl_ports_format(fl, ports, len + 1, NULL);
+			fprintf(f, "\"%s\"", ports);
+			free(ports);
+		} else {
+			fputs("null", f);
+		}
+	}
+	fputs(",\"ports_count\":", f);
+	if (fl->has_ports && !fl->all_ports)
+		fprintf(f, "%u", fl->nr_ports);
+	else
+		fputs("null", f);
+	fputs(",\"family\":", f);
+	fputs(fl->family == 0 ? "\"all\"" : fl->family == 4 ? "\"4\"" :
+	      fl->family == 6 ? "\"6\"" : "null", f);
+	fputs(",\"netns\":", f);
+	if (fl->has_netns && fl->netns)
+		fprintf(f, "%" PRIu64, fl->netns);
+	else
+		fputs(fl->has_netns ? "\"all\"" : "null", f);
+	fputs(",\"sample\":", f);
+	if (fl->has_sample)
+		fprintf(f, "%" PRIu64, fl->sample);
+	else
+		fputs("null", f);
+	fputc('}', f);
+}
+
 void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		   const struct nl_opts *o)
 {
@@ -97,6 +148,19 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "%.6f", (double)s->interval_ns / 1e9);
 	else
 		fputs("null", f);
+	fputs(",\"realtime_ns\":", f);
+	if (s->has_realtime)
+		fprintf(f, "%" PRIu64, s->realtime_ns);
+	else
+		fputs("null", f);
+	fputs(",\"hostname\":", f);
+	if (s->hostname[0])
+		json_str(f, s->hostname);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"enabled\":%s", s->enabled < 0 ? "null" :
+		s->enabled ? "true" : "false");
+	json_filters(f, s);
 	fprintf(f, ",\"reset\":%s,\"sockets\":%" PRIu64 ",\"capacity\":%"
 		PRIu64 ",\"stages\":[", s->reset_seen ? "true" : "false",
 		s->sockets, s->capacity);
@@ -238,17 +302,101 @@ static void prom_data_units(FILE *f, const struct nl_snapshot *s)
 	}
 }
 
+/*
+ * The filters in force: netlat_filter_info's labels (a long port list is
+ * cut, with ",...": netlat_filter_ports has its size), and the sampling.
+ */
+#define PROM_PORTS_MAX	256
+
+/* One label of a set: a comma before all but the first. */
+static void prom_label_next(FILE *f, int *n, const char *name, const char *v)
+{
+	if ((*n)++)
+		fputc(',', f);
+	prom_label(f, name, v, "");
+}
+
+static void prom_filters(FILE *f, const struct nl_filters *fl)
+{
+	char ports[PROM_PORTS_MAX], netns[24];
+	int n = 0;
+
+	if (!fl->seen)
+		return;
+	prom_family(f, "netlat_filter_info", "gauge",
+		    "The filters in force (module parameters); the value is "
+		    "always 1.");
+	fputs("netlat_filter_info{", f);
+	if (fl->directions)
+		prom_label_next(f, &n, "directions", fl->directions == 3 ?
+				"tx,rx" : fl->directions == 1 ? "tx" : "rx");
+	if (fl->family >= 0)
+		prom_label_next(f, &n, "family", fl->family == 4 ? "4" :
+				fl->family == 6 ? "6" : "all");
+	if (fl->has_netns) {
+		snprintf(netns, sizeof(netns), "%" PRIu64, fl->netns);
+		prom_label_next(f, &n, "netns", fl->netns ? netns : "all");
+	}
+	if (fl->has_ports) {
+		if (!fl->all_ports && fl->nr_ports)
+			nl_ports_format(fl, ports, sizeof(ports), NULL);
+		prom_label_next(f, &n, "ports", fl->all_ports ? "all" :
+				!fl->nr_ports ? "none" : ports);
+	}
+	fputs("} 1\n", f);
+	if (fl->has_ports && !fl->all_ports) {
+		prom_family(f, "netlat_filter_ports", "gauge",
+			    "Ports in the ports filter's list (absent: all "
+			    "ports).");
+		fprintf(f, "netlat_filter_ports %u\n", fl->nr_ports);
+	}
+	if (fl->has_sample) {
+		prom_family(f, "netlat_filter_sample", "gauge",
+			    "One event in this many is measured (1: every "
+			    "event).");
+		fprintf(f, "netlat_filter_sample %" PRIu64 "\n", fl->sample);
+	}
+}
+
+/* netlat_up and the time of the last good read: node_exporter's names */
+static void prom_up(FILE *f, int up, const struct timespec *last_ok)
+{
+	prom_family(f, "netlat_up", "gauge",
+		    "1 if /proc/netlat was read for this file; 0 if the read "
+		    "failed (module not loaded, ...): no other netlat data then.");
+	fprintf(f, "netlat_up %d\n", up);
+	prom_family(f, "netlat_last_success_timestamp_seconds", "gauge",
+		    "When /proc/netlat was last read successfully, in seconds "
+		    "since the epoch (0: never).");
+	fprintf(f, "netlat_last_success_timestamp_seconds %lld.%03ld\n",
+		(long long)last_ok->tv_sec, last_ok->tv_nsec / 1000000);
+}
+
 void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 			 const struct nl_opts *o)
 {
 	unsigned int i;
 
+	if (!s) {
+		prom_up(f, 0, &o->last_ok);
+		return;
+	}
+	prom_up(f, 1, &o->now);
 	prom_family(f, "netlat_info", "gauge",
-		    "The netlat module and kernel; the value is always 1.");
+		    "The netlat module, kernel and host; the value is always 1.");
 	fputs("netlat_info{", f);
 	prom_label(f, "module", s->module, ",");
 	prom_label(f, "kernel", s->kernel, ",");
+	if (s->hostname[0])
+		prom_label(f, "hostname", s->hostname, ",");
 	fprintf(f, "format=\"%u\"} 1\n", s->version);
+	if (s->enabled >= 0) {
+		prom_family(f, "netlat_enabled", "gauge",
+			    "1 while the module collects; 0: collection is "
+			    "stopped (debugfs enable), the numbers do not move.");
+		fprintf(f, "netlat_enabled %d\n", s->enabled);
+	}
+	prom_filters(f, &s->filter);
 	prom_family(f, "netlat_stage_latency_seconds", "histogram",
 		    "Time TCP data spends in one stage of the network stack.");
 	for (i = 0; i < NETLAT_NR_STAGES; i++)
@@ -275,15 +423,38 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	fprintf(f, "netlat_socket_capacity %" PRIu64 "\n", s->capacity);
 }
 
+int nl_prom_target(const char *path, const char **kind)
+{
+	struct stat st;
+
+	*kind = NULL;
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	*kind = S_ISLNK(st.st_mode) ? "a symbolic link" :
+		S_ISDIR(st.st_mode) ? "a directory" :
+		S_ISFIFO(st.st_mode) ? "a fifo" :
+		S_ISCHR(st.st_mode) ? "a character device" :
+		S_ISBLK(st.st_mode) ? "a block device" :
+		S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
+	return 1;
+}
+
 int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
 			const struct nl_opts *o)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path + 1) : 0;
+	const char *kind;
 	char *tmp;
 	FILE *f;
 	int fd, err;
 
+	/* only a regular file (or none) is replaced: never a link or fifo */
+	err = nl_prom_target(path, &kind);
+	if (err)
+		return err;
 	/* <dir>/.<name>.XXXXXX: not *.prom, so the collector skips it */
 	tmp = malloc(strlen(path) + 10);
 	if (!tmp)

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,13 @@ static struct env {
 	const char *file;
 	int reset;
 	int units_given;
+	int quiet;		/* read errors: not said again */
+	int streaming;		/* -f - -i: one snapshot after another */
+	struct nl_stream stream;
+	int stream_failed;	/* a read error: the stream is over */
+	unsigned long snapshots;	/* read from the stream */
+	unsigned int stream_line;	/* lines before the last snapshot */
+	unsigned int stream_lines;	/* lines of the last snapshot */
 	struct nl_opts o;
 } env = {
 	.o = { .stages = 0, .unit = NL_UNIT_AUTO },
@@ -85,8 +94,8 @@ static const struct argp_option opts[] = {
 	  "Watch: every SECS seconds (decimals allowed) print what happened "
 	  "in that interval", 0 },
 	{ "count", 'c', "COUNT", 0, "With -i: stop after COUNT reports", 0 },
-	{ "timestamp", 'T', NULL, 0, "Print the time of day before a report",
-	  0 },
+	{ "timestamp", 'T', NULL, 0, "Print the time of day before a report "
+	  "(of a saved snapshot: when it was taken, if it says)", 0 },
 	{ "nsecs", 'n', NULL, 0, "Show times in nanoseconds", 1 },
 	{ "usecs", 'u', NULL, 0, "Show times in microseconds", 1 },
 	{ "msecs", 'm', NULL, 0,
@@ -99,9 +108,11 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per report, on one line", 3 },
 	{ "prometheus", 'p', "FILE", 0,
 	  "Write the Prometheus text format to FILE (atomically; with -i "
-	  "every interval), for node_exporter's textfile collector", 3 },
+	  "every interval), for node_exporter's textfile collector; FILE "
+	  "must be a regular file or not exist; '-': standard output", 3 },
 	{ "file", 'f', "PATH", 0,
-	  "Read a snapshot saved from /proc/netlat ('-': standard input)", 3 },
+	  "Read a snapshot saved from /proc/netlat ('-': standard input; "
+	  "with -i, one snapshot after another, each ending with 'end')", 3 },
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
 	{ 0 },
 };
@@ -114,9 +125,21 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/*
+ * @s for a message, escaped (nl_escape()): a path or an argument may hold
+ * any byte.  Four buffers, for up to four in one message.
+ */
+static const char *esc(const char *s)
+{
+	static char buf[4][1024];
+	static unsigned int next;
+
+	return nl_escape(buf[next++ % 4], sizeof(buf[0]), s, SIZE_MAX);
+}
+
 static int add_stages(const char *arg, struct argp_state *state)
 {
-	char *list = strdup(arg), *save = NULL, *name;
+	char *list = strdup(arg), *save = NULL, *name, shown[128];
 	int i;
 
 	if (!list)
@@ -128,7 +151,7 @@ static int add_stages(const char *arg, struct argp_state *state)
 			argp_error(state, "unknown stage '%s' (the stages: "
 				   "tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total "
 				   "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total)",
-				   name);
+				   nl_escape(shown, sizeof(shown), name, 64));
 			break;
 		}
 		env.o.stages |= 1u << i;
@@ -160,7 +183,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || end == arg || *end || !isfinite(env.interval) ||
 		    env.interval < 0.001 || env.interval > MAX_INTERVAL_S)
 			argp_error(state, "-i wants seconds in 0.001..86400, "
-				   "not '%s'", arg);
+				   "not '%s'", esc(arg));
 		break;
 	case 'c':
 		errno = 0;
@@ -168,7 +191,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || !isdigit((unsigned char)*arg) || *end ||
 		    !env.count)
 			argp_error(state, "-c wants a count of 1 or more, "
-				   "not '%s'", arg);
+				   "not '%s'", esc(arg));
 		break;
 	case 'T':
 		env.o.timestamp = 1;
@@ -201,12 +224,16 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (strcmp(arg, "reset") || state->arg_num)
 			argp_error(state, "unknown command '%s' (the only "
-				   "command is 'reset')", arg);
+				   "command is 'reset')", esc(arg));
 		env.reset = 1;
 		break;
 	case ARGP_KEY_END:
 		if (env.count && env.interval <= 0)
 			argp_error(state, "-c needs -i (watch mode)");
+		if (env.json && env.prometheus &&
+		    !strcmp(env.prometheus, "-"))
+			argp_error(state, "--json and '-p -' would both write "
+				   "to standard output");
 		if (env.reset && (env.interval > 0 || env.json ||
 				  env.prometheus || env.file || env.o.stages ||
 				  env.units_given || env.o.timestamp))
@@ -223,6 +250,82 @@ static int errno_exit(int err)
 	return err == EACCES || err == EPERM ? NL_EXIT_PERM : NL_EXIT_ERROR;
 }
 
+static unsigned int count_lines(const char *p, size_t n)
+{
+	unsigned int lines = 0;
+	const char *nl;
+
+	while ((nl = memchr(p, '\n', n))) {
+		lines++;
+		n -= (size_t)(nl + 1 - p);
+		p = nl + 1;
+	}
+	return lines;
+}
+
+/* fprintf(stderr, ...) unless env.quiet (a failure said once already) */
+__attribute__((format(printf, 1, 2)))
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (env.quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static int parsed(const char *path, const struct nl_snapshot *s,
+		  enum nl_status st, const struct nl_error *err);
+
+/*
+ * The next snapshot of the stream on standard input (-f - -i): the exit
+ * status, NL_EOF at its end, or NL_SIGNAL when a signal came.
+ */
+#define NL_EOF		(-1)
+#define NL_SIGNAL	(-2)
+
+static int read_stream(struct nl_snapshot *s)
+{
+	struct nl_error err;
+	enum nl_status st;
+	const char *buf;
+	size_t len;
+	int r;
+
+	do {
+		r = nl_stream_next(&env.stream, &buf, &len);
+	} while (r < 0 && errno == EINTR && !stop);
+	if (r < 0 && errno == EINTR)
+		return NL_SIGNAL;
+	if (r < 0 && errno == EFBIG) {
+		say("netlat: standard input: a snapshot larger than %u "
+		    "bytes: not a netlat snapshot\n", NL_INPUT_MAX);
+		return NL_EXIT_MALFORMED;
+	}
+	if (r < 0) {
+		/* not worth another try: it would fail at once again */
+		say("netlat: cannot read standard input: %s\n",
+		    strerror(errno));
+		env.stream_failed = 1;
+		return NL_EXIT_ERROR;
+	}
+	if (!r) {
+		if (env.snapshots)
+			return NL_EOF;
+		say("netlat: standard input: no snapshot (empty input)\n");
+		return NL_EXIT_MALFORMED;
+	}
+	env.snapshots++;
+	env.stream_line += env.stream_lines;
+	env.stream_lines = count_lines(buf, len);
+	st = nl_parse(buf, len, s, &err);
+	if (st != NL_OK && err.line)
+		err.line += env.stream_line;	/* a line of the stream */
+	return parsed("standard input", s, st, &err);
+}
+
 /* Read and parse the snapshot; on failure say why and return the exit. */
 static int read_snapshot(struct nl_snapshot *s)
 {
@@ -231,62 +334,170 @@ static int read_snapshot(struct nl_snapshot *s)
 	enum nl_status st;
 	size_t len;
 	char *buf;
+	int e;
 
 	clock_gettime(CLOCK_REALTIME, &env.o.now);
+	if (env.streaming)
+		return read_stream(s);
 	if (nl_read_all(path, NL_INPUT_MAX, &buf, &len)) {
-		if (errno == ENOENT && !env.file) {
-			fprintf(stderr,
-				"netlat: %s does not exist: the netlat kernel module is not loaded.\n"
-				"Load it: sudo insmod module/netlat.ko (in the source tree) or sudo modprobe netlat\n",
-				path);
+		e = errno;
+		if (e == ENOENT && !env.file) {
+			say("netlat: %s does not exist: the netlat kernel module is not loaded.\n"
+			    "Load it: sudo insmod module/netlat.ko (in the source tree) or sudo modprobe netlat\n",
+			    path);
 			return NL_EXIT_NOMODULE;
 		}
-		if (errno == EFBIG) {
-			fprintf(stderr, "netlat: %s: larger than %u bytes: "
-				"not a netlat snapshot\n", path, NL_INPUT_MAX);
+		if (e == EFBIG) {
+			say("netlat: %s: larger than %u bytes: not a netlat "
+			    "snapshot\n", esc(path), NL_INPUT_MAX);
 			return NL_EXIT_MALFORMED;
 		}
-		fprintf(stderr, "netlat: cannot read %s: %s\n", path,
-			strerror(errno));
-		return errno_exit(errno);
+		say("netlat: cannot read %s: %s\n", esc(path), strerror(e));
+		return errno_exit(e);
 	}
 	st = nl_parse(buf, len, s, &err);
 	free(buf);
+	return parsed(path, s, st, &err);
+}
+
+/*
+ * The exit status of nl_parse()'s @st, and the message.  A snapshot read
+ * from a file is dated by its own wall clock, when the module printed it.
+ */
+static int parsed(const char *path, const struct nl_snapshot *s,
+		  enum nl_status st, const struct nl_error *err)
+{
+	if (st == NL_OK && env.file && s->has_realtime) {
+		env.o.now.tv_sec = (time_t)(s->realtime_ns / 1000000000);
+		env.o.now.tv_nsec = (long)(s->realtime_ns % 1000000000);
+	}
 	if (st == NL_OK)
 		return NL_EXIT_OK;
-	if (err.line)
-		fprintf(stderr, "netlat: %s:%u: %s\n", path, err.line,
-			err.msg);
+	if (err->line)
+		say("netlat: %s:%u: %s\n", esc(path), err->line, err->msg);
 	else
-		fprintf(stderr, "netlat: %s: %s\n", path, err.msg);
+		say("netlat: %s: %s\n", esc(path), err->msg);
 	if (st == NL_ERR_VERSION) {
-		fprintf(stderr, "netlat: use the netlat tool that came with "
-			"this module (this is netlat %s)\n",
-			NETLAT_TOOL_VERSION);
+		say("netlat: use the netlat tool that came with this module "
+		    "(this is netlat %s)\n", NETLAT_TOOL_VERSION);
 		return NL_EXIT_VERSION;
 	}
 	return NL_EXIT_MALFORMED;
 }
 
-/* One report: @s to stdout, the cumulative @cum to the Prometheus file. */
-static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
+static int prom_stdout(void)
 {
-	if (env.prometheus &&
-	    nl_write_prometheus(env.prometheus, cum, &env.o)) {
-		fprintf(stderr, "netlat: cannot write %s: %s\n",
-			env.prometheus, strerror(errno));
-		return errno_exit(errno);
+	return env.prometheus && !strcmp(env.prometheus, "-");
+}
+
+/* -p refuses to replace anything but a regular file: say so. */
+static int prom_refused(void)
+{
+	const char *kind;
+
+	if (!env.prometheus || prom_stdout() ||
+	    nl_prom_target(env.prometheus, &kind) <= 0)
+		return 0;
+	fprintf(stderr, "netlat: will not write %s: it is %s; -p replaces "
+		"only a regular file (or creates it), '-p -' writes to "
+		"standard output\n", esc(env.prometheus), kind);
+	return 1;
+}
+
+/*
+ * An exporter (-i with -p FILE) keeps going when a write fails: it says
+ * so (once, until a write works again) and removes the file it could not
+ * replace, so that its numbers are not served as current; the next
+ * interval writes again.
+ */
+static int exporter(void)
+{
+	return env.prometheus && env.interval > 0;
+}
+
+static void prom_remove_stale(int verbose)
+{
+	const char *kind;
+
+	if (nl_prom_target(env.prometheus, &kind) || kind)
+		return;		/* not a regular file: not ours to remove */
+	if (!unlink(env.prometheus)) {
+		if (verbose)
+			fprintf(stderr, "netlat: removed %s: its numbers "
+				"would be stale; trying again every %g s\n",
+				esc(env.prometheus), env.interval);
+	} else if (errno != ENOENT && verbose) {
+		fprintf(stderr, "netlat: cannot remove the stale %s either: "
+			"%s\n", esc(env.prometheus), strerror(errno));
 	}
-	if (env.json)
-		nl_print_json(stdout, s, &env.o);
-	else if (!env.prometheus)
-		nl_print_text(stdout, s, &env.o);
+}
+
+/*
+ * The Prometheus text of @s (NULL: the read failed, netlat_up 0) to
+ * standard output or, atomically, the file.
+ */
+static int write_prom(const struct nl_snapshot *s)
+{
+	static int failing;
+	int rc, err;
+
+	if (prom_stdout()) {
+		nl_print_prometheus(stdout, s, &env.o);
+		return NL_EXIT_OK;	/* errors: the caller checks stdout */
+	}
+	rc = nl_write_prometheus(env.prometheus, s, &env.o);
+	if (rc > 0) {
+		/* an exporter says it once, and tries again */
+		if (!failing || !exporter())
+			prom_refused();
+		failing = 1;
+		return exporter() ? NL_EXIT_OK : NL_EXIT_ERROR;
+	}
+	if (rc) {
+		err = errno;
+		if (!failing || !exporter())
+			fprintf(stderr, "netlat: cannot write %s: %s\n",
+				esc(env.prometheus), strerror(err));
+		if (exporter())
+			prom_remove_stale(!failing);
+		failing = 1;
+		return exporter() ? NL_EXIT_OK : errno_exit(err);
+	}
+	if (failing && exporter())
+		fprintf(stderr, "netlat: wrote %s again\n",
+			esc(env.prometheus));
+	failing = 0;
+	return NL_EXIT_OK;
+}
+
+static int flush_stdout(void)
+{
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "netlat: writing the report: %s\n",
 			strerror(errno));
 		return NL_EXIT_ERROR;
 	}
 	return NL_EXIT_OK;
+}
+
+/*
+ * One report: @s (NULL: none) to stdout, the cumulative @cum to the
+ * Prometheus output.
+ */
+static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
+{
+	int rc;
+
+	if (env.prometheus) {
+		rc = write_prom(cum);
+		if (rc)
+			return rc;
+	}
+	if (s && env.json)
+		nl_print_json(stdout, s, &env.o);
+	else if (s && !env.prometheus)
+		nl_print_text(stdout, s, &env.o);
+	return flush_stdout();
 }
 
 static void add_ns(struct timespec *t, double secs)
@@ -301,13 +512,52 @@ static void add_ns(struct timespec *t, double secs)
 	}
 }
 
+/*
+ * A failed read in an exporter: netlat_up 0 in the file, and the next good
+ * read is a new baseline (the module may have been reloaded meanwhile).
+ */
+static int export_down(void)
+{
+	if (!env.quiet)
+		fprintf(stderr, "netlat: netlat_up 0 until a read works "
+			"again\n");
+	env.quiet = 1;
+	return emit(NULL, NULL);
+}
+
+/*
+ * The last good read that the Prometheus file we are about to replace
+ * says (its netlat_last_success_timestamp_seconds), or 0.
+ */
+static void old_last_ok(struct timespec *t)
+{
+	static const char key[] = "\nnetlat_last_success_timestamp_seconds ";
+	long long sec = 0, ms = 0;
+	const char *at;
+	size_t len;
+	char *buf;
+
+	t->tv_sec = 0;
+	t->tv_nsec = 0;
+	if (nl_read_all(env.prometheus, NL_INPUT_MAX, &buf, &len))
+		return;
+	buf[len] = '\0';		/* nl_read_all() leaves room for it */
+	at = strstr(buf, key);
+	if (at && sscanf(at + sizeof(key) - 1, "%lld.%3lld", &sec, &ms) >= 1 &&
+	    sec > 0 && ms >= 0 && ms < 1000) {
+		t->tv_sec = (time_t)sec;
+		t->tv_nsec = (long)ms * 1000000;
+	}
+	free(buf);
+}
+
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec next;
-	unsigned long n;
-	int rc;
+	int rc, have_prev = 0, first = 1;
+	unsigned long n = 0;
 
 	prev = malloc(sizeof(*prev));
 	cur = malloc(sizeof(*cur));
@@ -320,35 +570,62 @@ static int watch(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: wake the sleep */
 	sigaction(SIGTERM, &sa, NULL);
-	rc = read_snapshot(prev);
-	if (rc)
-		goto out;
-	if (env.prometheus &&
-	    nl_write_prometheus(env.prometheus, prev, &env.o)) {
-		fprintf(stderr, "netlat: cannot write %s: %s\n",
-			env.prometheus, strerror(errno));
-		rc = errno_exit(errno);
-		goto out;
-	}
+	if (exporter() && !prom_stdout())
+		old_last_ok(&env.o.last_ok);	/* until a read works */
 	clock_gettime(CLOCK_MONOTONIC, &next);
-	for (n = 0; !env.count || n < env.count; n++) {
-		add_ns(&next, env.interval);
-		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-						&next, NULL) == EINTR)
-			;
-		if (stop)
-			break;
+	for (;;) {
+		if (!first) {
+			if (env.count && n == env.count)
+				break;
+			add_ns(&next, env.interval);
+			/* a stream paces itself: each snapshot is a report */
+			while (!stop && !env.streaming &&
+			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+					       &next, NULL) == EINTR)
+				;
+			if (stop)
+				break;
+			n++;
+		}
+		first = 0;
 		rc = read_snapshot(cur);
-		if (rc)
+		if (rc == NL_EOF || rc == NL_SIGNAL) {
+			rc = NL_EXIT_OK;
+			stop = 1;	/* the exporter's last write */
 			break;
-		nl_delta(prev, cur, delta);
-		rc = emit(delta, cur);
+		}
+		if (rc && !exporter())
+			break;
+		if (rc) {
+			have_prev = 0;
+			if (env.stream_failed) {
+				emit(NULL, NULL);	/* netlat_up 0, and out */
+				break;
+			}
+			rc = export_down();
+			if (rc)
+				break;
+			continue;
+		}
+		if (env.quiet)
+			fprintf(stderr, "netlat: read %s again: a new "
+				"baseline\n", esc(env.file ? env.file :
+						   NL_PROC_PATH));
+		env.quiet = 0;
+		env.o.last_ok = env.o.now;
+		if (have_prev)
+			nl_delta(prev, cur, delta);
+		rc = emit(have_prev ? delta : NULL, cur);
 		if (rc)
 			break;
 		tmp = prev;
 		prev = cur;
 		cur = tmp;
+		have_prev = 1;
 	}
+	/* stopped by a signal: the exporter's numbers would go stale */
+	if (stop && exporter())
+		rc = emit(NULL, NULL);
 out:
 	free(prev);
 	free(cur);
@@ -366,8 +643,13 @@ static int once(void)
 		return NL_EXIT_ERROR;
 	}
 	rc = read_snapshot(s);
-	if (!rc)
+	if (!rc) {
 		rc = emit(s, s);
+	} else if (env.prometheus && !prom_stdout()) {
+		/* run from cron: the old numbers must not stay as if current */
+		old_last_ok(&env.o.last_ok);
+		write_prom(NULL);
+	}
 	free(s);
 	return rc;
 }
@@ -413,6 +695,7 @@ int main(int argc, char **argv)
 		.args_doc = args_doc,
 		.doc = doc,
 	};
+	int rc;
 
 	argp_err_exit_status = NL_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
@@ -421,5 +704,15 @@ int main(int argc, char **argv)
 		env.o.stages = NL_ALL_STAGES;
 	if (env.reset)
 		return reset();
-	return env.interval > 0 ? watch() : once();
+	if (prom_refused())
+		return NL_EXIT_ERROR;
+	if (env.file && !strcmp(env.file, "-") && env.interval > 0) {
+		env.streaming = 1;
+		nl_stream_init(&env.stream, 0, NL_INPUT_MAX);
+	}
+	if (env.interval <= 0)
+		return once();
+	rc = watch();
+	nl_stream_free(&env.stream);
+	return rc;
 }

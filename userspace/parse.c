@@ -14,6 +14,35 @@
 
 #define NL_MAX_TOKENS	64
 
+const char *nl_escape(char *buf, size_t size, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i, need;
+	unsigned char c;
+
+	if (!size)
+		return buf;
+	for (i = 0; i < max && s[i]; i++) {
+		c = (unsigned char)s[i];
+		need = c == '\\' ? 2 : c < ' ' || c > '~' ? 4 : 1;
+		if (o + need >= size)
+			break;
+		if (need == 1) {
+			buf[o++] = (char)c;
+		} else if (need == 2) {
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+		} else {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 int nl_stage_index(const char *name)
 {
 	int i;
@@ -54,12 +83,15 @@ __attribute__((format(printf, 3, 4)))
 static enum nl_status fail(struct parser *p, enum nl_status st,
 			   const char *fmt, ...)
 {
+	char raw[sizeof(p->err->msg)];
 	va_list ap;
 
 	p->err->line = p->line;
 	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* the input's bytes in it: never a terminal escape */
+	nl_escape(p->err->msg, sizeof(p->err->msg), raw, sizeof(raw));
 	return st;
 }
 
@@ -356,6 +388,231 @@ static enum nl_status do_counter(struct parser *p)
 	return NL_OK;
 }
 
+/*
+ * "hostname <name>": printable ASCII, and a backslash only as \ooo (a
+ * byte, octal), as the module escapes it; kept escaped.
+ */
+static enum nl_status do_hostname(struct parser *p)
+{
+	enum nl_status st;
+	const char *h;
+	size_t i, n;
+
+	st = need(p, 2);
+	if (st)
+		return st;
+	h = p->tok[1];
+	n = strlen(h);
+	if (n >= NL_HOST_MAX)
+		return fail(p, NL_ERR_MALFORMED,
+			    "hostname is longer than %d bytes", NL_HOST_MAX - 1);
+	for (i = 0; i < n; i++) {
+		if (h[i] < '!' || h[i] > '~')
+			return fail(p, NL_ERR_MALFORMED,
+				    "hostname has a byte that is not printable ASCII");
+		if (h[i] != '\\')
+			continue;
+		if (i + 3 >= n || h[i + 1] < '0' || h[i + 1] > '3' ||
+		    h[i + 2] < '0' || h[i + 2] > '7' ||
+		    h[i + 3] < '0' || h[i + 3] > '7')
+			return fail(p, NL_ERR_MALFORMED,
+				    "hostname: a backslash not followed by 3 octal digits");
+		i += 3;
+	}
+	memcpy(p->s->hostname, h, n + 1);
+	return NL_OK;
+}
+
+/*
+ * How much of the @left bytes of a list to quote: the list is not always
+ * NUL-terminated (a long line is parsed where it is).
+ */
+static int shown(size_t left)
+{
+	return left < 16 ? (int)left : 16;
+}
+
+/* A port number 0..65535 at @str[*i], digits only. */
+static enum nl_status port_number(struct parser *p, const char *str,
+				  size_t n, size_t *i, unsigned int *out)
+{
+	unsigned int v = 0;
+	size_t start = *i;
+
+	while (*i < n && str[*i] >= '0' && str[*i] <= '9') {
+		v = v * 10 + (unsigned int)(str[*i] - '0');
+		if (v >= NL_PORTS)
+			return fail(p, NL_ERR_MALFORMED,
+				    "filter ports: '%.*s' is not a port in 0..65535",
+				    shown(n - start), str + start);
+		(*i)++;
+	}
+	if (*i == start)
+		return fail(p, NL_ERR_MALFORMED,
+			    "filter ports: a list of ports and ranges like 80,443,8000-8100, not '%.*s'",
+			    shown(n - start), str + start);
+	*out = v;
+	return NL_OK;
+}
+
+static void set_ports(struct nl_filters *f, unsigned int lo, unsigned int hi)
+{
+	for (; lo <= hi && lo % 8; lo++)
+		f->port[lo / 8] |= 1u << (lo % 8);
+	if (lo + 7 <= hi) {
+		memset(&f->port[lo / 8], 0xff, (hi + 1 - lo) / 8);
+		lo += (hi + 1 - lo) / 8 * 8;
+	}
+	for (; lo <= hi; lo++)
+		f->port[lo / 8] |= 1u << (lo % 8);
+}
+
+/*
+ * "filter ports all", or a list like 80,443,8000-8100 (of @n bytes: it may
+ * be far longer than a line of any other keyword).
+ */
+static enum nl_status do_ports(struct parser *p, const char *str, size_t n)
+{
+	struct nl_filters *f = &p->s->filter;
+	unsigned int lo, hi, b;
+	enum nl_status st;
+	size_t i = 0;
+
+	memset(f->port, 0, sizeof(f->port));
+	f->seen = 1;
+	f->has_ports = 1;
+	f->nr_ports = 0;
+	f->all_ports = n == 3 && !memcmp(str, "all", 3);
+	if (f->all_ports)
+		return NL_OK;
+	while (i < n) {
+		st = port_number(p, str, n, &i, &lo);
+		if (st)
+			return st;
+		hi = lo;
+		if (i < n && str[i] == '-') {
+			i++;
+			st = port_number(p, str, n, &i, &hi);
+			if (st)
+				return st;
+			if (hi < lo)
+				return fail(p, NL_ERR_MALFORMED,
+					    "filter ports: range %u-%u goes down",
+					    lo, hi);
+		}
+		set_ports(f, lo, hi);
+		if (i == n)
+			break;
+		if (str[i] != ',' || i + 1 == n)
+			return fail(p, NL_ERR_MALFORMED,
+				    "filter ports: a list of ports and ranges like 80,443,8000-8100, not '%.*s'",
+				    shown(n - i), str + i);
+		i++;
+	}
+	for (b = 0; b < sizeof(f->port); b++)
+		f->nr_ports += (unsigned int)__builtin_popcount(f->port[b]);
+	return NL_OK;
+}
+
+/* "filter <what> <value>": what the numbers cover. */
+static enum nl_status do_filter(struct parser *p)
+{
+	struct nl_filters *f = &p->s->filter;
+	enum nl_status st;
+	const char *what, *v;
+
+	st = need(p, 2);
+	if (st)
+		return st;
+	what = p->tok[1];
+	if (!strcmp(what, "ports")) {
+		if (p->ntok > 3)
+			return fail(p, NL_ERR_MALFORMED,
+				    "'filter ports' line has %u fields, wants 3",
+				    p->ntok);
+		v = p->ntok == 3 ? p->tok[2] : "";
+		return do_ports(p, v, strlen(v));
+	}
+	if (strcmp(what, "directions") && strcmp(what, "family") &&
+	    strcmp(what, "netns") && strcmp(what, "sample"))
+		return NL_OK;	/* a filter added later in version 1 */
+	st = need(p, 3);
+	if (st)
+		return st;
+	v = p->tok[2];
+	f->seen = 1;
+	if (!strcmp(what, "directions")) {
+		f->directions = !strcmp(v, "tx") ? 1 : !strcmp(v, "rx") ? 2 :
+				!strcmp(v, "tx,rx") || !strcmp(v, "rx,tx") ?
+				3 : 0;
+		if (!f->directions)
+			return fail(p, NL_ERR_MALFORMED,
+				    "filter directions: '%.16s' is not tx,rx, tx or rx",
+				    v);
+	} else if (!strcmp(what, "family")) {
+		f->family = !strcmp(v, "all") ? 0 : !strcmp(v, "4") ? 4 :
+			    !strcmp(v, "6") ? 6 : -1;
+		if (f->family < 0)
+			return fail(p, NL_ERR_MALFORMED,
+				    "filter family: '%.16s' is not all, 4 or 6",
+				    v);
+	} else if (!strcmp(what, "netns")) {
+		f->has_netns = 1;
+		f->netns = 0;
+		if (strcmp(v, "all"))
+			return number(p, "filter netns", v, &f->netns);
+	} else {
+		f->has_sample = 1;
+		return number(p, "filter sample", v, &f->sample);
+	}
+	return NL_OK;
+}
+
+/* A keyword's place: after the version line, before the end line. */
+static enum nl_status in_order(struct parser *p, const char *kw)
+{
+	if (p->seen_end)
+		return fail(p, NL_ERR_MALFORMED, "'%.32s' after the end line",
+			    kw);
+	if (!p->seen_version)
+		return fail(p, NL_ERR_MALFORMED,
+			    "'%.32s' before the version line", kw);
+	return NL_OK;
+}
+
+/*
+ * A line longer than NL_LINE_MAX: only "filter ports <list>" may be (up to
+ * 65536 ports).  Its list is parsed where it is, not copied.
+ */
+static enum nl_status long_line(struct parser *p, const char *line, size_t n)
+{
+	static const char *const words[] = { "filter", "ports" };
+	enum nl_status st;
+	unsigned int w;
+	size_t i = 0, k, end = n;
+
+	for (w = 0; w < 2; w++) {
+		while (i < n && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		k = strlen(words[w]);
+		if (n - i <= k || memcmp(line + i, words[w], k) ||
+		    (line[i + k] != ' ' && line[i + k] != '\t'))
+			return fail(p, NL_ERR_MALFORMED,
+				    "line longer than %d bytes", NL_LINE_MAX);
+		i += k;
+	}
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	while (end > i && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+		end--;
+	for (k = i; k < end; k++)
+		if (line[k] == ' ' || line[k] == '\t')
+			return fail(p, NL_ERR_MALFORMED,
+				    "'filter ports' line has more than 3 fields");
+	st = in_order(p, "filter");
+	return st ? st : do_ports(p, line + i, end - i);
+}
+
 static enum nl_status do_line(struct parser *p)
 {
 	const char *kw = p->tok[0];
@@ -364,13 +621,12 @@ static enum nl_status do_line(struct parser *p)
 	if (kw[0] == '#')
 		return NL_OK;
 	if (p->seen_end)
-		return fail(p, NL_ERR_MALFORMED, "'%.32s' after the end line",
-			    kw);
+		return in_order(p, kw);
 	if (!strcmp(kw, "version"))
 		return do_version(p);
-	if (!p->seen_version)
-		return fail(p, NL_ERR_MALFORMED,
-			    "'%.32s' before the version line", kw);
+	st = in_order(p, kw);
+	if (st)
+		return st;
 	if (!strcmp(kw, "module")) {
 		st = need(p, 2);
 		return st ? st : name(p, "module version", p->tok[1],
@@ -386,6 +642,28 @@ static enum nl_status do_line(struct parser *p)
 		return st ? st : number(p, "time_ns", p->tok[1],
 					&p->s->time_ns);
 	}
+	if (!strcmp(kw, "realtime_ns")) {
+		st = need(p, 2);
+		if (!st)
+			st = number(p, "realtime_ns", p->tok[1],
+				    &p->s->realtime_ns);
+		p->s->has_realtime = !st;
+		return st;
+	}
+	if (!strcmp(kw, "hostname"))
+		return do_hostname(p);
+	if (!strcmp(kw, "enabled")) {
+		uint64_t v;
+
+		st = need(p, 2);
+		if (!st)
+			st = number(p, "enabled", p->tok[1], &v);
+		if (!st)
+			p->s->enabled = v ? 1 : 0;
+		return st;
+	}
+	if (!strcmp(kw, "filter"))
+		return do_filter(p);
 	if (!strcmp(kw, "sockets"))
 		return do_sockets(p);
 	if (!strcmp(kw, "histogram"))
@@ -504,6 +782,8 @@ enum nl_status nl_parse(const char *buf, size_t len, struct nl_snapshot *s,
 	memset(s, 0, sizeof(*s));
 	memset(err, 0, sizeof(*err));
 	memset(p, 0, sizeof(*p));
+	s->enabled = -1;
+	s->filter.family = -1;
 	p->s = s;
 	p->err = err;
 	if (len > NL_INPUT_MAX)
@@ -513,12 +793,16 @@ enum nl_status nl_parse(const char *buf, size_t len, struct nl_snapshot *s,
 		nl = memchr(buf + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 		p->line++;
-		if (n > NL_LINE_MAX)
-			return fail(p, NL_ERR_MALFORMED,
-				    "line longer than %d bytes", NL_LINE_MAX);
 		if (memchr(buf + pos, '\0', n))
 			return fail(p, NL_ERR_MALFORMED,
 				    "NUL byte: this is not netlat text");
+		if (n > NL_LINE_MAX) {
+			st = long_line(p, buf + pos, n);
+			if (st)
+				return st;
+			pos += n + (nl ? 1 : 0);
+			continue;
+		}
 		memcpy(p->buf, buf + pos, n);
 		p->buf[n] = '\0';
 		pos += n + (nl ? 1 : 0);
@@ -534,4 +818,61 @@ enum nl_status nl_parse(const char *buf, size_t len, struct nl_snapshot *s,
 			return st;
 	}
 	return finish(p);
+}
+
+int nl_filters_narrow(const struct nl_filters *f)
+{
+	return (f->directions && f->directions != 3) ||
+	       (f->has_ports && !f->all_ports) || f->family > 0 ||
+	       (f->has_netns && f->netns) || (f->has_sample && f->sample != 1);
+}
+
+/*
+ * The ranges into @buf (NULL: only counted) while they fit in @size with
+ * room for ",..." after them; the length of what would be written whole.
+ */
+static size_t ports_walk(const struct nl_filters *f, char *buf, size_t size,
+			 int *cut)
+{
+	unsigned int lo, hi;
+	size_t o = 0;
+	char r[16];
+	int n;
+
+	for (lo = 0; lo < NL_PORTS; lo = hi + 1) {
+		while (lo < NL_PORTS && !nl_port_listed(f, lo))
+			lo++;
+		if (lo == NL_PORTS)
+			break;
+		for (hi = lo; hi + 1 < NL_PORTS && nl_port_listed(f, hi + 1);)
+			hi++;
+		n = lo == hi ? snprintf(r, sizeof(r), "%s%u", o ? "," : "", lo) :
+		    snprintf(r, sizeof(r), "%s%u-%u", o ? "," : "", lo, hi);
+		if (buf && !*cut && o + (size_t)n + 4 >= size) {
+			snprintf(buf + o, size - o, "%s...", o ? "," : "");
+			*cut = 1;
+		}
+		if (buf && !*cut)
+			memcpy(buf + o, r, (size_t)n + 1);
+		o += (size_t)n;
+	}
+	return o;
+}
+
+int nl_ports_format(const struct nl_filters *f, char *buf, size_t size,
+		    size_t *len)
+{
+	size_t total = ports_walk(f, NULL, 0, NULL);
+	int cut = 0;
+
+	if (size && total < size) {
+		buf[0] = '\0';
+		ports_walk(f, buf, (size_t)-1, &cut);
+	} else if (size) {
+		buf[0] = '\0';
+		ports_walk(f, buf, size, &cut);
+	}
+	if (len)
+		*len = cut ? strlen(buf) : total;
+	return cut;
 }

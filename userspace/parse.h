@@ -61,11 +61,37 @@ struct nl_counter {
 	uint64_t value;
 };
 
+#define NL_HOST_MAX	(4 * 64 + 1)	/* a host name, \ooo escaped */
+#define NL_PORTS	65536
+
+/*
+ * The "filter" lines: what the numbers cover.  Each is 0 ("not given":
+ * an older module) until its line is read.
+ */
+struct nl_filters {
+	int seen;			/* any filter line */
+	unsigned int directions;	/* bit 0 tx, bit 1 rx; 0: not given */
+	int has_ports;
+	int all_ports;			/* "filter ports all" */
+	unsigned int nr_ports;		/* ports in the list */
+	uint8_t port[NL_PORTS / 8];	/* the list, a bitmap */
+	int family;			/* -1 not given, 0 all, 4, 6 */
+	int has_netns;
+	uint64_t netns;			/* 0: all */
+	int has_sample;
+	uint64_t sample;		/* 1 in N events; 1: all */
+};
+
 struct nl_snapshot {
 	unsigned int version;
 	char module[NL_NAME_MAX];
 	char kernel[NL_SYMBOL_MAX];
 	uint64_t time_ns;		/* CLOCK_MONOTONIC of the snapshot */
+	int has_realtime;
+	uint64_t realtime_ns;		/* CLOCK_REALTIME of the snapshot */
+	char hostname[NL_HOST_MAX];	/* as printed ("" if not): escaped */
+	int enabled;			/* -1: not printed (older modules) */
+	struct nl_filters filter;
 	uint64_t sockets;
 	uint64_t capacity;
 	unsigned int nr_probes;
@@ -79,6 +105,14 @@ struct nl_snapshot {
 	uint64_t interval_ns;
 };
 
+/*
+ * @s (at most @max bytes of it, up to its NUL) for a message: every byte
+ * outside printable ASCII as \xHH, a backslash as \\, so that no input
+ * can send terminal escapes.  Truncated to fit @size (never inside an
+ * escape); returns @buf.
+ */
+const char *nl_escape(char *buf, size_t size, const char *s, size_t max);
+
 /* The index of stage @name, or -1. */
 int nl_stage_index(const char *name);
 
@@ -88,6 +122,24 @@ int nl_stage_index(const char *name);
  */
 enum nl_status nl_parse(const char *buf, size_t len, struct nl_snapshot *s,
 			struct nl_error *err);
+
+/* Is port @port in the filter's list? */
+static inline int nl_port_listed(const struct nl_filters *f,
+				 unsigned int port)
+{
+	return port < NL_PORTS && (f->port[port / 8] >> (port % 8)) & 1;
+}
+
+/* 1 when any filter is not its default (all traffic, every event). */
+int nl_filters_narrow(const struct nl_filters *f);
+
+/*
+ * The port list as ranges ("80,443,8000-8100") into @buf of @size; when it
+ * does not fit, as many ranges as fit, then ",...".  1 if it was cut, 0 if
+ * whole.  Pass @size 0 to get the whole length in @len (for allocating).
+ */
+int nl_ports_format(const struct nl_filters *f, char *buf, size_t size,
+		    size_t *len);
 
 /* The value of counter @name into @v; 0 if found, -1 if not. */
 int nl_counter_get(const struct nl_snapshot *s, const char *name,

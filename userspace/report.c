@@ -11,6 +11,7 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 #include "report.h"
 #include "stats.h"
 
@@ -295,6 +296,63 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 			lost, warn);
 }
 
+/* "host NAME, snapshot of DATE UTC", when the module says either. */
+static void print_place(FILE *f, const struct nl_snapshot *s)
+{
+	time_t t = (time_t)(s->realtime_ns / 1000000000);
+	char when[32];
+	struct tm tm;
+
+	if (!s->hostname[0] && !s->has_realtime)
+		return;
+	if (s->hostname[0])
+		fprintf(f, "host %s%s", s->hostname,
+			s->has_realtime ? ", " : "\n");
+	if (s->has_realtime && gmtime_r(&t, &tm)) {
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(f, "snapshot of %s UTC\n", when);
+	} else if (s->has_realtime) {
+		fputs("snapshot of an unknown date\n", f);
+	}
+}
+
+/* The filters that are not at their defaults, on one line. */
+static void print_filters(FILE *f, const struct nl_snapshot *s)
+{
+	const struct nl_filters *fl = &s->filter;
+	const char *sep = "";
+	char ports[72];
+
+	if (!nl_filters_narrow(fl))
+		return;
+	fputs("filters:", f);
+	if (fl->directions && fl->directions != 3) {
+		fprintf(f, " directions %s", fl->directions == 1 ? "tx" : "rx");
+		sep = ";";
+	}
+	if (fl->has_ports && !fl->all_ports) {
+		if (!fl->nr_ports)
+			fprintf(f, "%s ports none", sep);
+		else if (nl_ports_format(fl, ports, sizeof(ports), NULL))
+			fprintf(f, "%s ports %s (%u ports)", sep, ports,
+				fl->nr_ports);
+		else
+			fprintf(f, "%s ports %s", sep, ports);
+		sep = ";";
+	}
+	if (fl->family > 0) {
+		fprintf(f, "%s family IPv%d", sep, fl->family);
+		sep = ";";
+	}
+	if (fl->has_netns && fl->netns) {
+		fprintf(f, "%s netns %" PRIu64, sep, fl->netns);
+		sep = ";";
+	}
+	if (fl->has_sample && fl->sample != 1)
+		fprintf(f, "%s sample 1 in %" PRIu64, sep, fl->sample);
+	fputs(" (the numbers cover only this traffic)\n", f);
+}
+
 void nl_print_text(FILE *f, const struct nl_snapshot *s,
 		   const struct nl_opts *o)
 {
@@ -314,6 +372,12 @@ void nl_print_text(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "netlat %s on %s: since load or reset, %" PRIu64
 			" of %" PRIu64 " socket slots in use\n", s->module,
 			s->kernel, s->sockets, s->capacity);
+	if (!s->is_delta)
+		print_place(f, s);
+	if (!s->enabled)
+		fputs("collection is DISABLED (enable 0): the numbers are not "
+		      "moving\n", f);
+	print_filters(f, s);
 	if (s->reset_seen)
 		fputs("NOTE: the statistics were reset in this interval: "
 		      "these are the samples since the reset\n", f);

@@ -19,6 +19,7 @@ struct nl_opts {
 	enum nl_unit unit;	/* text only */
 	int timestamp;		/* -T: a wall clock line first (text) */
 	struct timespec now;	/* CLOCK_REALTIME of the report */
+	struct timespec last_ok; /* of the last good read (0: none): -p */
 };
 
 #define NL_ALL_STAGES ((1u << NETLAT_NR_STAGES) - 1)
@@ -27,11 +28,24 @@ void nl_print_text(FILE *f, const struct nl_snapshot *s,
 		   const struct nl_opts *o);
 void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		   const struct nl_opts *o);
+/*
+ * With @s NULL (the read failed): only netlat_up 0 and the time of the
+ * last good read (@o->last_ok); otherwise netlat_up 1, and @o->now is the
+ * time of the last good read.
+ */
 void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 			 const struct nl_opts *o);
 /*
+ * May @path be replaced by the Prometheus file?  0 when it does not exist
+ * or is a regular file; 1 when it is anything else (@kind says what: "a
+ * symbolic link", "a fifo", ...); -1 when lstat() fails (errno).
+ */
+int nl_prom_target(const char *path, const char **kind);
+
+/*
  * Write the Prometheus text to @path atomically: a temporary file in the
- * same directory, renamed over @path.  0, or -1 with errno set.
+ * same directory, renamed over @path.  0, or -1 with errno set, or 1 when
+ * @path is not a regular file (nl_prom_target()): then nothing is written.
  */
 int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
 			const struct nl_opts *o);

@@ -3,17 +3,22 @@
  * libFuzzer target for the /proc/netlat parser, and for everything that
  * consumes what it accepts: percentiles, deltas, the text, JSON and
  * Prometheus outputs.  An input may hold two snapshots separated by a
- * line "=====": then the delta between them is reported too.
+ * line "=====": then the delta between them is reported too.  The input
+ * is also read as a stream of snapshots (netlat -f - -i N).
  *
  * Build (userspace/Makefile does): clang -g -O1
  *   -fsanitize=fuzzer,address,undefined -I../include -I.
- *   ../tests/fuzz/fuzz_parse.c parse.c stats.c report.c export.c
+ *   ../tests/fuzz/fuzz_parse.c parse.c stats.c report.c export.c control.c
  */
-#define _GNU_SOURCE	/* memmem */
+#define _GNU_SOURCE	/* memmem, memfd_create */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "control.h"
 #include "parse.h"
 #include "report.h"
 #include "stats.h"
@@ -38,6 +43,43 @@ static void outputs(FILE *f, const struct nl_snapshot *s)
 	nl_print_prometheus(f, s, &o);
 }
 
+/*
+ * The same bytes as a stream (netlat -f - -i N), split into snapshots by
+ * nl_stream_next() with a small bound, so that the skipping of snapshots
+ * too large is reached too; each one parsed.
+ */
+static void stream(const uint8_t *data, size_t size)
+{
+	static struct nl_snapshot s;
+	struct nl_stream st;
+	struct nl_error err;
+	const char *snap;
+	size_t len;
+	int fd, r, i;
+
+	fd = memfd_create("fuzz-stream", 0);
+	if (fd < 0)
+		return;
+	if (write(fd, data, size) != (ssize_t)size ||
+	    lseek(fd, 0, SEEK_SET)) {
+		close(fd);
+		return;
+	}
+	nl_stream_init(&st, fd, 4096);
+	for (i = 0; i < 10000; i++) {
+		r = nl_stream_next(&st, &snap, &len);
+		if (r < 0 && errno == EFBIG)
+			continue;
+		if (r <= 0)
+			break;
+		if (len > 4096)
+			abort();	/* the bound was not kept */
+		nl_parse(snap, len, &s, &err);
+	}
+	nl_stream_free(&st);
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
@@ -48,6 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!null)
 		null = fopen("/dev/null", "w");
+	stream(data, size);
 	mid = memmem(text, size, sep, sizeof(sep) - 1);
 	if (mid)
 		n1 = (size_t)(mid - text) + 1;

@@ -3,7 +3,9 @@
 # for the same snapshot (saved, and live with no traffic); 'netlat reset'
 # works through debugfs and, with debugfs unmounted, through the module
 # parameter; watch mode's interval counts add up to the workload run
-# while it watched; exit codes for "not loaded" and "permission denied".
+# while it watched; collection disabled, the filters, the host and the
+# snapshot's wall clock shown; the exporter (-i -p) surviving rmmod and
+# insmod; exit codes for "not loaded" and "permission denied".
 # Leaves real outputs in $OUT for the README: netlat.txt,
 # netlat-watch.txt, netlat.prom.
 . "$NETLAT_TREE/tests/guest/lib.sh"
@@ -123,8 +125,8 @@ cat $PROC > "$OUT/live-a.txt"
 run live-json --json
 cat $PROC > "$OUT/live-b.txt"
 check "live --json: exit 0 ($RC)" [ "$RC" -eq 0 ]
-grep -v '^time_ns' "$OUT/live-a.txt" > "$OUT/live-a.nt"
-grep -v '^time_ns' "$OUT/live-b.txt" > "$OUT/live-b.nt"
+grep -v '^time_ns\|^realtime_ns' "$OUT/live-a.txt" > "$OUT/live-a.nt"
+grep -v '^time_ns\|^realtime_ns' "$OUT/live-b.txt" > "$OUT/live-b.nt"
 check "no traffic: /proc/netlat read twice is the same" cmp -s "$OUT/live-a.nt" "$OUT/live-b.nt"
 check "live --json agrees with /proc/netlat" agree "$OUT/live-a.txt" "$OUT/live-json.out"
 run netlat
@@ -225,6 +227,97 @@ rc=$?
 check "netlat -i 1 -c 3 -T: exit 0 ($rc)" [ $rc -eq 0 ]
 check "netlat -i 1 -c 3 -T: 3 timestamped reports" \
 	[ "$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$' "$OUT/netlat-watch.txt")" -eq 3 ]
+
+log "== collection disabled, filters, host and wall clock shown"
+if grep -q '^filter ' $PROC; then
+	echo 0 > $DEBUGFS/netlat/enable
+	run disabled
+	check "enable 0: exit 0 ($RC)" [ "$RC" -eq 0 ]
+	check "enable 0: the text says DISABLED" \
+		grep -q '^collection is DISABLED (enable 0): the numbers are not moving$' "$OUT/disabled.out"
+	run disabled-json --json
+	check "enable 0: JSON enabled false" grep -q '"enabled":false' "$OUT/disabled-json.out"
+	run disabled-prom -p "$OUT/disabled.prom"
+	check "enable 0: netlat_enabled 0" grep -qx 'netlat_enabled 0' "$OUT/disabled.prom"
+	echo 1 > $DEBUGFS/netlat/enable
+	run enabled
+	check "enable 1: no DISABLED line" sh -c "! grep -q DISABLED '$OUT/enabled.out'"
+	check "defaults: no filters line" sh -c "! grep -q '^filters:' '$OUT/enabled.out'"
+	/bin/echo 80,443,8000-8100 > /sys/module/netlat/parameters/ports
+	echo 4 > /sys/module/netlat/parameters/family
+	run filters
+	cat "$OUT/filters.out" | head -n 4
+	check "ports= and family=4: the filters line" \
+		grep -q '^filters: ports 80,443,8000-8100; family IPv4 (the numbers cover only this traffic)$' "$OUT/filters.out"
+	run filters-prom -p "$OUT/filters.prom"
+	check "ports=: netlat_filter_info" \
+		grep -q '^netlat_filter_info{directions="tx,rx",family="4",netns="all",ports="80,443,8000-8100"} 1$' "$OUT/filters.prom"
+	check "ports=: netlat_filter_ports 103" grep -qx 'netlat_filter_ports 103' "$OUT/filters.prom"
+	if command -v promtool > /dev/null; then
+		check "promtool: the filters" sh -c "promtool check metrics < '$OUT/filters.prom'"
+	fi
+	/bin/echo all > /sys/module/netlat/parameters/ports
+	echo all > /sys/module/netlat/parameters/family
+	host=$(cat /proc/sys/kernel/hostname)
+	run host
+	check "the host name ($host) and the snapshot's date" \
+		grep -q "^host $host, snapshot of $(date -u +%Y-%m-%d) " "$OUT/host.out"
+	cat $PROC > "$OUT/dated.txt"
+	sleep 1.2
+	run dated -f "$OUT/dated.txt" --json
+	check "a saved snapshot: JSON time is when it was taken, not read" \
+		grep -q "\"time\":\"$(awk '$1 == "realtime_ns" { printf "%s", strftime("%Y-%m-%dT%H:%M:%S", int($2 / 1e9), 1) }' "$OUT/dated.txt")\." "$OUT/dated.out"
+else
+	log "this module prints no filter lines (older than the tool): skipped"
+fi
+
+log "== the exporter survives rmmod and insmod"
+# wait_up 0|1: up to 10 s for the exporter's file to say netlat_up N
+wait_up() {
+	i=0
+	while ! grep -qx "netlat_up $1" "$OUT/exporter.prom" 2> /dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -qx "netlat_up $1" "$OUT/exporter.prom"
+}
+regular() { [ -f "$OUT/exporter.prom" ] && [ ! -L "$OUT/exporter.prom" ]; }
+rm -f "$OUT/exporter.prom"
+"$NETLAT" -i 1 -p "$OUT/exporter.prom" > "$OUT/exporter.out" 2> "$OUT/exporter.err" &
+epid=$!
+check "exporter: netlat_up 1" wait_up 1
+check "exporter: the histograms" grep -q '^netlat_stage_latency_seconds_count{direction="tx",stage="tx_total"} ' "$OUT/exporter.prom"
+check "exporter: a regular file" regular
+check "rmmod netlat under the exporter" unload_netlat
+check "exporter: module gone: netlat_up 0" wait_up 0
+check "exporter: no stale histograms" sh -c "! grep -q '^netlat_stage' '$OUT/exporter.prom'"
+check "exporter: the last success time kept" grep -q '^netlat_last_success_timestamp_seconds [1-9]' "$OUT/exporter.prom"
+check "exporter: still a regular file" regular
+sleep 1.5
+check "exporter: still running" kill -0 $epid
+check "insmod netlat again" load_netlat
+check "exporter: module back: netlat_up 1" wait_up 1
+check "exporter: a regular file after" regular
+check "LO: 20 round trips" pingpong "$PATH_LO" 20 100
+n=$(stage tx_total count)
+i=0
+while ! grep -q "^netlat_stage_latency_seconds_count{direction=\"tx\",stage=\"tx_total\"} $n\$" "$OUT/exporter.prom" && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "exporter: the new module's count ($n)" \
+	grep -q "^netlat_stage_latency_seconds_count{direction=\"tx\",stage=\"tx_total\"} $n\$" "$OUT/exporter.prom"
+check "exporter: still running after the reload" kill -0 $epid
+kill -TERM $epid
+wait $epid
+rc=$?
+cat "$OUT/exporter.err"
+check "exporter: SIGTERM: exit 0 ($rc)" [ $rc -eq 0 ]
+check "exporter: stopped: netlat_up 0" grep -qx 'netlat_up 0' "$OUT/exporter.prom"
+check "exporter: no temporary file left" [ -z "$(ls -A "$OUT" | grep '^\.exporter')" ]
+if command -v promtool > /dev/null; then
+	check "promtool: the exporter's last file" sh -c "promtool check metrics < '$OUT/exporter.prom'"
+fi
 
 log "== the module goes away while watching"
 "$NETLAT" -i 0.5 -c 20 > "$OUT/gone.out" 2> "$OUT/gone.err" &

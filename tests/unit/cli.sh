@@ -1,9 +1,12 @@
 #!/bin/sh
 # Host tests of the netlat command: options, exit codes, the outputs of
 # fixture snapshots (--file), JSON parsed back with python3 and jq, the
-# Prometheus file checked with promtool when installed, watch mode on a
-# file, Ctrl-C.  Also parses back the JSON and Prometheus files that
-# test_export left in BUILD_DIR.  No kernel module needed.
+# Prometheus file checked with promtool when installed, -p refusing all
+# but a regular file, watch mode on a file, the exporter (-i -p) through
+# its input going away and failed writes, a stream of snapshots (-f - -i),
+# escaped control characters in messages, enabled and the filters, Ctrl-C.
+# Also parses back the JSON and Prometheus files that test_export left in
+# BUILD_DIR.  No kernel module needed.
 #
 # usage: tests/unit/cli.sh BUILD_DIR
 set -u
@@ -88,6 +91,29 @@ rc 0 "future additions within version 1" -f "$fix/future.txt"
 rc 0 "standard input" -f - < "$fix/real-6.1-lo.txt"
 check "stdin: parsed" has out "count 663"
 
+# control characters in echoed input are escaped: no terminal escape
+# reaches stderr (ESC and BEL here)
+esc=$(printf '\033')
+bel=$(printf '\007')
+no_raw() { ! LC_ALL=C grep -q "[$esc$bel]" "$out/last.err"; }
+sed "s/^time_ns .*/time_ns ${esc}[2J${esc}]0;pwned${bel}/" "$fix/minimal.txt" > "$out/escape.txt"
+rc 6 "escape: a number with terminal escapes" -f "$out/escape.txt"
+check "escape: shown as \\x1b" grep -qF "time_ns: '\\x1b[2J\\x1b]0;pwned\\x07' is not a number" "$out/last.err"
+check "escape: no raw ESC or BEL on stderr" no_raw
+printf '\033[31m 1\nversion 1\nend\n' > "$out/escape2.txt"
+rc 6 "escape: a keyword before the version line" -f - < "$out/escape2.txt"
+check "escape: the keyword escaped" grep -qF "'\\x1b[31m' before the version line" "$out/last.err"
+check "escape: keyword: no raw ESC" no_raw
+rc 2 "escape: a stage name" -s "tx${esc}[31m"
+check "escape: stage name escaped" grep -qF "unknown stage 'tx\\x1b[31m'" "$out/last.err"
+check "escape: stage: no raw ESC" no_raw
+rc 2 "escape: -i" -i "1${esc}[0m"
+check "escape: -i escaped" grep -qF "not '1\\x1b[0m'" "$out/last.err"
+check "escape: -i: no raw ESC" no_raw
+rc 1 "escape: a file name" -f "$out/no${esc}[1mfile"
+check "escape: file name escaped" grep -qF "no\\x1b[1mfile: No such file" "$out/last.err"
+check "escape: file name: no raw ESC" no_raw
+
 # ---- the module is not loaded (on a host without it)
 if [ ! -e /proc/netlat ] && [ ! -e /sys/module/netlat ]; then
 	rc 3 "no module: netlat"
@@ -123,6 +149,64 @@ check "split --tx: tx split" has out "; IPv4 400, IPv6 225$"
 rc 0 "no split from an older module" -f "$fix/current-6.12-lo.txt"
 check "no split: plain coverage line" has out "^coverage tx: 625 of 625 data segments timed (100.0%)$"
 check "no split: no family" sh -c "! grep -qi 'ipv[46]' '$out/last.out'"
+
+# ---- enabled, the filters, the host and wall clock of the snapshot
+rc 0 "filters, disabled" -f "$fix/current-6.12-filters.txt"
+check "filters: DISABLED line" has out "^collection is DISABLED (enable 0): the numbers are not moving$"
+check "filters: the filters line" has out "^filters: directions tx; ports 80,443,8000-8100; family IPv4; netns 4026531840; sample 1 in 10 "
+check "filters: host and date" has out "^host lab.040box.303.251, snapshot of 2026-12-05 06:32:12 UTC$"
+rc 0 "defaults" -f "$fix/current-6.12-defaults.txt"
+check "defaults: no DISABLED" sh -c "! grep -q DISABLED '$out/last.out'"
+check "defaults: no filters line" sh -c "! grep -q '^filters:' '$out/last.out'"
+rc 0 "-T of a saved snapshot: its own time" -f "$fix/current-6.12-defaults.txt" -T
+check "-T: the snapshot's time of day" [ "$(TZ=UTC "$netlat" -f "$fix/current-6.12-defaults.txt" -T | head -n 1)" = "06:32:12" ]
+rc 0 "-T of an older snapshot: now" -f "$fix/real-6.12-lo.txt" -T
+check "-T older: the time of the read" sh -c "head -n 1 '$out/last.out' | grep -q \"\$(date +%H:%M)\""
+if have jq; then
+	"$netlat" -f "$fix/current-6.12-filters.txt" --json > "$out/filters.json"
+	check "JSON: time from realtime_ns" [ "$(jq -r .time "$out/filters.json")" = "2026-12-05T06:32:12.570Z" ]
+	check "JSON: enabled false" [ "$(jq .enabled "$out/filters.json")" = false ]
+	check "JSON: the filters" [ "$(jq -c .filters "$out/filters.json")" = '{"directions":"tx","ports":"80,443,8000-8100","ports_count":103,"family":"4","netns":4026531840,"sample":10}' ]
+	check "JSON: the host name as printed" [ "$(jq -r .hostname "$out/filters.json")" = 'lab\040box\303\251' ]
+	"$netlat" -f "$fix/real-6.12-lo.txt" --json > "$out/old.json"
+	check "JSON older: nulls" [ "$(jq -c '[.realtime_ns, .hostname, .enabled, .filters]' "$out/old.json")" = '[null,null,null,null]' ]
+fi
+# a ports list of every port, one by one: a line of about 400 KB
+awk 'BEGIN { printf "filter ports 0"; for (i = 1; i < 65536; i++) printf ",%d", i; print "" }' > "$out/ports.line"
+sed "/^filter ports /{
+r $out/ports.line
+d
+}" "$fix/current-6.12-filters.txt" > "$out/long-ports.txt"
+check "the long line is 400 KB" [ "$(wc -c < "$out/ports.line")" -gt 380000 ]
+rc 0 "a 400 KB ports line" -f "$out/long-ports.txt"
+check "400 KB ports: all ports as one range" has out "; ports 0-65535; family IPv4"
+rc 0 "a 400 KB ports line, -p" -f "$out/long-ports.txt" -p "$out/long-ports.prom"
+check "400 KB ports: its count" grep -q '^netlat_filter_ports 65536$' "$out/long-ports.prom"
+awk 'BEGIN { printf "filter ports 1"; for (i = 3; i < 65536; i += 2) printf ",%d", i; print "" }' > "$out/ports.line"
+sed "/^filter ports /{
+r $out/ports.line
+d
+}" "$fix/current-6.12-filters.txt" > "$out/odd-ports.txt"
+rc 0 "every other port" -f "$out/odd-ports.txt" -p "$out/odd-ports.prom"
+check "every other port: the label cut and said" grep -q 'ports="1,3,5,.*,\.\.\."} 1$' "$out/odd-ports.prom"
+if have jq; then
+	"$netlat" -f "$out/odd-ports.txt" --json > "$out/odd-ports.json"
+	check "every other port: JSON has them all" [ "$(jq -r .filters.ports "$out/odd-ports.json")" = "$(cut -d' ' -f3 "$out/ports.line")" ]
+fi
+sed 's/,65535$/,65536/' "$out/ports.line" > "$out/ports.bad"
+sed "/^filter ports /{
+r $out/ports.bad
+d
+}" "$fix/current-6.12-filters.txt" > "$out/bad-ports.txt"
+rc 6 "a bad port at the end of a long line" -f "$out/bad-ports.txt"
+check "bad port: the line and why" has err "bad-ports.txt:12: filter ports: '65536' is not a port in 0..65535"
+if have promtool; then
+	for f in current-6.12-filters current-6.12-defaults; do
+		"$netlat" -f "$fix/$f.txt" -p "$out/$f.prom"
+		check "promtool: $f" sh -c "promtool check metrics < '$out/$f.prom'"
+	done
+	check "promtool: every other port" sh -c "promtool check metrics < '$out/odd-ports.prom'"
+fi
 
 # ---- JSON: one line, parsed back
 if have python3; then
@@ -193,8 +277,36 @@ check "split: 4 series" [ "$(grep -c '^netlat_data_units_total{direction="[rt]x"
 check "split: rx ipv6" grep -q '^netlat_data_units_total{direction="rx",family="ipv6"} 233$' "$out/dual.prom"
 check "split: not in netlat_events_total" sh -c "! grep -q '^netlat_events_total.*ipv' '$out/dual.prom'"
 check "split: the totals stay" grep -q '^netlat_events_total{counter="tx_data_segments"} 625$' "$out/dual.prom"
+# -p replaces only a regular file; '-p -' is standard output
+echo keep > "$out/target.txt"
+ln -s target.txt "$out/link.prom"
+rc 1 "-p onto a symbolic link" -f "$fix/minimal.txt" -p "$out/link.prom"
+check "-p symlink: says why" has err "will not write .*link.prom: it is a symbolic link"
+check "-p symlink: the link stays a link" [ -L "$out/link.prom" ]
+check "-p symlink: its target untouched" [ "$(cat "$out/target.txt")" = keep ]
+check "-p symlink: nothing on stdout" [ ! -s "$out/last.out" ]
+mkfifo "$out/fifo.prom"
+rc 1 "-p onto a fifo" -f "$fix/minimal.txt" -p "$out/fifo.prom"
+check "-p fifo: says why" has err "it is a fifo"
+check "-p fifo: still a fifo" [ -p "$out/fifo.prom" ]
+rc 1 "-p onto a directory" -f "$fix/minimal.txt" -p "$out"
+check "-p directory: says why" has err "it is a directory"
+rc 1 "-p onto a device" -f "$fix/minimal.txt" -p /dev/null
+check "-p /dev/null: says why" has err "it is a character device"
+check "-p /dev/null: still a device" [ -c /dev/null ]
+rc 1 "-i -p onto a symbolic link" -f "$fix/minimal.txt" -i 0.05 -c 1 -p "$out/link.prom"
+check "-i -p symlink: the link stays a link" [ -L "$out/link.prom" ]
+check "-p refusals: no temporary file left" [ -z "$(ls -A "$out" | grep '^\.')" ]
+rc 0 "-p -" -f "$fix/real-6.12-lo.txt" -p -
+check "-p -: the exposition on stdout" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$out/last.out"
+check "-p -: no file named '-'" [ ! -e ./- ] && [ ! -e "$out/-" ]
+cp "$out/last.out" "$out/stdout.prom"
+rc 2 "-p - with --json" -f "$fix/real-6.12-lo.txt" -p - --json
+check "-p - --json: explained" has err "both write to standard output"
+rc 0 "-i -p -" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -p -
+check "-i -p -: 3 expositions" [ "$(grep -c '^# TYPE netlat_info gauge$' "$out/last.out")" -eq 3 ]
 if have promtool; then
-	for f in "$out/netlat.prom" "$build"/*.prom; do
+	for f in "$out/netlat.prom" "$out/stdout.prom" "$build"/*.prom; do
 		if promtool check metrics < "$f" > "$out/promtool.log" 2>&1; then ok; else
 			ko "promtool check metrics $(basename "$f")"
 			cat "$out/promtool.log"
@@ -241,6 +353,189 @@ sed 's/^stage tx_total tx count 625 sum_ns 295423669 /stage tx_total tx count 62
 wait
 check "watch: the interval's split" grep -q '^coverage tx: 1 of 1 data segments timed (100.0%); IPv4 0, IPv6 1$' "$out/changing-dual.out"
 check "watch: the split not listed" sh -c "! grep -q 'ipv[46]' '$out/changing-dual.out'"
+# ---- the exporter (-i with -p): survives its input going away
+# (the module unloaded), says netlat_up 0 meanwhile, retries failed writes
+up() { sed -n 's/^netlat_up \([01]\)$/\1/p' "$1" 2> /dev/null; }
+# wait_up FILE 0|1: up to 5 s for the file to say so
+wait_up() {
+	i=0
+	while [ "$(up "$1")" != "$2" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(up "$1")" = "$2" ]
+}
+exp=$out/exporter
+mkdir -p "$exp"
+cp "$fix/real-6.12-lo.txt" "$exp/in.txt"
+# stdout through a fifo: the file size limit below is netlat's alone
+mkfifo "$exp/json.fifo"
+cat "$exp/json.fifo" > "$exp/out.json" &
+(trap '' XFSZ; exec "$netlat" -f "$exp/in.txt" -i 0.1 -p "$exp/x.prom" --json \
+	> "$exp/json.fifo" 2> "$exp/err.txt") &
+pid=$!
+check "exporter: up 1" wait_up "$exp/x.prom" 1
+check "exporter: the histograms" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$exp/x.prom"
+ok1=$(sed -n 's/^netlat_last_success_timestamp_seconds //p' "$exp/x.prom")
+check "exporter: last success is now ($ok1)" \
+	[ $(( $(date +%s) - ${ok1%.*} )) -le 2 ]
+mv "$exp/in.txt" "$exp/in.away"			# the module goes away
+check "exporter: input gone: up 0" wait_up "$exp/x.prom" 0
+check "exporter: up 0: no stale histograms" sh -c "! grep -q '^netlat_stage' '$exp/x.prom'"
+check "exporter: up 0: the last success kept" grep -q "^netlat_last_success_timestamp_seconds ${ok1%.*}\." "$exp/x.prom"
+if have promtool; then
+	check "exporter: up 0: promtool" sh -c "promtool check metrics < '$exp/x.prom'"
+fi
+check "exporter: still running" kill -0 $pid
+check "exporter: says why, once" [ "$(grep -c 'netlat_up 0 until a read works again' "$exp/err.txt")" -eq 1 ]
+sleep 0.3
+check "exporter: the read error said once" [ "$(grep -c 'cannot read' "$exp/err.txt")" -eq 1 ]
+# back with lower numbers (a reloaded module): a new baseline, no
+# negative delta
+cp "$fix/minimal.txt" "$exp/in.txt"
+check "exporter: input back: up 1" wait_up "$exp/x.prom" 1
+check "exporter: the new numbers" grep -q 'stage="tx_sock_tcp",le="+Inf"} 4$' "$exp/x.prom"
+check "exporter: back: a new baseline" grep -q 'read .*in.txt again: a new baseline' "$exp/err.txt"
+# a write that fails (a file size limit): the stale file is removed, and
+# written again once writes work
+if prlimit --pid $pid --fsize=1024:unlimited 2> /dev/null; then
+	i=0
+	while [ -e "$exp/x.prom" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	check "exporter: write failed: stale file removed" [ ! -e "$exp/x.prom" ]
+	check "exporter: write failed: said" grep -q "cannot write .*x.prom: File too large" "$exp/err.txt"
+	check "exporter: write failed: still running" kill -0 $pid
+	prlimit --pid $pid --fsize=unlimited:unlimited
+	check "exporter: writes again: up 1" wait_up "$exp/x.prom" 1
+	check "exporter: says it wrote again" grep -q "wrote .*x.prom again" "$exp/err.txt"
+else
+	echo "cli: no prlimit: the failed-write checks skipped"
+fi
+sleep 0.3	# a few more reports
+check "exporter: no temporary file left" [ "$(ls -A "$exp" | grep -c '^\.')" -eq 0 ]
+kill -TERM $pid
+wait $pid
+rc=$?
+check "exporter: SIGTERM: exit 0 ($rc)" [ $rc -eq 0 ]
+wait
+check "exporter: stopped: up 0 (its numbers would go stale)" [ "$(up "$exp/x.prom")" = 0 ]
+if have jq; then
+	check "exporter: JSON deltas never negative, every line parses" \
+		jq -e -s 'length >= 2 and all(.[].stages[]; .count >= 0 and .sum_ns >= 0)' "$exp/out.json"
+fi
+# the target replaced by a symbolic link while exporting: left alone, said
+# once, written again when it is gone
+cp "$fix/minimal.txt" "$exp/in3.txt"
+"$netlat" -f "$exp/in3.txt" -i 0.1 -p "$exp/y.prom" 2> "$exp/err3.txt" &
+pid=$!
+check "exporter 2: up 1" wait_up "$exp/y.prom" 1
+rm "$exp/y.prom"
+ln -s in3.txt "$exp/y.prom"
+sleep 0.5
+check "exporter 2: a link put there stays a link" [ -L "$exp/y.prom" ]
+check "exporter 2: its target untouched" cmp -s "$exp/in3.txt" "$fix/minimal.txt"
+check "exporter 2: said once" [ "$(grep -c 'will not write .*y.prom: it is a symbolic link' "$exp/err3.txt")" -eq 1 ]
+check "exporter 2: still running" kill -0 $pid
+rm "$exp/y.prom"
+check "exporter 2: the link gone: written again" wait_up "$exp/y.prom" 1
+kill -TERM $pid
+wait $pid
+check "exporter 2: exit 0 ($?)" [ $? -eq 0 ]
+
+# one-shot -p (from cron): a failed read replaces the file with netlat_up 0,
+# keeping the time of the last good read the file had
+rc 0 "one-shot -p" -f "$fix/minimal.txt" -p "$exp/cron.prom"
+ok1=$(sed -n 's/^netlat_last_success_timestamp_seconds //p' "$exp/cron.prom")
+check "one-shot -p: up 1 ($ok1)" [ "$(up "$exp/cron.prom")" = 1 ]
+sleep 0.1
+rc 1 "one-shot -p, a failed read" -f "$exp/nonexistent.txt" -p "$exp/cron.prom"
+check "one-shot -p, failed: says why" has err "cannot read .*nonexistent.txt"
+check "one-shot -p, failed: up 0" [ "$(up "$exp/cron.prom")" = 0 ]
+check "one-shot -p, failed: no stale histograms" sh -c "! grep -q '^netlat_stage' '$exp/cron.prom'"
+check "one-shot -p, failed: the last success kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
+rc 6 "one-shot -p, failed again" -f "$fix/malformed.txt" -p "$exp/cron.prom"
+check "one-shot -p, failed again: the last success still kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
+# an exporter started while the module is away: the same
+rc 0 "exporter started without input" -f "$exp/nonexistent.txt" -i 0.05 -c 1 -p "$exp/cron.prom"
+check "exporter started without input: up 0, the last success kept" \
+	grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
+rm "$exp/cron.prom"
+rc 1 "one-shot -p, failed, no file before" -f "$exp/nonexistent.txt" -p "$exp/cron.prom"
+check "one-shot -p, no file before: up 0, last success 0" grep -qx 'netlat_last_success_timestamp_seconds 0.000' "$exp/cron.prom"
+
+# plain watch mode (no -p) still ends when its input goes away
+cp "$fix/minimal.txt" "$exp/in2.txt"
+("$netlat" -f "$exp/in2.txt" -i 0.1 -c 50 > /dev/null 2> "$exp/err2.txt"; echo $? > "$exp/rc2") &
+sleep 0.3
+rm "$exp/in2.txt"
+wait
+check "watch without -p: input gone: exit 1" [ "$(cat "$exp/rc2")" = 1 ]
+
+# ---- -f - -i: one snapshot after another from a stream
+cat "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt" "$out/changing.txt" > "$out/stream.txt"
+rc 0 "-f - -i: a stream of 3 snapshots" -f - -i 1 --json < "$out/stream.txt"
+check "stream: 2 reports" [ "$(wc -l < "$out/last.out")" -eq 2 ]
+if have jq; then
+	check "stream: the second interval is the change" \
+		[ "$(jq -s -c '[.[] | .stages[3].count]' "$out/last.out")" = '[0,1]' ]
+fi
+rc 0 "stream: -c 1" -f - -i 1 -c 1 --json < "$out/stream.txt"
+check "stream -c 1: 1 report" [ "$(wc -l < "$out/last.out")" -eq 1 ]
+# counters going down (a reload): a new baseline, never negative
+cat "$fix/real-6.12-lo.txt" "$fix/minimal.txt" > "$out/stream-reload.txt"
+rc 0 "stream: a reload" -f - -i 1 --json < "$out/stream-reload.txt"
+if have jq; then
+	check "stream: reload: reset, the new counts" \
+		[ "$(jq -c '[.reset, .stages[0].count]' "$out/last.out")" = '[true,4]' ]
+fi
+# paced by its producer: it reports as snapshots come, and EOF ends it
+(cat "$fix/real-6.12-lo.txt"; sleep 0.3; cat "$out/changing.txt"; sleep 0.3;
+ cat "$out/changing.txt") | "$netlat" -f - -i 5 -T > "$out/paced.out" 2>&1
+check "stream: paced by the producer, not by -i 5 (exit $?)" [ "$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$' "$out/paced.out")" -eq 2 ]
+check "stream: the interval from the snapshots" grep -q ': the last 0.000 s' "$out/paced.out"
+: | "$netlat" -f - -i 1 > /dev/null 2> "$out/last.err"
+check "stream: empty input: exit 6 ($?)" [ $? -eq 6 ]
+check "stream: empty: says so" has err "no snapshot"
+{ cat "$fix/real-6.12-lo.txt"; head -n 20 "$fix/minimal.txt"; } > "$out/stream-cut.txt"
+rc 6 "stream: cut short at the end" -f - -i 1 < "$out/stream-cut.txt"
+check "stream: cut short: says so" has err "standard input: truncated"
+lines=$(wc -l < "$fix/real-6.12-lo.txt")
+{ cat "$fix/real-6.12-lo.txt" "$fix/malformed.txt"; } > "$out/stream-bad.txt"
+rc 6 "stream: a malformed second snapshot" -f - -i 1 < "$out/stream-bad.txt"
+check "stream: the line of the stream" has err "standard input:$((lines + 335)): table_full"
+head -c 5000000 /dev/zero | "$netlat" -f - -i 1 > /dev/null 2> "$out/last.err"
+check "stream: 5 MB without an end: exit 6 ($?)" [ $? -eq 6 ]
+check "stream: too large: says so" has err "larger than"
+# the exporter on a stream: a bad snapshot is netlat_up 0, then it goes on
+{ cat "$fix/real-6.12-lo.txt" "$fix/malformed.txt" "$fix/minimal.txt"; } |
+	"$netlat" -f - -i 1 -p "$out/stream.prom" --json > "$out/stream-exp.out" 2> "$out/stream-exp.err"
+check "stream exporter: exit 0 ($?)" [ $? -eq 0 ]
+check "stream exporter: said the bad snapshot" grep -q 'table_full' "$out/stream-exp.err"
+check "stream exporter: EOF: up 0 at the end" [ "$(up "$out/stream.prom")" = 0 ]
+# a stream that cannot be read (a directory): netlat_up 0 and exit 1 at
+# once, not a loop of failed reads
+timeout 10 "$netlat" -f - -i 1 -p "$out/stream-dir.prom" < "$out" > /dev/null 2> "$out/last.err"
+check "stream exporter: unreadable input: exit 1 ($?)" [ $? -eq 1 ]
+check "stream exporter: unreadable: said once" [ "$(grep -c 'cannot read standard input' "$out/last.err")" -eq 1 ]
+check "stream exporter: unreadable: up 0" [ "$(up "$out/stream-dir.prom")" = 0 ]
+
+# Ctrl-C while waiting for the next snapshot
+mkfifo "$out/stream.fifo"
+(cat "$fix/real-6.12-lo.txt"; exec sleep 30) > "$out/stream.fifo" &
+feeder=$!
+"$netlat" -f - -i 1 < "$out/stream.fifo" > /dev/null 2>&1 &
+pid=$!
+sleep 0.3
+t0=$(date +%s)
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	kill -INT $pid 2> /dev/null || break
+	sleep 0.2
+done
+wait $pid
+check "stream: SIGINT while reading: exit 0 ($?)" [ $? -eq 0 ]
+check "stream: SIGINT: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+kill $feeder 2> /dev/null
+wait $feeder 2> /dev/null
+
 # Ctrl-C ends watch mode at once, exit 0.  A background job starts with
 # SIGINT ignored until netlat installs its handler: a signal that comes
 # before that is lost, so it is sent again until netlat is gone (and -c 2

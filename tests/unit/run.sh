@@ -1,8 +1,8 @@
 #!/bin/sh
 # Run the netlat host tests (make -C userspace test calls this): the unit
 # test binaries, the same built with ASan+UBSan, the command-line tests
-# (cli.sh), then the parser's fuzz target for a bounded time when it was
-# built.  Ends with "userspace: N passed, N failed"; exit 1 on a failure.
+# (cli.sh), the build and install targets (make.sh), then the parser's
+# fuzz target for a bounded time when it was built.  Ends with "userspace: N passed, N failed"; exit 1 on a failure.
 #
 # usage: tests/unit/run.sh BUILD_DIR FUZZ_SECONDS [FUZZ_BINARY]
 set -u
@@ -55,6 +55,8 @@ for t in test_hist test_parse test_delta test_export test_control; do
 done
 echo "== the netlat command (tests/unit/cli.sh)"
 run_one cli sh "$here/cli.sh" "$build"
+echo "== make, make install and uninstall (tests/unit/make.sh)"
+run_one make sh "$here/make.sh" "$build"
 
 if [ -n "$fuzz_bin" ] && [ -x "$fuzz_bin" ]; then
 	corpus=$build/fuzz-corpus

@@ -6,6 +6,7 @@
  * usage: test_control [FIXTURE_DIR [OUTDIR]]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "test.h"
@@ -37,6 +38,7 @@ static void test_read(void)
 	CHECK(!nl_read_all(path, NL_INPUT_MAX, &buf, &len));
 	CHECK_U64(len, wlen);
 	CHECK(buf && !memcmp(buf, want, wlen));
+	buf[len] = '\0';	/* room for it (ASan build) */
 	free(buf);
 	/* more than the limit: EFBIG, nothing returned */
 	buf = NULL;
@@ -47,8 +49,26 @@ static void test_read(void)
 	/* exactly the limit is fine */
 	CHECK(!nl_read_all(path, wlen, &buf, &len));
 	CHECK_U64(len, wlen);
+	buf[len] = '\0';
 	free(buf);
 	free(want);
+	/* exactly the first buffer's size: still room for a NUL */
+	{
+		char big[600];
+		FILE *f;
+		int i;
+
+		snprintf(big, sizeof(big), "%s/64k.txt", outdir);
+		f = fopen(big, "w");
+		for (i = 0; i < 65536; i++)
+			fputc('x', f);
+		fclose(f);
+		CHECK(!nl_read_all(big, NL_INPUT_MAX, &buf, &len));
+		CHECK_U64(len, 65536);
+		buf[len] = '\0';
+		free(buf);
+		unlink(big);
+	}
 	/* an empty file */
 	snprintf(path, sizeof(path), "%s/empty.txt", fixture_dir);
 	CHECK(!nl_read_all(path, NL_INPUT_MAX, &buf, &len));
@@ -115,6 +135,115 @@ static void test_reset(void)
 	rmdir(dir);
 }
 
+/* A stream of @text (through a temporary file), at most @max held. */
+static void stream_of(struct nl_stream *st, const char *text, size_t max)
+{
+	char path[600];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/stream.txt", outdir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	fd = open(path, O_RDONLY);
+	unlink(path);
+	nl_stream_init(st, fd, max);
+}
+
+static void stream_done(struct nl_stream *st)
+{
+	close(st->fd);
+	nl_stream_free(st);
+}
+
+/* The next snapshot as a string ("" at the end, "EFBIG" on that error) */
+static const char *next(struct nl_stream *st)
+{
+	static char out[256];
+	const char *p;
+	size_t n;
+	int r;
+
+	errno = 0;
+	r = nl_stream_next(st, &p, &n);
+	if (r < 0)
+		return errno == EFBIG ? "EFBIG" : "error";
+	if (!r)
+		return "";
+	snprintf(out, sizeof(out), "%.*s", (int)n, p);
+	return out;
+}
+
+static void test_stream(void)
+{
+	struct nl_stream st;
+	char *a, *b, *big;
+	size_t alen, blen;
+
+	/* snapshots one after another: each through its end line */
+	stream_of(&st, "version 1\nx 1\nend\nversion 1\n  end  \n"
+		  "# a comment\n\n", 1000);
+	CHECK_STR(next(&st), "version 1\nx 1\nend\n");
+	CHECK_STR(next(&st), "version 1\n  end  \n");
+	CHECK_STR(next(&st), "");	/* only a comment and a blank line */
+	CHECK_STR(next(&st), "");
+	stream_done(&st);
+	/* "ending" is not "end"; the last snapshot without an end line */
+	stream_of(&st, "ending\nend x\nversion 1\nendx\n", 1000);
+	CHECK_STR(next(&st), "ending\nend x\n");
+	CHECK_STR(next(&st), "version 1\nendx\n");	/* cut short */
+	CHECK_STR(next(&st), "");
+	stream_done(&st);
+	/* the last line without a newline: cut short too */
+	stream_of(&st, "version 1\nend", 1000);
+	CHECK_STR(next(&st), "version 1\nend");
+	stream_done(&st);
+	/* too large: EFBIG, then the next snapshot after its end line */
+	stream_of(&st, "0123456789abcdef\nmore\nend\nversion 1\nend\n", 16);
+	CHECK_STR(next(&st), "EFBIG");
+	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_STR(next(&st), "");
+	stream_done(&st);
+	/* too large at the end of the stream: nothing more */
+	stream_of(&st, "version 1\nend\n0123456789abcdef0123", 16);
+	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_STR(next(&st), "EFBIG");
+	CHECK_STR(next(&st), "");
+	stream_done(&st);
+	/* a line longer than the whole buffer, skipped in pieces */
+	big = malloc(300000);
+	memset(big, 'x', 299000);
+	strcpy(big + 299000, "\nend\nversion 1\nend\n");
+	stream_of(&st, big, 1000);
+	CHECK_STR(next(&st), "EFBIG");
+	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_STR(next(&st), "");
+	stream_done(&st);
+	free(big);
+	/* two real snapshots, byte for byte */
+	a = fixture("real-6.12-lo.txt", &alen);
+	b = fixture("minimal.txt", &blen);
+	big = malloc(alen + blen + 1);
+	memcpy(big, a, alen);
+	memcpy(big + alen, b, blen + 1);
+	stream_of(&st, big, NL_INPUT_MAX);
+	{
+		const char *p;
+		size_t n;
+
+		CHECK_U64(nl_stream_next(&st, &p, &n), 1);
+		CHECK(n == alen && !memcmp(p, a, alen));
+		CHECK_U64(nl_stream_next(&st, &p, &n), 1);
+		CHECK(n == blen && !memcmp(p, b, blen));
+		CHECK_U64(nl_stream_next(&st, &p, &n), 0);
+	}
+	stream_done(&st);
+	free(a);
+	free(b);
+	free(big);
+}
+
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
@@ -122,5 +251,6 @@ int main(int argc, char **argv)
 		outdir = argv[2];
 	test_read();
 	test_reset();
+	test_stream();
 	return test_done("test_control");
 }

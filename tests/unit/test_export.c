@@ -346,7 +346,9 @@ static void test_json(void)
 	CHECK_HAS(j, "{\"version\":1,\"tool\":\"0.1.0\",\"module\":\"0.1.0\","
 		  "\"kernel\":\"6.12.117+deb12-amd64\","
 		  "\"time\":\"2026-01-01T00:00:00.123Z\","
-		  "\"time_ns\":19332915175,\"interval_s\":null,\"reset\":false,"
+		  "\"time_ns\":19332915175,\"interval_s\":null,"
+		  "\"realtime_ns\":null,\"hostname\":null,\"enabled\":null,"
+		  "\"filters\":null,\"reset\":false,"
 		  "\"sockets\":0,\"capacity\":1024,\"stages\":[");
 	CHECK_HAS(j, "{\"name\":\"tx_sock_tcp\",\"dir\":\"tx\",\"count\":661,"
 		  "\"sum_ns\":4398211,\"min_ns\":1420,\"max_ns\":1406216,"
@@ -399,7 +401,8 @@ static void test_json(void)
 	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(20000)]++;
 	nl_delta(&prev, &snap, &delta);
 	j = render(JSON, &delta, &o);
-	CHECK_HAS(j, "\"interval_s\":2.500000,\"reset\":false");
+	CHECK_HAS(j, "\"interval_s\":2.500000,\"realtime_ns\":null,");
+	CHECK_HAS(j, "\"filters\":null,\"reset\":false,");
 	CHECK_HAS(j, "{\"name\":\"tx_total\",\"dir\":\"tx\",\"count\":1,"
 		  "\"sum_ns\":20000,\"min_ns\":18432,\"max_ns\":20479,"
 		  "\"minmax_exact\":false,");
@@ -597,6 +600,34 @@ static void test_prometheus(void)
 	CHECK_LACKS(p, "direction=\"rx\",family=\"ipv6\"");
 	free(p);
 
+	/* up: netlat_up 1, and the time of this read is the last good one */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	o.last_ok.tv_sec = 1;
+	p = render(PROM, &snap, &o);
+	CHECK_HAS(p, "# TYPE netlat_up gauge\nnetlat_up 1\n");
+	CHECK_HAS(p, "# TYPE netlat_last_success_timestamp_seconds gauge\n"
+		  "netlat_last_success_timestamp_seconds 1767225600.123\n");
+	free(p);
+	/* down: only netlat_up 0 and the last good read; no stale numbers */
+	o.last_ok.tv_sec = 1767225590;
+	o.last_ok.tv_nsec = 5000000;
+	p = render(PROM, NULL, &o);
+	save("down.prom", p);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_up gauge\nnetlat_up 0\n");
+	CHECK_HAS(p, "netlat_last_success_timestamp_seconds 1767225590.005\n");
+	CHECK_LACKS(p, "\nnetlat_up 1\n");
+	CHECK_LACKS(p, "netlat_stage_latency_seconds");
+	CHECK_LACKS(p, "netlat_events_total");
+	CHECK_LACKS(p, "netlat_info");
+	free(p);
+	/* down before any good read: 0 */
+	o.last_ok.tv_sec = 0;
+	o.last_ok.tv_nsec = 0;
+	p = render(PROM, NULL, &o);
+	CHECK_HAS(p, "netlat_last_success_timestamp_seconds 0.000\n");
+	free(p);
+
 	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
 	p = render(PROM, &snap, &o);
 	save("huge.prom", p);
@@ -607,6 +638,185 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_events_total{counter=\"expired\"} "
 		  "18446744073709551615\n");
 	free(p);
+}
+
+/* Fixture @name with line @old (a prefix) replaced by @new, parsed. */
+static enum nl_status parse_edited(const char *name, const char *old,
+				   const char *new)
+{
+	size_t len;
+	char *base = fixture(name, &len), *at, *eol, *text;
+	enum nl_status st;
+
+	at = strstr(base, old);
+	eol = at ? strchr(at, '\n') : NULL;
+	if (!eol) {
+		fprintf(stderr, "parse_edited: no line '%s' in %s\n", old, name);
+		exit(2);
+	}
+	text = malloc(len + strlen(new) + 2);
+	sprintf(text, "%.*s%s%s", (int)(at - base), base, new, eol);
+	st = nl_parse(text, strlen(text), &snap, &err);
+	free(text);
+	free(base);
+	return st;
+}
+
+/* enabled, the filters, the host name and wall clock in every output */
+static void test_filters(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *t, why[256], *line;
+	size_t o2, cap = 8 * 65536;
+	unsigned int i;
+
+	CHECK_U64(parse_fixture("current-6.12-filters.txt", &snap, &err),
+		  NL_OK);
+	t = render(TEXT, &snap, &o);
+	save("current-6.12-filters.text", t);
+	CHECK_HAS(t, "socket slots in use\n"
+		  "host lab\\040box\\303\\251, snapshot of 2026-12-05 "
+		  "06:32:12 UTC\n"
+		  "collection is DISABLED (enable 0): the numbers are not "
+		  "moving\n"
+		  "filters: directions tx; ports 80,443,8000-8100; family IPv4; "
+		  "netns 4026531840; sample 1 in 10 (the numbers cover only "
+		  "this traffic)\n\ntx_sock_tcp (tx)");
+	free(t);
+	/* an interval: disabled and the filters said, the place not */
+	nl_delta(&snap, &snap, &delta);
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, ": the last 0.000 s\ncollection is DISABLED (enable 0)");
+	CHECK_HAS(t, "\nfilters: directions tx;");
+	CHECK_LACKS(t, "host ");
+	free(t);
+	t = render(JSON, &snap, &o);
+	save("current-6.12-filters.json", t);
+	CHECK_HAS(t, "\"time_ns\":13161827445,\"interval_s\":null,"
+		  "\"realtime_ns\":1796452332570632414,"
+		  "\"hostname\":\"lab\\\\040box\\\\303\\\\251\","
+		  "\"enabled\":false,\"filters\":{\"directions\":\"tx\","
+		  "\"ports\":\"80,443,8000-8100\",\"ports_count\":103,"
+		  "\"family\":\"4\",\"netns\":4026531840,\"sample\":10},"
+		  "\"reset\":false,");
+	free(t);
+	t = render(PROM, &snap, &o);
+	save("current-6.12-filters.prom", t);
+	CHECK(!prom_check(t, why, sizeof(why)));
+	CHECK_HAS(t, "netlat_info{module=\"0.1.0\",kernel=\"6.12.117+deb12-"
+		  "amd64\",hostname=\"lab\\\\040box\\\\303\\\\251\","
+		  "format=\"1\"} 1\n");
+	CHECK_HAS(t, "# TYPE netlat_enabled gauge\nnetlat_enabled 0\n");
+	CHECK_HAS(t, "# TYPE netlat_filter_info gauge\nnetlat_filter_info{"
+		  "directions=\"tx\",family=\"4\",netns=\"4026531840\","
+		  "ports=\"80,443,8000-8100\"} 1\n");
+	CHECK_HAS(t, "# TYPE netlat_filter_ports gauge\n"
+		  "netlat_filter_ports 103\n");
+	CHECK_HAS(t, "# TYPE netlat_filter_sample gauge\n"
+		  "netlat_filter_sample 10\n");
+	free(t);
+
+	/* at their defaults: no DISABLED, no filters line */
+	CHECK_U64(parse_fixture("current-6.12-defaults.txt", &snap, &err),
+		  NL_OK);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "in use\nhost db-3, snapshot of 2026-12-05 06:32:12 "
+		  "UTC\n\ntx_sock_tcp");
+	CHECK_LACKS(t, "DISABLED");
+	CHECK_LACKS(t, "filters:");
+	free(t);
+	t = render(JSON, &snap, &o);
+	CHECK_HAS(t, "\"hostname\":\"db-3\",\"enabled\":true,\"filters\":"
+		  "{\"directions\":\"tx,rx\",\"ports\":\"all\","
+		  "\"ports_count\":null,\"family\":\"all\",\"netns\":\"all\","
+		  "\"sample\":1}");
+	free(t);
+	t = render(PROM, &snap, &o);
+	save("current-6.12-defaults.prom", t);
+	CHECK(!prom_check(t, why, sizeof(why)));
+	CHECK_HAS(t, "netlat_enabled 1\n");
+	CHECK_HAS(t, "netlat_filter_info{directions=\"tx,rx\",family=\"all\","
+		  "netns=\"all\",ports=\"all\"} 1\n");
+	CHECK_LACKS(t, "netlat_filter_ports");
+	CHECK_HAS(t, "netlat_filter_sample 1\n");
+	free(t);
+
+	/* an older module: none of it */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	CHECK_LACKS(t, "host ");
+	CHECK_LACKS(t, "DISABLED");
+	CHECK_LACKS(t, "filters:");
+	free(t);
+	t = render(PROM, &snap, &o);
+	CHECK_LACKS(t, "netlat_enabled");
+	CHECK_LACKS(t, "netlat_filter");
+	CHECK_LACKS(t, "hostname=");
+	free(t);
+	/* disabled, no filter lines: only that line */
+	CHECK_U64(parse_edited("current-6.12-lo.txt", "enabled 1",
+			       "enabled 0"), NL_OK);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "in use\ncollection is DISABLED (enable 0): the numbers "
+		  "are not moving\n\ntx_sock_tcp");
+	free(t);
+
+	/* only some filter lines: the labels of those, no stray comma */
+	CHECK_U64(parse_edited("current-6.12-lo.txt", "enabled 1",
+			       "enabled 1\nfilter sample 4"), NL_OK);
+	t = render(PROM, &snap, &o);
+	CHECK(!prom_check(t, why, sizeof(why)));
+	CHECK_HAS(t, "\nnetlat_filter_info{} 1\n");
+	CHECK_HAS(t, "\nnetlat_filter_sample 4\n");
+	free(t);
+	CHECK_U64(parse_edited("current-6.12-lo.txt", "enabled 1",
+			       "enabled 1\nfilter family 6\nfilter netns 5"),
+		  NL_OK);
+	t = render(PROM, &snap, &o);
+	CHECK(!prom_check(t, why, sizeof(why)));
+	CHECK_HAS(t, "\nnetlat_filter_info{family=\"6\",netns=\"5\"} 1\n");
+	CHECK_LACKS(t, "netlat_filter_sample");
+	free(t);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nfilters: family IPv6; netns 5 (the numbers");
+	free(t);
+
+	/* names with quotes: escaped per JSON and the exposition format */
+	CHECK_U64(parse_edited("current-6.12-defaults.txt", "hostname db-3",
+			       "hostname a\"b\\134c"), NL_OK);
+	t = render(JSON, &snap, &o);
+	CHECK_HAS(t, "\"hostname\":\"a\\\"b\\\\134c\"");
+	free(t);
+	t = render(PROM, &snap, &o);
+	CHECK(!prom_check(t, why, sizeof(why)));
+	CHECK_HAS(t, "hostname=\"a\\\"b\\\\134c\"");
+	free(t);
+
+	/* every other port: JSON has the whole list, the label a cut one */
+	line = malloc(cap);
+	o2 = (size_t)snprintf(line, cap, "filter ports ");
+	for (i = 1; i < 65536; i += 2)
+		o2 += (size_t)snprintf(line + o2, cap - o2, "%s%u",
+				       i > 1 ? "," : "", i);
+	CHECK_U64(parse_edited("current-6.12-filters.txt",
+			       "filter ports 80", line), NL_OK);
+	CHECK_U64(snap.filter.nr_ports, 32768);
+	t = render(JSON, &snap, &o);
+	CHECK_HAS(t, line + strlen("filter ports "));
+	CHECK_HAS(t, ",65533,65535\",\"ports_count\":32768,");
+	free(t);
+	t = render(PROM, &snap, &o);
+	save("long-ports.prom", t);
+	CHECK(!prom_check(t, why, sizeof(why)));
+	CHECK_HAS(t, "ports=\"1,3,5,7,");
+	CHECK_HAS(t, ",...\"} 1\n# HELP netlat_filter_ports ");
+	CHECK_HAS(t, "\nnetlat_filter_ports 32768\n");
+	free(t);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "filters: directions tx; ports 1,3,5,");
+	CHECK_HAS(t, ",... (32768 ports); family IPv4;");
+	free(t);
+	free(line);
 }
 
 static int count_entries(const char *dir)
@@ -670,9 +880,74 @@ static void test_atomic_write(void)
 	CHECK_U64(nl_write_prometheus(path, &snap, &o), (uint64_t)-1);
 	CHECK_U64(errno, ENOENT);
 	snprintf(path, sizeof(path), "%s", dir);
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK_U64(count_entries(dir), 2);	/* no temporary file made */
+}
+
+/* Only a regular file is replaced: a link, fifo or directory is refused. */
+static void test_write_target(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char dir[512], path[600], target[600];
+	const char *kind;
+	struct stat st;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/targetdir", outdir);
+	mkdir(dir, 0755);
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+
+	/* missing: fine, and created */
+	snprintf(path, sizeof(path), "%s/new.prom", dir);
+	unlink(path);
+	CHECK_U64(nl_prom_target(path, &kind), 0);
+	CHECK(!kind);
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 0);
+	CHECK_U64(nl_prom_target(path, &kind), 0);	/* regular: fine */
+
+	/* a symbolic link (to a regular file): refused, both left alone */
+	snprintf(target, sizeof(target), "%s/target.txt", dir);
+	f = fopen(target, "w");
+	fputs("keep\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/link.prom", dir);
+	unlink(path);
+	CHECK(!symlink("target.txt", path));
+	CHECK_U64(nl_prom_target(path, &kind), 1);
+	CHECK_STR(kind, "a symbolic link");
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK(!lstat(path, &st) && S_ISLNK(st.st_mode));
+	CHECK(!stat(target, &st) && st.st_size == 5);
+	/* a dangling link too */
+	unlink(path);
+	CHECK(!symlink("nowhere", path));
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK(!lstat(path, &st) && S_ISLNK(st.st_mode));
+	unlink(path);
+
+	/* a fifo, a directory, a character device */
+	snprintf(path, sizeof(path), "%s/fifo.prom", dir);
+	unlink(path);
+	CHECK(!mkfifo(path, 0644));
+	CHECK_U64(nl_prom_target(path, &kind), 1);
+	CHECK_STR(kind, "a fifo");
+	CHECK_U64(nl_write_prometheus(path, &snap, &o), 1);
+	CHECK(!lstat(path, &st) && S_ISFIFO(st.st_mode));
+	unlink(path);
+	CHECK_U64(nl_prom_target(dir, &kind), 1);
+	CHECK_STR(kind, "a directory");
+	CHECK_U64(nl_prom_target("/dev/null", &kind), 1);
+	CHECK_STR(kind, "a character device");
+	/* lstat failing otherwise: -1 and errno */
 	errno = 0;
-	CHECK_U64(nl_write_prometheus(path, &snap, &o), (uint64_t)-1);
-	CHECK(errno == EISDIR || errno == EEXIST || errno == ENOTEMPTY);
+	CHECK_U64(nl_prom_target("/dev/null/x", &kind), (uint64_t)-1);
+	CHECK_U64(errno, ENOTDIR);
+	/* nothing else was made in the directory */
+	unlink(target);
+	snprintf(path, sizeof(path), "%s/new.prom", dir);
+	unlink(path);
+	CHECK_U64(count_entries(dir), 0);
+	rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -704,6 +979,8 @@ int main(int argc, char **argv)
 	test_json();
 	test_prom_checker();
 	test_prometheus();
+	test_filters();
 	test_atomic_write();
+	test_write_target();
 	return test_done("test_export");
 }

@@ -315,6 +315,223 @@ struct bad_line {
 	const char *msg;
 };
 
+/* Only printable ASCII: nothing a terminal would act on. */
+static int printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
+/* The lines of newer modules; older snapshots without them. */
+static void test_filters(void)
+{
+	const struct nl_filters *f = &snap.filter;
+	char buf[64], *text;
+	size_t len;
+
+	/* none of them: nothing known */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK(!snap.has_realtime);
+	CHECK_STR(snap.hostname, "");
+	CHECK_U64(snap.enabled, (uint64_t)-1);
+	CHECK(!f->seen && !f->directions && !f->has_ports && !f->has_netns &&
+	      !f->has_sample);
+	CHECK_U64(f->family, (uint64_t)-1);
+	CHECK(!nl_filters_narrow(f));
+	/* enabled alone (the modules before these lines) */
+	CHECK_U64(parse_fixture("current-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.enabled, 1);
+	CHECK(!f->seen);
+
+	/* every filter at its default */
+	CHECK_U64(parse_fixture("current-6.12-defaults.txt", &snap, &err),
+		  NL_OK);
+	CHECK(snap.has_realtime);
+	CHECK_U64(snap.realtime_ns, 1796452332570632414ull);
+	CHECK_U64(snap.time_ns, 13161827445ull);	/* unchanged */
+	CHECK_STR(snap.hostname, "db-3");
+	CHECK_U64(snap.enabled, 1);
+	CHECK(f->seen);
+	CHECK_U64(f->directions, 3);
+	CHECK(f->has_ports && f->all_ports);
+	CHECK_U64(f->nr_ports, 0);
+	CHECK_U64(f->family, 0);
+	CHECK(f->has_netns && !f->netns);
+	CHECK(f->has_sample);
+	CHECK_U64(f->sample, 1);
+	CHECK(!nl_filters_narrow(f));
+
+	/* every filter narrowed, collection off, an escaped host name */
+	CHECK_U64(parse_fixture("current-6.12-filters.txt", &snap, &err),
+		  NL_OK);
+	CHECK_STR(snap.hostname, "lab\\040box\\303\\251");
+	CHECK_U64(snap.enabled, 0);
+	CHECK_U64(f->directions, 1);
+	CHECK(f->has_ports && !f->all_ports);
+	CHECK_U64(f->nr_ports, 2 + 101);
+	CHECK(nl_port_listed(f, 80) && nl_port_listed(f, 443) &&
+	      nl_port_listed(f, 8000) && nl_port_listed(f, 8100));
+	CHECK(!nl_port_listed(f, 79) && !nl_port_listed(f, 81) &&
+	      !nl_port_listed(f, 7999) && !nl_port_listed(f, 8101) &&
+	      !nl_port_listed(f, 65536));
+	CHECK_U64(f->family, 4);
+	CHECK_U64(f->netns, 4026531840ull);
+	CHECK_U64(f->sample, 10);
+	CHECK(nl_filters_narrow(f));
+	CHECK_U64(nl_ports_format(f, buf, sizeof(buf), &len), 0);
+	CHECK_STR(buf, "80,443,8000-8100");
+	CHECK_U64(len, 16);
+	/* cut where it does not fit, and said so */
+	CHECK_U64(nl_ports_format(f, buf, 12, &len), 1);
+	CHECK_STR(buf, "80,443,...");
+	CHECK_U64(nl_ports_format(f, NULL, 0, &len), 0);
+	CHECK_U64(len, 16);
+
+	/* one narrowed filter is enough; overlapping ranges merge */
+	text = variant("sockets", "filter ports 0,1-7,7-9,65535,100-200,"
+		       "150-160,00022\nsockets 2 capacity 1024");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(f->nr_ports, 10 + 1 + 101 + 1);
+	CHECK(nl_filters_narrow(f));
+	CHECK_U64(nl_ports_format(f, buf, sizeof(buf), &len), 0);
+	CHECK_STR(buf, "0-9,22,100-200,65535");
+	free(text);
+	text = variant("sockets", "filter ports\nsockets 2 capacity 1024");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK(f->has_ports && !f->all_ports && !f->nr_ports);
+	free(text);
+	text = variant("sockets", "filter sample 100\nsockets 2");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK(nl_filters_narrow(f));
+	free(text);
+	text = variant("sockets", "filter netns 7 extra words\nfilter new 1\n"
+		       "sockets 2");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(f->netns, 7);
+	free(text);
+	text = variant("sockets", "hostname (none)\nsockets 2");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_STR(snap.hostname, "(none)");
+	free(text);
+}
+
+/*
+ * The ports list may hold up to 65536 ports: a line far beyond any other
+ * keyword's, parsed whole (every port given one by one: about 400 KB).
+ */
+static void test_long_ports(void)
+{
+	const struct nl_filters *f = &snap.filter;
+	size_t cap = 8 * NL_PORTS + 64, o, len;
+	char *line = malloc(cap), *text, *list;
+	unsigned int i;
+
+	o = (size_t)snprintf(line, cap, "filter ports ");
+	for (i = 0; i < NL_PORTS; i++)
+		o += (size_t)snprintf(line + o, cap - o, "%s%u", i ? "," : "",
+				      i);
+	CHECK(o > 380000);
+	snprintf(line + o, cap - o, "  \nsockets 2");
+	text = variant("sockets", line);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(f->nr_ports, NL_PORTS);
+	CHECK_U64(snap.capacity, 0);	/* the lines after it are read */
+	CHECK_U64(nl_ports_format(f, NULL, 0, &len), 0);
+	CHECK_U64(len, strlen("0-65535"));
+	free(text);
+	/* every other port: the longest list the module prints */
+	o = (size_t)snprintf(line, cap, "\tfilter\tports\t");
+	for (i = 1; i < NL_PORTS; i += 2)
+		o += (size_t)snprintf(line + o, cap - o, "%s%u", i > 1 ? "," :
+				      "", i);
+	text = variant("sockets", line);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(f->nr_ports, NL_PORTS / 2);
+	CHECK(nl_port_listed(f, 65535) && !nl_port_listed(f, 65534));
+	CHECK_U64(nl_ports_format(f, NULL, 0, &len), 0);
+	CHECK_U64(len, o - strlen("\tfilter\tports\t"));
+	list = malloc(len + 1);
+	CHECK_U64(nl_ports_format(f, list, len + 1, NULL), 0);
+	CHECK(!strcmp(list, line + strlen("\tfilter\tports\t")));
+	free(list);
+	free(text);
+	/* a bad port far into the long line: a clean failure, its line */
+	line[o - 1] = 'x';
+	text = variant("sockets", line);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "a list of ports and ranges");
+	CHECK_U64(err.line, 8);
+	free(text);
+	/*
+	 * the same as the input's last bytes, not NUL-terminated: the
+	 * message quotes no byte beyond them (ASan build)
+	 */
+	{
+		char *base = variant("end", ""), *exact;
+		size_t bl = strlen(base), ll = strlen(line);
+
+		exact = malloc(bl + ll);
+		memcpy(exact, base, bl);
+		memcpy(exact + bl, line, ll);
+		exact[bl + ll - 1] = ',';
+		CHECK_U64(nl_parse(exact, bl + ll, &snap, &err),
+			  NL_ERR_MALFORMED);
+		CHECK_HAS(err.msg, "not ','");
+		exact[bl + ll - 1] = '7';
+		exact[bl + ll - 2] = '9';
+		CHECK_U64(nl_parse(exact, bl + ll, &snap, &err),
+			  NL_ERR_MALFORMED);
+		free(exact);
+		free(base);
+	}
+	/* a long line of another keyword is still refused */
+	memcpy(line, "filter portz ", 13);
+	text = variant("sockets", line);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "line longer than 4096 bytes");
+	free(text);
+	/* a long ports line with a second field */
+	o = (size_t)snprintf(line, cap, "filter ports 1");
+	memset(line + o, ',', 5000);
+	snprintf(line + o, cap - o, "%s", " 2");
+	memset(line + 14, ' ', 5000);
+	snprintf(line + 5014, cap - 5014, "1 2");
+	text = variant("sockets", line);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "'filter ports' line has more than 3 fields");
+	free(text);
+	/* many overlapping full ranges: quick (bytes set at once) */
+	o = (size_t)snprintf(line, cap, "filter ports ");
+	while (o + 10 < 400000)
+		o += (size_t)snprintf(line + o, cap - o, "0-65535,");
+	snprintf(line + o, cap - o, "1");
+	text = variant("sockets", line);
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(f->nr_ports, NL_PORTS);
+	free(text);
+	free(line);
+}
+
+static void test_escape(void)
+{
+	char b[16], big[64];
+
+	CHECK_STR(nl_escape(b, sizeof(b), "plain", 64), "plain");
+	CHECK_STR(nl_escape(b, sizeof(b), "\x1b[1m", 64), "\\x1b[1m");
+	CHECK_STR(nl_escape(big, sizeof(big), "a\\b\t\x7f\x80", 64),
+		  "a\\\\b\\x09\\x7f\\x80");
+	/* @max bytes at most */
+	CHECK_STR(nl_escape(b, sizeof(b), "abcdef", 3), "abc");
+	/* truncated to fit, never inside an escape */
+	CHECK_STR(nl_escape(b, sizeof(b), "0123456789ab\x01", 64),
+		  "0123456789ab");
+	CHECK_STR(nl_escape(b, sizeof(b), "0123456789a\x01", 64),
+		  "0123456789a\\x01");
+	CHECK_STR(nl_escape(b, 1, "abc", 64), "");
+}
+
 static void test_bad_lines(void)
 {
 	static const struct bad_line bad[] = {
@@ -437,7 +654,63 @@ static void test_bad_lines(void)
 		{ "time_ns", "histogram sub_buckets 8 max_ns 68719476736\n"
 		  "time_ns 1", NL_OK, "" },
 		{ "version 1", "version 1\r", NL_ERR_MALFORMED,
-		  "version: '1\r' is not a number" },
+		  "version: '1\\x0d' is not a number" },
+		/* the filter, host and clock lines of newer modules */
+		{ "sockets", "realtime_ns 1.5", NL_ERR_MALFORMED,
+		  "realtime_ns: '1.5' is not a number" },
+		{ "sockets", "hostname", NL_ERR_MALFORMED,
+		  "'hostname' line has 1 fields, needs 2" },
+		{ "sockets", "hostname a\\12", NL_ERR_MALFORMED,
+		  "a backslash not followed by 3 octal digits" },
+		{ "sockets", "hostname a\\400", NL_ERR_MALFORMED,
+		  "a backslash not followed by 3 octal digits" },
+		{ "sockets", "hostname a\\", NL_ERR_MALFORMED,
+		  "a backslash not followed by 3 octal digits" },
+		{ "sockets", "hostname h\xc3\xa9", NL_ERR_MALFORMED,
+		  "hostname has a byte that is not printable ASCII" },
+		{ "sockets", "enabled yes", NL_ERR_MALFORMED,
+		  "enabled: 'yes' is not a number" },
+		{ "sockets", "filter", NL_ERR_MALFORMED,
+		  "'filter' line has 1 fields, needs 2" },
+		{ "sockets", "filter directions", NL_ERR_MALFORMED,
+		  "'filter' line has 2 fields, needs 3" },
+		{ "sockets", "filter directions both", NL_ERR_MALFORMED,
+		  "filter directions: 'both' is not tx,rx, tx or rx" },
+		{ "sockets", "filter family 5", NL_ERR_MALFORMED,
+		  "filter family: '5' is not all, 4 or 6" },
+		{ "sockets", "filter netns -1", NL_ERR_MALFORMED,
+		  "filter netns: '-1' is not a number" },
+		{ "sockets", "filter sample x", NL_ERR_MALFORMED,
+		  "filter sample: 'x' is not a number" },
+		{ "sockets", "filter ports 80 443", NL_ERR_MALFORMED,
+		  "'filter ports' line has 4 fields, wants 3" },
+		{ "sockets", "filter ports 65536", NL_ERR_MALFORMED,
+		  "filter ports: '65536' is not a port in 0..65535" },
+		{ "sockets", "filter ports 99999999999999999999999", NL_ERR_MALFORMED,
+		  "is not a port in 0..65535" },
+		{ "sockets", "filter ports 80,", NL_ERR_MALFORMED,
+		  "filter ports: a list of ports and ranges like 80,443,8000-8100, not ','" },
+		{ "sockets", "filter ports ,80", NL_ERR_MALFORMED,
+		  "not ',80'" },
+		{ "sockets", "filter ports 80,,81", NL_ERR_MALFORMED,
+		  "not ',81'" },
+		{ "sockets", "filter ports 90-80", NL_ERR_MALFORMED,
+		  "filter ports: range 90-80 goes down" },
+		{ "sockets", "filter ports 80-", NL_ERR_MALFORMED,
+		  "a list of ports and ranges" },
+		{ "sockets", "filter ports 8000-8100:10/20", NL_ERR_MALFORMED,
+		  "not ':10/20'" },
+		{ "sockets", "filter ports ALL", NL_ERR_MALFORMED,
+		  "not 'ALL'" },
+		{ "version 1", "version 1\nfilter ports 1\nend\nfilter ports 2",
+		  NL_ERR_MALFORMED, "'filter' after the end line" },
+		/* the input's bytes are escaped in messages */
+		{ "time_ns", "time_ns \x1b[31m5", NL_ERR_MALFORMED,
+		  "time_ns: '\\x1b[31m5' is not a number" },
+		{ "version 1", "\x1b]0;pwned\x07 1", NL_ERR_MALFORMED,
+		  "'\\x1b]0;pwned\\x07' before the version line" },
+		{ "time_ns", "time_ns 1\\2\xff", NL_ERR_MALFORMED,
+		  "time_ns: '1\\\\2\\xff' is not a number" },
 		{ NULL, "stage tx_total tx count 18446744073709551615 sum_ns 0 "
 		  "min_ns 0 max_ns 0", NL_ERR_MALFORMED,
 		  "'stage' after the end line" },
@@ -456,6 +729,7 @@ static void test_bad_lines(void)
 		} else {
 			t_pass++;
 		}
+		CHECK(printable(err.msg));
 		if (!strstr(err.msg, bad[i].msg)) {
 			t_fail++;
 			fprintf(stderr, "FAIL: '%s' -> '%s': message '%s', want"
@@ -580,6 +854,9 @@ int main(int argc, char **argv)
 	test_fixtures_minimal();
 	test_counter_names();
 	test_bad_fixtures();
+	test_escape();
+	test_filters();
+	test_long_ports();
 	test_bad_lines();
 	test_bounds();
 	return test_done("test_parse");
