@@ -12,7 +12,7 @@ linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64
 qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 gcc make libc6-dev sparse dkms openssl
-iproute2 iputils-ping procps psmisc util-linux
+iproute2 iputils-ping procps psmisc util-linux iperf3
 clang-14 libclang-rt-14-dev jq python3 prometheus bpftrace
 linux-source-6.12 libelf-dev libssl-dev bc flex bison graphviz
 "
