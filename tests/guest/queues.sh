@@ -14,7 +14,7 @@
 
 # 3000 messages of 1000 bytes, one a millisecond; the reader takes 500
 # bytes a millisecond: 1500 messages queued when the last is written, the
-# waits spread from 0 to about 3 s.  1000 bytes: over the receiver's first
+# waits spread from 0 to about 3 s (5000 and 5 s on the NICs).  1000 bytes: over the receiver's first
 # MSS estimate, so TCP acks every other message and the writer never
 # waits for its congestion window (paced_held checks it).
 N=3000 LEN=1000 READ=500 EVERY_US=1000
@@ -22,8 +22,8 @@ N=3000 LEN=1000 READ=500 EVERY_US=1000
 setup_all_paths || exit 1
 check "insmod" load_netlat || exit 1
 
-paced() {	# NAME PATH
-	local name=$1 truth net held
+paced() {	# NAME PATH [MESSAGES]
+	local name=$1 truth net held N=${3:-$N}
 	set -- $2
 	next_port
 	netlat_reset
@@ -60,7 +60,8 @@ paced() {	# NAME PATH
 
 paced lo "$PATH_LO"
 paced veth "$PATH_VETH"
-paced nic "$PATH_NIC"
+# on the NICs, 2500 queued at once
+paced nic "$PATH_NIC" 5000
 
 # The send side.  tx_check NAME: every segment timed or thinned, nothing
 # cut off; $1 $2 $3: netlat's stage, the writer's truth key, percentile.
