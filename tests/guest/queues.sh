@@ -38,7 +38,8 @@ paced() {	# NAME PATH [MESSAGES]
 	F=$OUT/$name.txt
 	grep -E '^(stage rx_tcp_user|counter (rx_|ring_full))' "$F"
 	held=$(awk '$1 == "paced_held" { print $2 }' /tmp/writer.log)
-	check "$name: no message waited in the writer ($held)" [ "${held:-1}" = 0 ]
+	check "$name: next to no message waited in the writer ($held of $N)" \
+		[ "${held:-$N}" -le $((N / 100)) ]
 	units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
 	missed=$(probe_missed rx_)
 	check "$name: nothing cut off (ring_full $(counter ring_full))" \
@@ -87,13 +88,15 @@ tx_truth() {
 # A writer far ahead: the reader keeps a small buffer, so that its window
 # closes and the writer's messages wait in the writer's socket, over a
 # thousand calls at once: every segment timed or thinned beyond the
-# socket's share, and the longest waits there.
+# socket's share, and the longest waits there.  Over veth, whose segments
+# segments are sent as the window opens.
 next_port
 netlat_reset
-"$TCPGEN" paced -m slow -a 127.0.0.1 -p $PORT -n $N -l $LEN -b $READ \
+set -- $PATH_VETH
+in_ns "$1" "$TCPGEN" paced -m slow -a "$3" -p $PORT -n $N -l $LEN -b $READ \
 	-s $EVERY_US > /tmp/paced.log 2>&1 &
 spid=$!
-check "writer ahead: writer" "$TCPGEN" paced -m write -S -a 127.0.0.1 -p $PORT \
+check "writer ahead: writer" in_ns "$2" "$TCPGEN" paced -m write -S -a "$3" -p $PORT \
 	-n $N -l $LEN -g $EVERY_US > /tmp/writer.log 2>&1
 check "writer ahead: reader" wait $spid
 cat /tmp/writer.log
@@ -106,7 +109,11 @@ check "writer ahead: most messages waited in the writer ($held of $N)" \
 tx_check "writer ahead"
 check "writer ahead: calls thinned beyond the share ($(counter tx_thinned))" \
 	[ "$(counter tx_thinned)" -gt 0 ]
-tx_truth "writer ahead" tx_total tx p99
+# The kernel stamps only the segments that end a call, and the window
+# opening a few hundred bytes at a time cuts many that do not: netlat's
+# percentiles count those too, the stamps' do not.  The longest wait is
+# the same in both: the last messages'.
+tx_truth "writer ahead" tx_total tx max
 expect_accounting writer-ahead
 expect_sums writer-ahead
 unset F
@@ -141,13 +148,19 @@ unset F
 # iperf3 (a real bulk program) with 1, 2 and 4 streams over loopback and
 # veth: its receiver falls behind under emulation.  Every data unit timed
 # or thinned (a hit the kprobe core skipped aside), nothing cut off.
+# Data never read (iperf3 closes its sockets at the end of the test with
+# what it has not read yet, when it lags) and duplicates cannot be timed.
 coverage() {	# NAME DIR
 	local units timed missed
-	units=$(($(counter ${2}_data_$([ "$2" = tx ] && echo segments || echo skbs)) -
-		 $([ "$2" = rx ] && counter rx_duplicate_segments || echo 0)))
+	if [ "$2" = tx ]; then
+		units=$(counter tx_data_segments)
+	else
+		units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments) -
+			 $(counter rx_tcp_user.unmatched_start)))
+	fi
 	timed=$(($(counter ${2}_timed) + $(counter ${2}_thinned)))
 	missed=$(probe_missed ${2}_)
-	check "$1: $2 timed or thinned: $timed of $units, $missed hits skipped, over 99%" \
+	check "$1: $2 timed or thinned: $timed of $units read, $missed hits skipped, over 99%" \
 		[ $(((timed + missed) * 100)) -ge $((units * 99)) ]
 }
 for p in lo veth; do

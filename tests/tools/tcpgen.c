@@ -1186,8 +1186,17 @@ static int paced_write(char *msg)
 
 	if (!wrote || !sched_at || !snd_at)
 		die("paced: memory");
-	if (stamps)
+	if (stamps) {
+		/*
+		 * The stamps queue in our receive memory: while a write blocks,
+		 * a small buffer would drop the longest waits' stamps.
+		 */
+		n = 16 << 20;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n));
 		enable_stamps(fd);
+		/* and no write blocks: every message waits as a queued call */
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &n, sizeof(n));
+	}
 	for (n = 0; n < count; n++) {
 		t = now_ns();
 		memcpy(msg, &t, sizeof(t));
@@ -1219,8 +1228,10 @@ static int paced_write(char *msg)
 		qsort(tx.v, tx.n, sizeof(*tx.v), cmp_ll);
 		qsort(qdisc.v, qdisc.n, sizeof(*qdisc.v), cmp_ll);
 		printf("paced_tx_stamps %d\n", tx.n);
-		printf("paced_tx_p50_ns %lld\npaced_tx_p99_ns %lld\n",
-		       quantile(&tx, 0.5), quantile(&tx, 0.99));
+		printf("paced_tx_p50_ns %lld\npaced_tx_p90_ns %lld\n",
+		       quantile(&tx, 0.5), quantile(&tx, 0.9));
+		printf("paced_tx_p99_ns %lld\n", quantile(&tx, 0.99));
+		printf("paced_tx_max_ns %lld\n", tx.n ? tx.v[tx.n - 1] : 0);
 		printf("paced_qdisc_p50_ns %lld\npaced_qdisc_p99_ns %lld\n",
 		       quantile(&qdisc, 0.5), quantile(&qdisc, 0.99));
 	}
