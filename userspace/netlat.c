@@ -99,8 +99,8 @@ static const struct argp_option opts[] = {
 	{ "nsecs", 'n', NULL, 0, "Show times in nanoseconds", 1 },
 	{ "usecs", 'u', NULL, 0, "Show times in microseconds", 1 },
 	{ "msecs", 'm', NULL, 0,
-	  "Show times in milliseconds (default: a unit that suits each value)",
-	  1 },
+	  "Show times in milliseconds (default: one unit for the whole run, "
+	  "chosen from the largest p99 of the first report with samples)", 1 },
 	{ "stage", 's', "NAME", 0,
 	  "Only stage NAME (repeat it, or separate names with commas)", 2 },
 	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages", 2 },
@@ -493,10 +493,14 @@ static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
 		if (rc)
 			return rc;
 	}
-	if (s && env.json)
+	if (s && env.json) {
 		nl_print_json(stdout, s, &env.o);
-	else if (s && !env.prometheus)
+	} else if (s && !env.prometheus) {
+		/* watch mode keeps the unit of the first interval with data */
+		if (env.o.unit == NL_UNIT_AUTO)
+			env.o.unit = nl_report_unit(s, env.o.stages);
 		nl_print_text(stdout, s, &env.o);
+	}
 	return flush_stdout();
 }
 

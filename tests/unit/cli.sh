@@ -70,8 +70,16 @@ rc 2 "reset twice" reset reset
 
 # ---- input errors
 rc 0 "a real snapshot" -f "$fix/real-6.12-lo.txt"
-check "text: tx_sock_tcp percentiles" has out "count 661  p50 1.78us  p90 2.70us  p99 13.8us  p99.9 1.37ms  max 1.41ms"
-check "text: BCC header" has out "     nsecs               : count    distribution"
+check "text: tx_sock_tcp percentiles" has out "count 661  mean 6.65us  p50 1.78us  p90 2.70us  p99 13.8us  p99.9 1374us  max 1406us"
+check "text: BCC header" has out "     usecs               : count    distribution"
+check "text: one unit for every stage" [ "$(grep -c '^     usecs ' "$out/last.out")" -eq 8 ]
+check "text: no other unit" sh -c "! grep -q '[0-9][nm]s\(  \|\$\)' '$out/last.out'"
+rc 0 "-n: nanoseconds" -f "$fix/real-6.12-lo.txt" -n -s tx_sock_tcp
+check "-n: in nsecs" has out "count 661  mean 6654ns  p50 1776ns  p90 2700ns  p99 13824ns  p99.9 1374384ns  max 1406216ns"
+rc 0 "-m: milliseconds" -f "$fix/real-6.12-lo.txt" -m -s tx_sock_tcp
+check "-m: in msecs" has out "count 661  mean 0.00665ms  p50 0.00178ms  p90 0.00270ms  p99 0.0138ms  p99.9 1.37ms  max 1.41ms"
+rc 0 "overflow bucket" -f "$fix/huge.txt" -s rx_total
+check "overflow: percentiles beyond 68.7 s" has out "count 3  mean 56240ms  p50 >68719ms  p90 >68719ms  p99 >68719ms  p99.9 >68719ms  max 100000ms"
 rc 5 "format version 2" -f "$fix/version2.txt"
 check "version 2: explained" has err "version2.txt:3: format version 2; this netlat reads version 1"
 rc 6 "truncated" -f "$fix/truncated.txt"
@@ -487,6 +495,16 @@ if have jq; then
 	check "stream: reload: reset, the new counts" \
 		[ "$(jq -c '[.reset, .stages[0].count]' "$out/last.out")" = '[true,4]' ]
 fi
+# watch mode keeps the unit of its first interval with samples: an empty
+# one (nsecs from minimal's tx_tcp_ip), then one of msecs-sized values
+cat "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt" "$fix/minimal.txt" \
+	"$fix/real-6.12-lo.txt" > "$out/stream-units.txt"
+rc 0 "stream: units" -f - -i 1 -s tx_tcp_ip < "$out/stream-units.txt"
+check "stream: units: an empty interval first" has out "^no samples in this interval$"
+check "stream: units: nsecs in both intervals with samples" [ "$(grep -c '^     nsecs ' "$out/last.out")" -eq 2 ]
+check "stream: units: kept for larger values" has out "count 661  mean 103972ns  p50 12056ns  p90 63488ns  p99 2752512ns "
+rc 0 "stream: units: -u" -f - -i 1 -s tx_tcp_ip -u < "$out/stream-units.txt"
+check "stream: units: -u kept" [ "$(grep -c '^     usecs ' "$out/last.out")" -eq 2 ]
 # paced by its producer: it reports as snapshots come, and EOF ends it
 (cat "$fix/real-6.12-lo.txt"; sleep 0.3; cat "$out/changing.txt"; sleep 0.3;
  cat "$out/changing.txt") | "$netlat" -f - -i 5 -T > "$out/paced.out" 2>&1

@@ -84,9 +84,53 @@ static void test_fmt(void)
 	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1234567890123ull, NL_UNIT_AUTO),
 		  "1235s");
 	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_NS), "1776ns");
-	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_US), "1.776us");
-	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_MS), "0.002ms");
-	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_MS), "7.735ms");
+	/* a fixed unit: three significant digits, down to 1 ns */
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_US), "1.78us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_MS), "0.00178ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_MS), "7.74ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_US), "7735us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_NS), "7735213ns");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 17, NL_UNIT_US), "0.017us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1, NL_UNIT_MS), "0.000001ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 0, NL_UNIT_MS), "0ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 99949, NL_UNIT_US), "99.9us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 99950, NL_UNIT_US), "100us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), UINT64_MAX, NL_UNIT_MS),
+		  "18446744073710ms");
+	/* a percentile in the overflow bucket: beyond its low bound */
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), (1ull << 36) - 1, NL_UNIT_MS),
+		  "68719ms");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 1ull << 36, NL_UNIT_MS),
+		  ">68719ms");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 9223372036854775807ull,
+			     NL_UNIT_US), ">68719477us");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), UINT64_MAX, NL_UNIT_NS),
+		  ">68719476736ns");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 1ull << 40, NL_UNIT_AUTO),
+		  ">68.7s");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 1776, NL_UNIT_US), "1.78us");
+}
+
+/* One unit per report, from the largest p99 of the stages shown. */
+static void test_unit(void)
+{
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_US);
+	/* rx_dev_ip alone: p99 7.94 us */
+	CHECK_U64(nl_report_unit(&snap, 1u << NETLAT_RX_DEV_IP), NL_UNIT_NS);
+	CHECK_U64(parse_fixture("real-6.12-nic.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_US);
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, 1u << NETLAT_TX_TCP_IP), NL_UNIT_NS);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_US);
+	/* only empty stages: no unit yet */
+	CHECK_U64(nl_report_unit(&snap, 1u << NETLAT_RX_TOTAL), NL_UNIT_AUTO);
+	snap.stage[NETLAT_TX_TOTAL].max_ns = 200000000;
+	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(70000)]--;
+	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(200000000)]++;
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_MS);
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_MS);
 }
 
 static void test_text(void)
@@ -101,20 +145,27 @@ static void test_text(void)
 		  "reset, 0 of 1024 socket slots in use\n");
 	CHECK_HAS(t, "\ntx_sock_tcp (tx): send call enters the socket layer "
 		  "-> TCP takes it\n"
-		  "     nsecs               : count    distribution\n"
-		  "      1024 -> 2047       : 480      "
+		  "     usecs               : count    distribution\n"
+		  "         0 -> 1          : 480      "
 		  "|****************************************|\n"
-		  "      2048 -> 4095       : 149      "
+		  "         2 -> 3          : 149      "
 		  "|************                            |\n");
-	CHECK_HAS(t, "   1048576 -> 2097151    : 2        "
+	CHECK_HAS(t, "      1024 -> 2047       : 2        "
 		  "|                                        |\n"
-		  "  count 661  p50 1.78us  p90 2.70us  p99 13.8us  "
-		  "p99.9 1.37ms  max 1.41ms\n");
+		  "  count 661  mean 6.65us  p50 1.78us  p90 2.70us  "
+		  "p99 13.8us  p99.9 1374us  max 1406us\n");
+	/* one unit for every stage: the largest p99 is 3.54 ms */
+	CHECK_LACKS(t, "nsecs");
+	CHECK_LACKS(t, "msecs");
+	CHECK_LACKS(t, "ns ");
+	CHECK_LACKS(t, "ms ");
+	CHECK_LACKS(t, "ns\n");
+	CHECK_LACKS(t, "ms\n");
 	CHECK_HAS(t, "\ntx_tcp_ip (tx): TCP takes the bytes -> their segment "
 		  "reaches IP\n     usecs               : count    "
 		  "distribution\n         8 -> 15         : 536      |");
-	CHECK_HAS(t, "  count 662  p50 63.7us  p90 442us  p99 3.54ms  "
-		  "p99.9 7.87ms  max 7.88ms\n");
+	CHECK_HAS(t, "  count 662  mean 296us  p50 63.7us  p90 442us  "
+		  "p99 3539us  p99.9 7874us  max 7885us\n");
 	/* a module without the IPv4/IPv6 split: none shown */
 	CHECK_HAS(t, "coverage tx: 661 of 661 data segments timed (100.0%)\n"
 		  "coverage rx: 662 of 662 data skbs timed (100.0%)\n");
@@ -136,8 +187,8 @@ static void test_text(void)
 	CHECK(t[2] == ':' && t[5] == ':' && t[8] == '\n');
 	CHECK_HAS(t, "     usecs               : count    distribution\n"
 		  "         0 -> 1          : 480      |");
-	CHECK_HAS(t, "  count 661  p50 1.776us  p90 2.700us  p99 13.824us  "
-		  "p99.9 1374.384us  max 1406.216us\n");
+	CHECK_HAS(t, "  count 661  mean 6.65us  p50 1.78us  p90 2.70us  "
+		  "p99 13.8us  p99.9 1374us  max 1406us\n");
 	CHECK_LACKS(t, "tx_tcp_ip (tx)");
 	CHECK_LACKS(t, "rx_total");
 	CHECK_LACKS(t, "coverage rx");
@@ -185,8 +236,8 @@ static void test_text(void)
 		  "         8 -> 15         : 1        |");
 	CHECK_HAS(t, "        16 -> 31         : 2        |*****************"
 		  "***********************|\n"
-		  "  count 4  p50 15ns  p90 17ns  p99 17ns  p99.9 17ns  max 17ns"
-		  "\n");
+		  "  count 4  mean 13ns  p50 15ns  p90 17ns  p99 17ns  "
+		  "p99.9 17ns  max 17ns\n");
 	free(t);
 	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
 	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_NS);
@@ -195,6 +246,23 @@ static void test_text(void)
 		  "          0 -> 1           : 1        |********************"
 		  "                    |\n"
 		  "68719476736 -> inf         : 2        |*****************");
+	CHECK_HAS(t, "  count 3  mean 56239825579ns  p50 >68719476736ns  "
+		  "p90 >68719476736ns  p99 >68719476736ns  "
+		  "p99.9 >68719476736ns  max 100000000000ns\n");
+	free(t);
+	/*
+	 * Percentiles in the overflow bucket are beyond its low bound (no
+	 * upper bound to interpolate to: not "9223372037s"); the maximum is
+	 * the one the module saw, exact.
+	 */
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "  count 2  mean 9223372036855ms  p50 68719ms  "
+		  "p90 >68719ms  p99 >68719ms  p99.9 >68719ms  "
+		  "max 18446744004990ms\n");
+	CHECK_HAS(t, "  count 3  mean 56240ms  p50 >68719ms  p90 >68719ms  "
+		  "p99 >68719ms  p99.9 >68719ms  max 100000ms\n");
+	CHECK_LACKS(t, "9223372037");
 	free(t);
 }
 
@@ -213,8 +281,17 @@ static void test_text_delta(void)
 	t = render(TEXT, &delta, &o);
 	CHECK_HAS(t, "netlat 0.1.0 on 6.12.117+deb12-amd64: the last 1.000 s\n");
 	CHECK_HAS(t, "      4096 -> 8191       : 1        |*****");
-	CHECK_HAS(t, "  count 1  p50 4.86us  p90 4.86us  p99 4.86us  p99.9 "
-		  "4.86us  max<=5.12us\n");
+	/* the unit from this report's data: its p99 is below 10 us */
+	CHECK_HAS(t, "     nsecs               : count    distribution\n");
+	CHECK_HAS(t, "  count 1  mean 5000ns  p50 4864ns  p90 4864ns  "
+		  "p99 4864ns  p99.9 4864ns  max<=5119ns\n");
+	free(t);
+	/* watch mode passes the unit of its first interval with data */
+	o.unit = NL_UNIT_US;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "  count 1  mean 5.00us  p50 4.86us  p90 4.86us  "
+		  "p99 4.86us  p99.9 4.86us  max<=5.12us\n");
+	o.unit = NL_UNIT_AUTO;
 	CHECK_LACKS(t, "NOTE");
 	free(t);
 	o.stages = NL_ALL_STAGES;
@@ -973,6 +1050,7 @@ int main(int argc, char **argv)
 		}
 	}
 	test_fmt();
+	test_unit();
 	test_text();
 	test_text_delta();
 	test_text_family();
