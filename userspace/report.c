@@ -266,17 +266,17 @@ static int dir_shown(const struct nl_opts *o, const char *dir)
 }
 
 /*
- * In a delta only the counters that moved are listed.  The IPv4/IPv6
- * split is never listed: the coverage line shows it.
+ * Only the counters that are not zero are listed (JSON and Prometheus
+ * have them all).  The IPv4/IPv6 split is never listed: the coverage
+ * line shows it.
  */
-static int counter_shown(const struct nl_snapshot *s, const struct nl_opts *o,
-			 const struct nl_counter *c, int coverage)
+static int counter_shown(const struct nl_opts *o, const struct nl_counter *c,
+			 int coverage)
 {
 	return nl_is_coverage_counter(c->name) == coverage &&
 	       !nl_is_family_counter(c->name) &&
 	       !nl_is_timed_counter(c->name) &&
-	       dir_shown(o, nl_name_dir(c->name)) &&
-	       (c->value || !s->is_delta);
+	       dir_shown(o, nl_name_dir(c->name)) && c->value;
 }
 
 /* "HEADER:" and the coverage (or the other) counters, wrapped. */
@@ -287,21 +287,20 @@ static void print_list(FILE *f, const struct nl_snapshot *s,
 	unsigned int i, n = 0;
 
 	for (i = 0; i < s->nr_counters; i++)
-		n += counter_shown(s, o, &s->counter[i], coverage);
-	if (coverage && (missed || !s->is_delta))
+		n += counter_shown(o, &s->counter[i], coverage);
+	if (coverage && missed)
 		n++;
-	fputs(!coverage ? "other counters:" : s->is_delta ?
-	      "not timed:" : "not timed (0 = full coverage):", f);
+	fputs(coverage ? "not timed:" : "other counters:", f);
 	if (!n) {
 		fputs(" none\n", f);
 		return;
 	}
 	fputs("\n ", f);
 	for (i = 0; i < s->nr_counters; i++)
-		if (counter_shown(s, o, &s->counter[i], coverage))
+		if (counter_shown(o, &s->counter[i], coverage))
 			wrap_item(&w, s->counter[i].name,
 				  s->counter[i].value);
-	if (coverage && (missed || !s->is_delta))
+	if (coverage && missed)
 		wrap_item(&w, "probes_missed", missed);
 	wrap_end(&w);
 }
@@ -337,7 +336,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 	for (i = 0; i < s->nr_counters; i++) {
 		const struct nl_counter *c = &s->counter[i];
 
-		if (!c->value || !counter_shown(s, o, c, 1))
+		if (!c->value || !counter_shown(o, c, 1))
 			continue;
 		if (nl_is_thinned_counter(c->name)) {
 			thinned += c->value;

@@ -72,6 +72,9 @@ rc 2 "reset twice" reset reset
 rc 0 "a real snapshot" -f "$fix/real-6.12-lo.txt"
 check "text: tx_sock_tcp percentiles" has out "count 661  mean 6.65us  p50 1.78us  p90 2.70us  p99 13.8us  p99.9 1374us  max 1406us"
 check "text: BCC header" has out "     usecs               : count    distribution"
+check "text: zero counters not listed" sh -c "! grep -Eq '[a-z_.]+ 0( |\$)' '$out/last.out'"
+check "text: not timed: none" has out "^not timed: none$"
+check "text: the counters that moved" has out "^   tx_data_segments 661  rx_data_skbs 662  rx_gro_segments 662$"
 check "text: one unit for every stage" [ "$(grep -c '^     usecs ' "$out/last.out")" -eq 8 ]
 check "text: no other unit" sh -c "! grep -q '[0-9][nm]s\(  \|\$\)' '$out/last.out'"
 rc 0 "-n: nanoseconds" -f "$fix/real-6.12-lo.txt" -n -s tx_sock_tcp
