@@ -72,6 +72,7 @@ static const char doc[] =
 "Examples:\n"
 "  netlat                          # every stage since load/reset\n"
 "  netlat --tx -u                  # the send stages, in microseconds\n"
+"  netlat -S                       # a line per stage: mean, percentiles\n"
 "  netlat -s rx_total,rx_tcp_user  # two stages\n"
 "  netlat -i 1 -c 10 -T            # what happened in each second, 10 times\n"
 "  netlat -i 5 --json              # one JSON object per 5 s on one line\n"
@@ -101,6 +102,9 @@ static const struct argp_option opts[] = {
 	{ "msecs", 'm', NULL, 0,
 	  "Show times in milliseconds (default: one unit for the whole run, "
 	  "chosen from the largest p99 of the first report with samples)", 1 },
+	{ "summary", 'S', NULL, 0, "A line per stage (count, mean, p50, "
+	  "p90, p99, p99.9, max) and the coverage, instead of the histograms "
+	  "and counters", 1 },
 	{ "stage", 's', "NAME", 0,
 	  "Only stage NAME (repeat it, or separate names with commas)", 2 },
 	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages", 2 },
@@ -204,6 +208,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.o.unit = key == 'n' ? NL_UNIT_NS : key == 'u' ?
 			     NL_UNIT_US : NL_UNIT_MS;
 		break;
+	case 'S':
+		env.o.summary = 1;
+		break;
 	case 's':
 		return add_stages(arg, state);
 	case OPT_TX:
@@ -236,7 +243,8 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "to standard output");
 		if (env.reset && (env.interval > 0 || env.json ||
 				  env.prometheus || env.file || env.o.stages ||
-				  env.units_given || env.o.timestamp))
+				  env.units_given || env.o.timestamp ||
+				  env.o.summary))
 			argp_error(state, "'reset' takes no options");
 		break;
 	default:

@@ -94,6 +94,21 @@ const char *nl_fmt_pct(char *buf, size_t size, uint64_t ns,
 	return buf;
 }
 
+/* nl_fmt_pct() without the unit's suffix (the summary's columns). */
+static const char *fmt_pct_value(char *buf, size_t size, uint64_t ns,
+				 enum nl_unit u)
+{
+	uint64_t last = netlat_bucket_lo(NETLAT_HIST_OVERFLOW);
+
+	if (ns < last || size < 2) {
+		fmt_value(buf, size, ns, u);
+		return buf;
+	}
+	buf[0] = '>';
+	fmt_value(buf + 1, size - 1, last, u);
+	return buf;
+}
+
 enum nl_unit nl_report_unit(const struct nl_snapshot *s,
 			    unsigned int stages)
 {
@@ -227,6 +242,50 @@ static void print_stage(FILE *f, const struct nl_snapshot *s, unsigned int i,
 		nl_fmt_ns(buf, sizeof(buf), st->max_ns, u));
 }
 
+/*
+ * -S: a line a stage with its count, mean, percentiles and maximum, each
+ * time in @u, which heads the first column as in the histograms.
+ */
+static void print_summary(FILE *f, const struct nl_snapshot *s,
+			  const struct nl_opts *o, enum nl_unit u)
+{
+	static const char *const head[] = {
+		"mean", "p50", "p90", "p99", "p99.9", "max",
+	};
+	uint64_t pct[NL_NR_PCT];
+	unsigned int i, k;
+	char buf[48];
+
+	fprintf(f, "\n%-12s %10s", units[u].type, "count");
+	for (k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+		fprintf(f, " %9s", head[k]);
+	fputc('\n', f);
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		const struct nl_stage *st = &s->stage[i];
+
+		if (!(o->stages & (1u << i)))
+			continue;
+		fprintf(f, "%-12s %10" PRIu64, netlat_stage_info(i)->name,
+			st->count);
+		if (!st->count) {
+			for (k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+				fprintf(f, " %9s", "-");
+			fputc('\n', f);
+			continue;
+		}
+		nl_percentiles(st, pct);
+		fprintf(f, " %9s", fmt_mean(buf, sizeof(buf), st, u, 0));
+		for (k = 0; k < NL_NR_PCT; k++)
+			fprintf(f, " %9s",
+				fmt_pct_value(buf, sizeof(buf), pct[k], u));
+		/* a bound in a delta: "<=" as in the percentile line */
+		k = st->minmax_exact ? 0 : 2;
+		memcpy(buf, "<=", k);
+		fmt_value(buf + k, sizeof(buf) - k, st->max_ns, u);
+		fprintf(f, " %9s\n", buf);
+	}
+}
+
 /* Items separated by two spaces, wrapped before WRAP_COLUMN. */
 struct wrap {
 	FILE *f;
@@ -330,8 +389,10 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 	for (i = 0; i < s->nr_probes; i++)
 		if (dir_shown(o, nl_name_dir(s->probe[i].point)))
 			missed += s->probe[i].missed;
-	print_list(f, s, o, 1, missed);
-	print_list(f, s, o, 0, 0);
+	if (!o->summary) {
+		print_list(f, s, o, 1, missed);
+		print_list(f, s, o, 0, 0);
+	}
 
 	for (i = 0; i < s->nr_counters; i++) {
 		const struct nl_counter *c = &s->counter[i];
@@ -461,6 +522,8 @@ void nl_print_text(FILE *f, const struct nl_snapshot *s,
 			break;
 	if (s->is_delta && i == NETLAT_NR_STAGES)
 		fputs("\nno samples in this interval\n", f);
+	else if (o->summary)
+		print_summary(f, s, o, u);
 	else
 		for (i = 0; i < NETLAT_NR_STAGES; i++)
 			if (o->stages & (1u << i))

@@ -18,6 +18,7 @@ struct nl_opts {
 	unsigned int stages;	/* bit i set: report stage i */
 	enum nl_unit unit;	/* text only; auto: nl_report_unit() */
 	int timestamp;		/* -T: a wall clock line first (text) */
+	int summary;		/* -S: a line a stage, the coverage (text) */
 	struct timespec now;	/* CLOCK_REALTIME of the report */
 	struct timespec last_ok; /* of the last good read (0: none): -p */
 };

@@ -37,6 +37,9 @@ static void outputs(FILE *f, const struct nl_snapshot *s)
 		o.unit = (enum nl_unit)i;
 		nl_print_text(f, s, &o);
 	}
+	o.summary = 1;				/* -S */
+	nl_print_text(f, s, &o);
+	o.summary = 0;
 	o.stages = 1u << NETLAT_RX_TOTAL;
 	nl_print_text(f, s, &o);
 	nl_print_json(f, s, &o);

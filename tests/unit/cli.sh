@@ -146,6 +146,21 @@ check "--rx -m: msecs" has out "     msecs "
 check "--rx: no tx stage" sh -c "! grep -q '^tx_' '$out/last.out'"
 rc 0 "--stage a,b" -f "$fix/real-6.12-lo.txt" --stage rx_total,tx_ip_dev -s tx_total
 check "--stage: three stages" [ "$(grep -c '^[rt]x_[a-z_]* ([rt]x):' "$out/last.out")" -eq 3 ]
+rc 0 "-S: the summary" -f "$fix/real-6.12-lo.txt" -S
+check "-S: header" has out "^usecs             count      mean       p50       p90       p99     p99.9       max$"
+check "-S: a line per stage" [ "$(grep -c '^[rt]x_[a-z_]*  *66[12] ' "$out/last.out")" -eq 8 ]
+check "-S: tx_sock_tcp" has out "^tx_sock_tcp         661      6.65      1.78      2.70      13.8      1374      1406$"
+check "-S: coverage" has out "^coverage rx: 662 of 662 data skbs timed (100.0%)$"
+check "-S: no histogram" sh -c "! grep -q 'distribution' '$out/last.out'"
+check "-S: no counter lists" sh -c "! grep -q 'other counters' '$out/last.out'"
+rc 0 "--summary -s -m" -f "$fix/real-6.12-lo.txt" --summary -s rx_total -m
+check "--summary -s: one stage, msecs" has out "^msecs             count"
+check "--summary -s: rx_total" has out "^rx_total            662     0.296    0.0637     0.442      3.54      7.87      7.88$"
+check "--summary -s: only it" [ "$(grep -c '^[rt]x_' "$out/last.out")" -eq 1 ]
+check "--summary -s: rx coverage only" sh -c "! grep -q '^coverage tx' '$out/last.out'"
+rc 0 "-S --tx: warnings" -f "$fix/warnings.txt" -S --tx
+check "-S: the WARNING line" has out "^WARNING: 13 events were not timed (tx_tcp_ip.unmatched_start 10, ring_full 3)"
+rc 2 "reset -S" reset -S
 rc 0 "warnings" -f "$fix/warnings.txt"
 check "warnings: WARNING line" has out "^WARNING: 15 events were not timed"
 
@@ -508,6 +523,9 @@ check "stream: units: nsecs in both intervals with samples" [ "$(grep -c '^     
 check "stream: units: kept for larger values" has out "count 661  mean 103972ns  p50 12056ns  p90 63488ns  p99 2752512ns "
 rc 0 "stream: units: -u" -f - -i 1 -s tx_tcp_ip -u < "$out/stream-units.txt"
 check "stream: units: -u kept" [ "$(grep -c '^     usecs ' "$out/last.out")" -eq 2 ]
+rc 0 "stream: -S" -f - -i 1 -S -s tx_tcp_ip < "$out/stream-units.txt"
+check "stream -S: a line per interval with samples, one unit" [ "$(grep -c '^nsecs  ' "$out/last.out")" -eq 2 ]
+check "stream -S: the reload's values in it" has out "^tx_tcp_ip           661    103972     12056     63488   2752512   7521590   7703148$"
 # paced by its producer: it reports as snapshots come, and EOF ends it
 (cat "$fix/real-6.12-lo.txt"; sleep 0.3; cat "$out/changing.txt"; sleep 0.3;
  cat "$out/changing.txt") | "$netlat" -f - -i 5 -T > "$out/paced.out" 2>&1

@@ -332,6 +332,87 @@ static void test_text_delta(void)
 	free(t);
 }
 
+/* -S: a line a stage in the report's unit, then the coverage. */
+static void test_summary(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *t;
+
+	o.summary = 1;
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	save("real-6.12-lo.summary", t);
+	CHECK_HAS(t, "in use\n\n"
+		  "usecs             count      mean       p50       p90       "
+		  "p99     p99.9       max\n"
+		  "tx_sock_tcp         661      6.65      1.78      2.70      "
+		  "13.8      1374      1406\n"
+		  "tx_tcp_ip           661       104      12.1      63.5      "
+		  "2753      7522      7703\n");
+	CHECK_HAS(t, "\nrx_total            662       296      63.7       442"
+		  "      3539      7874      7885\n\n"
+		  "coverage tx: 661 of 661 data segments timed (100.0%)\n"
+		  "coverage rx: 662 of 662 data skbs timed (100.0%)\n");
+	CHECK_LACKS(t, "distribution");
+	CHECK_LACKS(t, "not timed");
+	CHECK_LACKS(t, "other counters");
+	free(t);
+
+	/* -s and -n: the stages chosen, in nanoseconds */
+	o = opts(1u << NETLAT_RX_DEV_IP | 1u << NETLAT_TX_SOCK_TCP,
+		 NL_UNIT_NS);
+	o.summary = 1;
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nnsecs             count      mean       p50       p90"
+		  "       p99     p99.9       max\n"
+		  "tx_sock_tcp         661      6654      1776      2700     "
+		  "13824   1374384   1406216\n"
+		  "rx_dev_ip           662      1625      1409      1725      "
+		  "7936     31020     31319\n\n");
+	CHECK_LACKS(t, "tx_total");
+	free(t);
+
+	/* the warning line stays; empty stages are dashes */
+	CHECK_U64(parse_fixture("warnings.txt", &snap, &err), NL_OK);
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	o.summary = 1;
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nrx_total              0         -         -         -"
+		  "         -         -         -\n");
+	CHECK_HAS(t, "\ncoverage tx: 4 of 20 data segments timed (20.0%)\n"
+		  "WARNING: 15 events were not timed");
+	free(t);
+
+	/* the overflow bucket */
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nmsecs             count");
+	CHECK_HAS(t, "\nrx_total              3     56240    >68719    >68719"
+		  "    >68719    >68719    100000\n");
+	free(t);
+
+	/* an interval: a bounded maximum; none at all */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	snap = prev;
+	snap.time_ns += 1000000000;
+	snap.stage[NETLAT_TX_SOCK_TCP].count++;
+	snap.stage[NETLAT_TX_SOCK_TCP].sum_ns += 5000;
+	snap.stage[NETLAT_TX_SOCK_TCP].bucket[netlat_bucket(5000)]++;
+	nl_delta(&prev, &snap, &delta);
+	o = opts(NL_ALL_STAGES, NL_UNIT_US);
+	o.summary = 1;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "the last 1.000 s\n\nusecs ");
+	CHECK_HAS(t, "\ntx_sock_tcp           1      5.00      4.86      4.86"
+		  "      4.86      4.86    <=5.12\ntx_tcp_ip             0 ");
+	free(t);
+	nl_delta(&prev, &prev, &delta);
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "the last 0.000 s\n\nno samples in this interval\n");
+	CHECK_LACKS(t, "usecs");
+	free(t);
+}
+
 /* The IPv4/IPv6 split of the data units: on the coverage lines only. */
 static void test_text_family(void)
 {
@@ -1064,6 +1145,7 @@ int main(int argc, char **argv)
 	test_unit();
 	test_text();
 	test_text_delta();
+	test_summary();
 	test_text_family();
 	test_json();
 	test_prom_checker();
