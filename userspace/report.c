@@ -501,7 +501,10 @@ void nl_print_text(FILE *f, const struct nl_snapshot *s,
 		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 		fprintf(f, "%s\n", ts);
 	}
-	if (s->is_delta)
+	if (s->is_delta && o->diff)
+		fprintf(f, "netlat %s on %s: %.3f s between the two snapshots\n",
+			s->module, s->kernel, (double)s->interval_ns / 1e9);
+	else if (s->is_delta)
 		fprintf(f, "netlat %s on %s: the last %.3f s\n", s->module,
 			s->kernel, (double)s->interval_ns / 1e9);
 	else

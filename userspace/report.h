@@ -19,6 +19,7 @@ struct nl_opts {
 	enum nl_unit unit;	/* text only; auto: nl_report_unit() */
 	int timestamp;		/* -T: a wall clock line first (text) */
 	int summary;		/* -S: a line a stage, the coverage (text) */
+	int diff;		/* the delta is of two files (netlat diff) */
 	struct timespec now;	/* CLOCK_REALTIME of the report */
 	struct timespec last_ok; /* of the last good read (0: none): -p */
 };

@@ -64,7 +64,7 @@ rc 2 "unknown stage" --stage nope
 check "unknown stage: the stages are listed" has err "tx_sock_tcp tx_tcp_ip"
 rc 2 "two units" -n -u
 rc 2 "unknown command" frobnicate
-check "unknown command: says so" has err "unknown command 'frobnicate'"
+check "unknown command: says so" has err "unknown command 'frobnicate' (the commands are 'reset' and 'diff')"
 rc 2 "reset with options" reset --json
 rc 2 "reset twice" reset reset
 
@@ -163,6 +163,38 @@ check "-S: the WARNING line" has out "^WARNING: 13 events were not timed (tx_tcp
 rc 2 "reset -S" reset -S
 rc 0 "warnings" -f "$fix/warnings.txt"
 check "warnings: WARNING line" has out "^WARNING: 15 events were not timed"
+
+# ---- netlat diff OLDER NEWER: what happened between two saved snapshots
+sed 's/^time_ns 19332915175$/time_ns 21332915175/; s/^stage tx_total tx count 661 sum_ns 81386810 min_ns 18218 max_ns 7735213/stage tx_total tx count 662 sum_ns 81406810 min_ns 18218 max_ns 7735213/; s/^bucket tx_total 18432 20480 352 /bucket tx_total 18432 20480 353 /; s/^counter tx_data_segments 661$/counter tx_data_segments 662/' \
+	"$fix/real-6.12-lo.txt" > "$out/later.txt"
+rc 0 "diff" diff "$fix/real-6.12-lo.txt" "$out/later.txt"
+check "diff: the span" has out "^netlat 0.1.0 on 6.12.117+deb12-amd64: 2.000 s between the two snapshots$"
+check "diff: the one new sample" has out "^  count 1  mean 20.0us  p50 19.5us  p90 19.5us  p99 19.5us  p99.9 19.5us  max<=20.5us$"
+check "diff: the other stages empty" [ "$(grep -c '^[rt]x_[a-z_]* ([rt]x): no samples$' "$out/last.out")" -eq 7 ]
+check "diff: the counter delta" has out "^   tx_data_segments 1$"
+check "diff: no reset" sh -c "! grep -q NOTE '$out/last.out'"
+rc 0 "diff -S" diff -S --tx "$fix/real-6.12-lo.txt" "$out/later.txt"
+check "diff -S: tx_total" has out "^tx_total              1      20.0      19.5      19.5      19.5      19.5    <=20.5$"
+check "diff -S: coverage of the interval" has out "^coverage tx: 1 of 1 data segments timed (100.0%)$"
+if have jq; then
+	rc 0 "diff --json" diff --json "$fix/real-6.12-lo.txt" "$out/later.txt"
+	check "diff --json: interval and count" [ "$(jq -c '[.interval_s, (.stages[] | select(.name == "tx_total") | .count), .counters.tx_data_segments]' "$out/last.out")" = '[2,1,1]' ]
+fi
+rc 1 "diff: the same snapshot" diff "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt"
+check "diff: not newer: says so" has err "will not diff .*: the second was not taken after the first"
+rc 1 "diff: newer first" diff "$out/later.txt" "$fix/real-6.12-lo.txt"
+rc 1 "diff: another kernel" diff "$fix/minimal.txt" "$fix/real-6.12-lo.txt"
+check "diff: another kernel: says so" has err "not the same kernel (6.12.0-fixture, 6.12.117+deb12-amd64)"
+rc 1 "diff: other counters" diff "$fix/current-6.12-defaults.txt" "$fix/current-6.12-dual.txt"
+check "diff: other counters: says so" has err "not the same counters"
+rc 6 "diff: a malformed one" diff "$fix/real-6.12-lo.txt" "$fix/malformed.txt"
+rc 1 "diff: a missing one" diff "$out/nonexistent.txt" "$fix/real-6.12-lo.txt"
+rc 2 "diff: one file" diff "$fix/real-6.12-lo.txt"
+check "diff: one file: usage" has err "'diff' takes two saved snapshots"
+rc 2 "diff: three files" diff "$fix/minimal.txt" "$fix/minimal.txt" "$fix/minimal.txt"
+rc 2 "diff -i" diff -i 1 "$fix/real-6.12-lo.txt" "$out/later.txt"
+rc 2 "diff -p" diff -p "$out/diff.prom" "$fix/real-6.12-lo.txt" "$out/later.txt"
+rc 2 "diff -f" diff -f "$fix/minimal.txt" "$fix/real-6.12-lo.txt" "$out/later.txt"
 
 # ---- the IPv4/IPv6 split of the data units (modules with IPv6 support)
 rc 0 "IPv4/IPv6 split" -f "$fix/current-6.12-dual.txt"
