@@ -2,7 +2,8 @@
 # make demo: on a machine that cannot load modules itself, build netlat,
 # boot a supported Debian kernel under qemu, load netlat there, drive TCP
 # traffic over loopback, a veth pair and a virtio-net NIC, and print what
-# netlat measured.
+# netlat measured (tests/vm/demo-guest.sh): a line per stage for each path
+# (netlat -S), then one full histogram.
 # usage: tests/demo.sh [KVER]   (default: the newest supported kernel)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

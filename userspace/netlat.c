@@ -42,6 +42,8 @@ static struct env {
 	const char *prometheus;
 	const char *file;
 	int reset;
+	int diff;		/* netlat diff OLDER NEWER */
+	const char *diff_path[2];
 	int units_given;
 	int quiet;		/* read errors: not said again */
 	int streaming;		/* -f - -i: one snapshot after another */
@@ -57,14 +59,15 @@ static struct env {
 
 const char *argp_program_version = "netlat " NETLAT_TOOL_VERSION;
 
-static const char args_doc[] = "[reset]";
+static const char args_doc[] = "[reset]\ndiff OLDER NEWER";
 static const char doc[] =
 "Show where TCP data spends its time in the Linux network stack: the\n"
 "per-stage latency histograms of the netlat kernel module (/proc/netlat).\n"
 "\n"
 "With no arguments: a histogram and percentiles of every stage since the\n"
 "module was loaded or reset, then the counters of events it could not\n"
-"time.  'netlat reset' zeroes the statistics (root).\n"
+"time.  'netlat reset' zeroes the statistics (root).  'netlat diff OLDER\n"
+"NEWER' reports what happened between two saved snapshots.\n"
 "\v"
 "Stages: tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total (send) and\n"
 "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total (receive); see netlat(8).\n"
@@ -72,12 +75,14 @@ static const char doc[] =
 "Examples:\n"
 "  netlat                          # every stage since load/reset\n"
 "  netlat --tx -u                  # the send stages, in microseconds\n"
+"  netlat -S                       # a line per stage: mean, percentiles\n"
 "  netlat -s rx_total,rx_tcp_user  # two stages\n"
 "  netlat -i 1 -c 10 -T            # what happened in each second, 10 times\n"
 "  netlat -i 5 --json              # one JSON object per 5 s on one line\n"
 "  netlat --prometheus /var/lib/prometheus/node-exporter/netlat.prom\n"
 "  netlat -i 15 -p netlat.prom     # rewrite the file every 15 s\n"
 "  netlat -f saved.txt             # a snapshot saved from /proc/netlat\n"
+"  netlat diff 08h.txt 09h.txt     # what happened between two snapshots\n"
 "  sudo netlat reset               # zero the histograms and counters\n"
 "\n"
 "Exit status:\n"
@@ -99,8 +104,11 @@ static const struct argp_option opts[] = {
 	{ "nsecs", 'n', NULL, 0, "Show times in nanoseconds", 1 },
 	{ "usecs", 'u', NULL, 0, "Show times in microseconds", 1 },
 	{ "msecs", 'm', NULL, 0,
-	  "Show times in milliseconds (default: a unit that suits each value)",
-	  1 },
+	  "Show times in milliseconds (default: one unit for the whole run, "
+	  "chosen from the largest p99 of the first report with samples)", 1 },
+	{ "summary", 'S', NULL, 0, "A line per stage (count, mean, p50, "
+	  "p90, p99, p99.9, max) and the coverage, instead of the histograms "
+	  "and counters", 1 },
 	{ "stage", 's', "NAME", 0,
 	  "Only stage NAME (repeat it, or separate names with commas)", 2 },
 	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages", 2 },
@@ -204,6 +212,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.o.unit = key == 'n' ? NL_UNIT_NS : key == 'u' ?
 			     NL_UNIT_US : NL_UNIT_MS;
 		break;
+	case 'S':
+		env.o.summary = 1;
+		break;
 	case 's':
 		return add_stages(arg, state);
 	case OPT_TX:
@@ -222,10 +233,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.file = arg;
 		break;
 	case ARGP_KEY_ARG:
-		if (strcmp(arg, "reset") || state->arg_num)
-			argp_error(state, "unknown command '%s' (the only "
-				   "command is 'reset')", esc(arg));
-		env.reset = 1;
+		if (env.diff && state->arg_num <= 2) {
+			env.diff_path[state->arg_num - 1] = arg;
+		} else if (env.diff) {
+			argp_error(state, "'diff' takes two saved snapshots: "
+				   "netlat diff OLDER NEWER");
+		} else if (!state->arg_num && !strcmp(arg, "reset")) {
+			env.reset = 1;
+		} else if (!state->arg_num && !strcmp(arg, "diff")) {
+			env.diff = 1;
+			env.o.diff = 1;
+		} else {
+			argp_error(state, "unknown command '%s' (the commands "
+				   "are 'reset' and 'diff')", esc(arg));
+		}
 		break;
 	case ARGP_KEY_END:
 		if (env.count && env.interval <= 0)
@@ -234,9 +255,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		    !strcmp(env.prometheus, "-"))
 			argp_error(state, "--json and '-p -' would both write "
 				   "to standard output");
+		if (env.diff && !env.diff_path[1])
+			argp_error(state, "'diff' takes two saved snapshots: "
+				   "netlat diff OLDER NEWER");
+		if (env.diff && (env.interval > 0 || env.prometheus ||
+				 env.file))
+			argp_error(state, "'diff' reads its two files: no -i, "
+				   "-p or -f");
 		if (env.reset && (env.interval > 0 || env.json ||
 				  env.prometheus || env.file || env.o.stages ||
-				  env.units_given || env.o.timestamp))
+				  env.units_given || env.o.timestamp ||
+				  env.o.summary))
 			argp_error(state, "'reset' takes no options");
 		break;
 	default:
@@ -326,22 +355,21 @@ static int read_stream(struct nl_snapshot *s)
 	return parsed("standard input", s, st, &err);
 }
 
-/* Read and parse the snapshot; on failure say why and return the exit. */
-static int read_snapshot(struct nl_snapshot *s)
+/*
+ * Read and parse the snapshot at @path (@is_file: a saved one, not
+ * /proc/netlat); on failure say why and return the exit status.
+ */
+static int read_path(const char *path, int is_file, struct nl_snapshot *s)
 {
-	const char *path = env.file ? env.file : NL_PROC_PATH;
 	struct nl_error err;
 	enum nl_status st;
 	size_t len;
 	char *buf;
 	int e;
 
-	clock_gettime(CLOCK_REALTIME, &env.o.now);
-	if (env.streaming)
-		return read_stream(s);
 	if (nl_read_all(path, NL_INPUT_MAX, &buf, &len)) {
 		e = errno;
-		if (e == ENOENT && !env.file) {
+		if (e == ENOENT && !is_file) {
 			say("netlat: %s does not exist: the netlat kernel module is not loaded.\n"
 			    "Load it: sudo insmod module/netlat.ko (in the source tree) or sudo modprobe netlat\n",
 			    path);
@@ -358,6 +386,15 @@ static int read_snapshot(struct nl_snapshot *s)
 	st = nl_parse(buf, len, s, &err);
 	free(buf);
 	return parsed(path, s, st, &err);
+}
+
+/* Read and parse the snapshot; on failure say why and return the exit. */
+static int read_snapshot(struct nl_snapshot *s)
+{
+	clock_gettime(CLOCK_REALTIME, &env.o.now);
+	if (env.streaming)
+		return read_stream(s);
+	return read_path(env.file ? env.file : NL_PROC_PATH, !!env.file, s);
 }
 
 /*
@@ -493,10 +530,14 @@ static int emit(const struct nl_snapshot *s, const struct nl_snapshot *cum)
 		if (rc)
 			return rc;
 	}
-	if (s && env.json)
+	if (s && env.json) {
 		nl_print_json(stdout, s, &env.o);
-	else if (s && !env.prometheus)
+	} else if (s && !env.prometheus) {
+		/* watch mode keeps the unit of the first interval with data */
+		if (env.o.unit == NL_UNIT_AUTO)
+			env.o.unit = nl_report_unit(s, env.o.stages);
 		nl_print_text(stdout, s, &env.o);
+	}
 	return flush_stdout();
 }
 
@@ -654,6 +695,49 @@ static int once(void)
 	return rc;
 }
 
+/*
+ * netlat diff OLDER NEWER: what happened between two saved snapshots, as
+ * watch mode reports an interval.
+ */
+static int diff(void)
+{
+	struct nl_snapshot *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct nl_snapshot *d = malloc(sizeof(*d));
+	char why[256];
+	int rc;
+
+	if (!a || !b || !d) {
+		fprintf(stderr, "netlat: out of memory\n");
+		rc = NL_EXIT_ERROR;
+		goto out;
+	}
+	rc = read_path(env.diff_path[0], 1, a);
+	if (!rc)
+		rc = read_path(env.diff_path[1], 1, b);
+	if (rc)
+		goto out;
+	if (nl_diff_check(a, b, why, sizeof(why))) {
+		fprintf(stderr, "netlat: will not diff %s and %s: %s\n",
+			esc(env.diff_path[0]), esc(env.diff_path[1]),
+			esc(why));
+		rc = NL_EXIT_ERROR;
+		goto out;
+	}
+	nl_delta(a, b, d);
+	/* -T and JSON time: when the newer one was taken, if it says */
+	clock_gettime(CLOCK_REALTIME, &env.o.now);
+	if (b->has_realtime) {
+		env.o.now.tv_sec = (time_t)(b->realtime_ns / 1000000000);
+		env.o.now.tv_nsec = (long)(b->realtime_ns % 1000000000);
+	}
+	rc = emit(d, NULL);
+out:
+	free(a);
+	free(b);
+	free(d);
+	return rc;
+}
+
 static int reset(void)
 {
 	static const char debugfs[] = NL_RESET_DEBUGFS;
@@ -704,6 +788,8 @@ int main(int argc, char **argv)
 		env.o.stages = NL_ALL_STAGES;
 	if (env.reset)
 		return reset();
+	if (env.diff)
+		return diff();
 	if (prom_refused())
 		return NL_EXIT_ERROR;
 	if (env.file && !strcmp(env.file, "-") && env.interval > 0) {

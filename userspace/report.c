@@ -29,20 +29,47 @@ static const struct {
 	[NL_UNIT_MS] = { "ms", "msecs", 1000000 },
 };
 
+/*
+ * @ns in @unit, without the unit: three significant digits, as many
+ * decimals as that takes down to one nanosecond (so 2.96us is 0.00296 in
+ * msecs), never fewer digits before the point.
+ */
+static void fmt_value(char *buf, size_t size, uint64_t ns, enum nl_unit u)
+{
+	double v = (double)ns / (double)units[u].div, t = v;
+	int dec = 0, max_dec = u == NL_UNIT_MS ? 6 : u == NL_UNIT_US ? 3 : 0;
+
+	if (!ns) {
+		snprintf(buf, size, "0");
+		return;
+	}
+	if (u == NL_UNIT_NS) {
+		snprintf(buf, size, "%" PRIu64, ns);
+		return;
+	}
+	while (t < 99.95 && dec < max_dec) {
+		t *= 10;
+		dec++;
+	}
+	snprintf(buf, size, "%.*f", dec, v);
+}
+
 const char *nl_fmt_ns(char *buf, size_t size, uint64_t ns,
 		      enum nl_unit unit)
 {
 	static const char *const sfx[] = { "ns", "us", "ms", "s" };
 	double v = (double)ns;
+	size_t n;
 	int k = 0;
 
-	if (unit == NL_UNIT_NS || (unit == NL_UNIT_AUTO && ns < 1000)) {
-		snprintf(buf, size, "%" PRIu64 "ns", ns);
+	if (unit != NL_UNIT_AUTO) {
+		fmt_value(buf, size, ns, unit);
+		n = strlen(buf);
+		snprintf(buf + n, size - n, "%s", units[unit].suffix);
 		return buf;
 	}
-	if (unit != NL_UNIT_AUTO) {
-		snprintf(buf, size, "%.3f%s", v / (double)units[unit].div,
-			 units[unit].suffix);
+	if (ns < 1000) {
+		snprintf(buf, size, "%" PRIu64 "ns", ns);
 		return buf;
 	}
 	/* three significant digits; 999.6us is 1.00ms, not 1000us */
@@ -53,6 +80,54 @@ const char *nl_fmt_ns(char *buf, size_t size, uint64_t ns,
 	snprintf(buf, size, v < 9.995 ? "%.2f%s" : v < 99.95 ? "%.1f%s" :
 		 "%.0f%s", v, sfx[k]);
 	return buf;
+}
+
+const char *nl_fmt_pct(char *buf, size_t size, uint64_t ns,
+		       enum nl_unit unit)
+{
+	uint64_t last = netlat_bucket_lo(NETLAT_HIST_OVERFLOW);
+
+	if (ns < last || size < 2)
+		return nl_fmt_ns(buf, size, ns, unit);
+	buf[0] = '>';
+	nl_fmt_ns(buf + 1, size - 1, last, unit);
+	return buf;
+}
+
+/* nl_fmt_pct() without the unit's suffix (the summary's columns). */
+static const char *fmt_pct_value(char *buf, size_t size, uint64_t ns,
+				 enum nl_unit u)
+{
+	uint64_t last = netlat_bucket_lo(NETLAT_HIST_OVERFLOW);
+
+	if (ns < last || size < 2) {
+		fmt_value(buf, size, ns, u);
+		return buf;
+	}
+	buf[0] = '>';
+	fmt_value(buf + 1, size - 1, last, u);
+	return buf;
+}
+
+enum nl_unit nl_report_unit(const struct nl_snapshot *s,
+			    unsigned int stages)
+{
+	uint64_t pct[NL_NR_PCT], top = 0;
+	int any = 0;
+	unsigned int i;
+
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		if (!(stages & (1u << i)) || !s->stage[i].count)
+			continue;
+		nl_percentiles(&s->stage[i], pct);
+		if (pct[2] > top)
+			top = pct[2];
+		any = 1;
+	}
+	if (!any)
+		return NL_UNIT_AUTO;
+	return top < 10000 ? NL_UNIT_NS : top < 100000000 ? NL_UNIT_US :
+	       NL_UNIT_MS;
 }
 
 static void print_bar(FILE *f, uint64_t n, uint64_t peak)
@@ -124,14 +199,26 @@ static void print_hist(FILE *f, const struct nl_stage *st, enum nl_unit u)
 	}
 }
 
+/* The mean of a stage with samples, in @u. */
+static const char *fmt_mean(char *buf, size_t size, const struct nl_stage *st,
+			    enum nl_unit u, int suffix)
+{
+	uint64_t mean = st->sum_ns / st->count;
+
+	/* round to the nearest nanosecond */
+	if (st->sum_ns % st->count >= st->count - st->sum_ns % st->count)
+		mean++;
+	return suffix ? nl_fmt_ns(buf, size, mean, u) :
+	       (fmt_value(buf, size, mean, u), buf);
+}
+
 static void print_stage(FILE *f, const struct nl_snapshot *s, unsigned int i,
-			const struct nl_opts *o)
+			enum nl_unit u)
 {
 	const struct nl_stage *st = &s->stage[i];
 	uint64_t pct[NL_NR_PCT];
-	enum nl_unit u = o->unit;
 	unsigned int k;
-	char buf[32];
+	char buf[48];
 
 	if (!st->count && s->is_delta) {
 		fprintf(f, "\n%s (%s): no samples\n", netlat_stage_info(i)->name,
@@ -145,16 +232,58 @@ static void print_stage(FILE *f, const struct nl_snapshot *s, unsigned int i,
 		return;
 	}
 	nl_percentiles(st, pct);
-	if (u == NL_UNIT_AUTO)
-		u = pct[0] < 10000 ? NL_UNIT_NS : pct[0] < 10000000 ?
-		    NL_UNIT_US : NL_UNIT_MS;
 	print_hist(f, st, u);
-	fprintf(f, "  count %" PRIu64, st->count);
+	fprintf(f, "  count %" PRIu64 "  mean %s", st->count,
+		fmt_mean(buf, sizeof(buf), st, u, 1));
 	for (k = 0; k < NL_NR_PCT; k++)
 		fprintf(f, "  %s %s", nl_pct_label[k],
-			nl_fmt_ns(buf, sizeof(buf), pct[k], o->unit));
+			nl_fmt_pct(buf, sizeof(buf), pct[k], u));
 	fprintf(f, "  max%s%s\n", st->minmax_exact ? " " : "<=",
-		nl_fmt_ns(buf, sizeof(buf), st->max_ns, o->unit));
+		nl_fmt_ns(buf, sizeof(buf), st->max_ns, u));
+}
+
+/*
+ * -S: a line a stage with its count, mean, percentiles and maximum, each
+ * time in @u, which heads the first column as in the histograms.
+ */
+static void print_summary(FILE *f, const struct nl_snapshot *s,
+			  const struct nl_opts *o, enum nl_unit u)
+{
+	static const char *const head[] = {
+		"mean", "p50", "p90", "p99", "p99.9", "max",
+	};
+	uint64_t pct[NL_NR_PCT];
+	unsigned int i, k;
+	char buf[48];
+
+	fprintf(f, "\n%-12s %10s", units[u].type, "count");
+	for (k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+		fprintf(f, " %9s", head[k]);
+	fputc('\n', f);
+	for (i = 0; i < NETLAT_NR_STAGES; i++) {
+		const struct nl_stage *st = &s->stage[i];
+
+		if (!(o->stages & (1u << i)))
+			continue;
+		fprintf(f, "%-12s %10" PRIu64, netlat_stage_info(i)->name,
+			st->count);
+		if (!st->count) {
+			for (k = 0; k < sizeof(head) / sizeof(head[0]); k++)
+				fprintf(f, " %9s", "-");
+			fputc('\n', f);
+			continue;
+		}
+		nl_percentiles(st, pct);
+		fprintf(f, " %9s", fmt_mean(buf, sizeof(buf), st, u, 0));
+		for (k = 0; k < NL_NR_PCT; k++)
+			fprintf(f, " %9s",
+				fmt_pct_value(buf, sizeof(buf), pct[k], u));
+		/* a bound in a delta: "<=" as in the percentile line */
+		k = st->minmax_exact ? 0 : 2;
+		memcpy(buf, "<=", k);
+		fmt_value(buf + k, sizeof(buf) - k, st->max_ns, u);
+		fprintf(f, " %9s\n", buf);
+	}
 }
 
 /* Items separated by two spaces, wrapped before WRAP_COLUMN. */
@@ -196,17 +325,17 @@ static int dir_shown(const struct nl_opts *o, const char *dir)
 }
 
 /*
- * In a delta only the counters that moved are listed.  The IPv4/IPv6
- * split is never listed: the coverage line shows it.
+ * Only the counters that are not zero are listed (JSON and Prometheus
+ * have them all).  The IPv4/IPv6 split is never listed: the coverage
+ * line shows it.
  */
-static int counter_shown(const struct nl_snapshot *s, const struct nl_opts *o,
-			 const struct nl_counter *c, int coverage)
+static int counter_shown(const struct nl_opts *o, const struct nl_counter *c,
+			 int coverage)
 {
 	return nl_is_coverage_counter(c->name) == coverage &&
 	       !nl_is_family_counter(c->name) &&
 	       !nl_is_timed_counter(c->name) &&
-	       dir_shown(o, nl_name_dir(c->name)) &&
-	       (c->value || !s->is_delta);
+	       dir_shown(o, nl_name_dir(c->name)) && c->value;
 }
 
 /* "HEADER:" and the coverage (or the other) counters, wrapped. */
@@ -217,21 +346,20 @@ static void print_list(FILE *f, const struct nl_snapshot *s,
 	unsigned int i, n = 0;
 
 	for (i = 0; i < s->nr_counters; i++)
-		n += counter_shown(s, o, &s->counter[i], coverage);
-	if (coverage && (missed || !s->is_delta))
+		n += counter_shown(o, &s->counter[i], coverage);
+	if (coverage && missed)
 		n++;
-	fputs(!coverage ? "other counters:" : s->is_delta ?
-	      "not timed:" : "not timed (0 = full coverage):", f);
+	fputs(coverage ? "not timed:" : "other counters:", f);
 	if (!n) {
 		fputs(" none\n", f);
 		return;
 	}
 	fputs("\n ", f);
 	for (i = 0; i < s->nr_counters; i++)
-		if (counter_shown(s, o, &s->counter[i], coverage))
+		if (counter_shown(o, &s->counter[i], coverage))
 			wrap_item(&w, s->counter[i].name,
 				  s->counter[i].value);
-	if (coverage && (missed || !s->is_delta))
+	if (coverage && missed)
 		wrap_item(&w, "probes_missed", missed);
 	wrap_end(&w);
 }
@@ -261,13 +389,15 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 	for (i = 0; i < s->nr_probes; i++)
 		if (dir_shown(o, nl_name_dir(s->probe[i].point)))
 			missed += s->probe[i].missed;
-	print_list(f, s, o, 1, missed);
-	print_list(f, s, o, 0, 0);
+	if (!o->summary) {
+		print_list(f, s, o, 1, missed);
+		print_list(f, s, o, 0, 0);
+	}
 
 	for (i = 0; i < s->nr_counters; i++) {
 		const struct nl_counter *c = &s->counter[i];
 
-		if (!c->value || !counter_shown(s, o, c, 1))
+		if (!c->value || !counter_shown(o, c, 1))
 			continue;
 		if (nl_is_thinned_counter(c->name)) {
 			thinned += c->value;
@@ -356,16 +486,25 @@ static void print_filters(FILE *f, const struct nl_snapshot *s)
 void nl_print_text(FILE *f, const struct nl_snapshot *s,
 		   const struct nl_opts *o)
 {
+	enum nl_unit u = o->unit;
 	unsigned int i;
 	struct tm tm;
 	char ts[16];
 
+	/* one unit for the whole report: from the data unless given */
+	if (u == NL_UNIT_AUTO)
+		u = nl_report_unit(s, o->stages);
+	if (u == NL_UNIT_AUTO)
+		u = NL_UNIT_US;		/* no samples: no time is shown */
 	if (o->timestamp) {
 		localtime_r(&o->now.tv_sec, &tm);
 		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
 		fprintf(f, "%s\n", ts);
 	}
-	if (s->is_delta)
+	if (s->is_delta && o->diff)
+		fprintf(f, "netlat %s on %s: %.3f s between the two snapshots\n",
+			s->module, s->kernel, (double)s->interval_ns / 1e9);
+	else if (s->is_delta)
 		fprintf(f, "netlat %s on %s: the last %.3f s\n", s->module,
 			s->kernel, (double)s->interval_ns / 1e9);
 	else
@@ -386,10 +525,12 @@ void nl_print_text(FILE *f, const struct nl_snapshot *s,
 			break;
 	if (s->is_delta && i == NETLAT_NR_STAGES)
 		fputs("\nno samples in this interval\n", f);
+	else if (o->summary)
+		print_summary(f, s, o, u);
 	else
 		for (i = 0; i < NETLAT_NR_STAGES; i++)
 			if (o->stages & (1u << i))
-				print_stage(f, s, i, o);
+				print_stage(f, s, i, u);
 	fputc('\n', f);
 	print_counters(f, s, o);
 }

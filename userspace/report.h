@@ -16,8 +16,10 @@ enum nl_unit { NL_UNIT_AUTO, NL_UNIT_NS, NL_UNIT_US, NL_UNIT_MS };
 
 struct nl_opts {
 	unsigned int stages;	/* bit i set: report stage i */
-	enum nl_unit unit;	/* text only */
+	enum nl_unit unit;	/* text only; auto: nl_report_unit() */
 	int timestamp;		/* -T: a wall clock line first (text) */
+	int summary;		/* -S: a line a stage, the coverage (text) */
+	int diff;		/* the delta is of two files (netlat diff) */
 	struct timespec now;	/* CLOCK_REALTIME of the report */
 	struct timespec last_ok; /* of the last good read (0: none): -p */
 };
@@ -50,8 +52,27 @@ int nl_prom_target(const char *path, const char **kind);
 int nl_write_prometheus(const char *path, const struct nl_snapshot *s,
 			const struct nl_opts *o);
 
-/* @ns as text in @unit (auto: the unit that suits the value). */
+/*
+ * @ns as text in @unit, with the unit's suffix: three significant digits
+ * (nsecs: whole nanoseconds).  Auto: the unit that suits the value.
+ */
 const char *nl_fmt_ns(char *buf, size_t size, uint64_t ns,
 		      enum nl_unit unit);
+
+/*
+ * A percentile: as nl_fmt_ns(), but one in the overflow bucket, which has
+ * no upper bound to interpolate to, as ">" and the bucket's low bound
+ * (">68719ms").
+ */
+const char *nl_fmt_pct(char *buf, size_t size, uint64_t ns,
+		       enum nl_unit unit);
+
+/*
+ * The unit of a text report of @s: from the largest p99 of the @stages
+ * with samples (nsecs below 10 us, usecs below 100 ms, msecs above), so
+ * that every stage is shown in the same unit.  Auto when none has any.
+ */
+enum nl_unit nl_report_unit(const struct nl_snapshot *s,
+			    unsigned int stages);
 
 #endif /* NETLAT_REPORT_H */

@@ -2,6 +2,8 @@
 /*
  * Percentiles, interval deltas and coverage counters (stats.h).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "stats.h"
 
@@ -129,6 +131,63 @@ void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
 			out->probe[i].missed -= q->missed;
 		}
 	}
+}
+
+/* The first counter of @x that @y does not have, or NULL. */
+static const char *counter_missing(const struct nl_snapshot *x,
+				   const struct nl_snapshot *y)
+{
+	unsigned int i;
+	uint64_t v;
+
+	for (i = 0; i < x->nr_counters; i++)
+		if (nl_counter_get(y, x->counter[i].name, &v))
+			return x->counter[i].name;
+	return NULL;
+}
+
+int nl_diff_check(const struct nl_snapshot *a, const struct nl_snapshot *b,
+		  char *why, size_t size)
+{
+	const char *name;
+
+	if (strcmp(a->module, b->module)) {
+		snprintf(why, size, "not the same module version (%s, %s)",
+			 a->module, b->module);
+		return -1;
+	}
+	if (strcmp(a->kernel, b->kernel)) {
+		snprintf(why, size, "not the same kernel (%s, %s)",
+			 a->kernel, b->kernel);
+		return -1;
+	}
+	if (a->hostname[0] && b->hostname[0] &&
+	    strcmp(a->hostname, b->hostname)) {
+		snprintf(why, size, "not the same host (%s, %s)",
+			 a->hostname, b->hostname);
+		return -1;
+	}
+	name = counter_missing(a, b);
+	if (!name)
+		name = counter_missing(b, a);
+	if (name) {
+		snprintf(why, size, "not the same counters (%s is in one "
+			 "only)", name);
+		return -1;
+	}
+	if (a->has_realtime && b->has_realtime) {
+		if (b->realtime_ns > a->realtime_ns)
+			return 0;
+		snprintf(why, size, "the second was not taken after the "
+			 "first (realtime_ns %" PRIu64 ", %" PRIu64 ")",
+			 a->realtime_ns, b->realtime_ns);
+		return -1;
+	}
+	if (b->time_ns > a->time_ns)
+		return 0;
+	snprintf(why, size, "the second was not taken after the first "
+		 "(time_ns %" PRIu64 ", %" PRIu64 ")", a->time_ns, b->time_ns);
+	return -1;
 }
 
 int nl_is_coverage_counter(const char *name)

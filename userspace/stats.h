@@ -28,6 +28,15 @@ void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT]);
 void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
 	      struct nl_snapshot *out);
 
+/*
+ * May @b be compared with @a as its later state (netlat diff)?  0 if so;
+ * -1 with the reason in @why when they are not of the same module, kernel
+ * and host, or do not have the same counters, or @b is not newer than @a
+ * (by their wall clocks when both have one, else by time_ns).
+ */
+int nl_diff_check(const struct nl_snapshot *a, const struct nl_snapshot *b,
+		  char *why, size_t size);
+
 /* 1 for the counters of events that were seen but not timed. */
 int nl_is_coverage_counter(const char *name);
 

@@ -37,6 +37,9 @@ static void outputs(FILE *f, const struct nl_snapshot *s)
 		o.unit = (enum nl_unit)i;
 		nl_print_text(f, s, &o);
 	}
+	o.summary = 1;				/* -S */
+	nl_print_text(f, s, &o);
+	o.summary = 0;
 	o.stages = 1u << NETLAT_RX_TOTAL;
 	nl_print_text(f, s, &o);
 	nl_print_json(f, s, &o);
@@ -104,10 +107,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	outputs(null, &d);
 	if (mid && nl_parse(mid + sizeof(sep) - 1,
 			    size - n1 - (sizeof(sep) - 2), &b, &err) == NL_OK) {
+		char why[256];
+
 		nl_delta(&a, &b, &d);
 		outputs(null, &d);
 		nl_delta(&b, &a, &d);
 		outputs(null, &d);
+		/* netlat diff: the reason must be a terminated string */
+		if (nl_diff_check(&a, &b, why, sizeof(why)) &&
+		    strnlen(why, sizeof(why)) == sizeof(why))
+			abort();
 	}
 	return 0;
 }

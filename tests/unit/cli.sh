@@ -64,14 +64,25 @@ rc 2 "unknown stage" --stage nope
 check "unknown stage: the stages are listed" has err "tx_sock_tcp tx_tcp_ip"
 rc 2 "two units" -n -u
 rc 2 "unknown command" frobnicate
-check "unknown command: says so" has err "unknown command 'frobnicate'"
+check "unknown command: says so" has err "unknown command 'frobnicate' (the commands are 'reset' and 'diff')"
 rc 2 "reset with options" reset --json
 rc 2 "reset twice" reset reset
 
 # ---- input errors
 rc 0 "a real snapshot" -f "$fix/real-6.12-lo.txt"
-check "text: tx_sock_tcp percentiles" has out "count 661  p50 1.78us  p90 2.70us  p99 13.8us  p99.9 1.37ms  max 1.41ms"
-check "text: BCC header" has out "     nsecs               : count    distribution"
+check "text: tx_sock_tcp percentiles" has out "count 661  mean 6.65us  p50 1.78us  p90 2.70us  p99 13.8us  p99.9 1374us  max 1406us"
+check "text: BCC header" has out "     usecs               : count    distribution"
+check "text: zero counters not listed" sh -c "! grep -Eq '[a-z_.]+ 0( |\$)' '$out/last.out'"
+check "text: not timed: none" has out "^not timed: none$"
+check "text: the counters that moved" has out "^   tx_data_segments 661  rx_data_skbs 662  rx_gro_segments 662$"
+check "text: one unit for every stage" [ "$(grep -c '^     usecs ' "$out/last.out")" -eq 8 ]
+check "text: no other unit" sh -c "! grep -q '[0-9][nm]s\(  \|\$\)' '$out/last.out'"
+rc 0 "-n: nanoseconds" -f "$fix/real-6.12-lo.txt" -n -s tx_sock_tcp
+check "-n: in nsecs" has out "count 661  mean 6654ns  p50 1776ns  p90 2700ns  p99 13824ns  p99.9 1374384ns  max 1406216ns"
+rc 0 "-m: milliseconds" -f "$fix/real-6.12-lo.txt" -m -s tx_sock_tcp
+check "-m: in msecs" has out "count 661  mean 0.00665ms  p50 0.00178ms  p90 0.00270ms  p99 0.0138ms  p99.9 1.37ms  max 1.41ms"
+rc 0 "overflow bucket" -f "$fix/huge.txt" -s rx_total
+check "overflow: percentiles beyond 68.7 s" has out "count 3  mean 56240ms  p50 >68719ms  p90 >68719ms  p99 >68719ms  p99.9 >68719ms  max 100000ms"
 rc 5 "format version 2" -f "$fix/version2.txt"
 check "version 2: explained" has err "version2.txt:3: format version 2; this netlat reads version 1"
 rc 6 "truncated" -f "$fix/truncated.txt"
@@ -135,8 +146,55 @@ check "--rx -m: msecs" has out "     msecs "
 check "--rx: no tx stage" sh -c "! grep -q '^tx_' '$out/last.out'"
 rc 0 "--stage a,b" -f "$fix/real-6.12-lo.txt" --stage rx_total,tx_ip_dev -s tx_total
 check "--stage: three stages" [ "$(grep -c '^[rt]x_[a-z_]* ([rt]x):' "$out/last.out")" -eq 3 ]
+rc 0 "-S: the summary" -f "$fix/real-6.12-lo.txt" -S
+check "-S: header" has out "^usecs             count      mean       p50       p90       p99     p99.9       max$"
+check "-S: a line per stage" [ "$(grep -c '^[rt]x_[a-z_]*  *66[12] ' "$out/last.out")" -eq 8 ]
+check "-S: tx_sock_tcp" has out "^tx_sock_tcp         661      6.65      1.78      2.70      13.8      1374      1406$"
+check "-S: coverage" has out "^coverage rx: 662 of 662 data skbs timed (100.0%)$"
+check "-S: no histogram" sh -c "! grep -q 'distribution' '$out/last.out'"
+check "-S: no counter lists" sh -c "! grep -q 'other counters' '$out/last.out'"
+rc 0 "--summary -s -m" -f "$fix/real-6.12-lo.txt" --summary -s rx_total -m
+check "--summary -s: one stage, msecs" has out "^msecs             count"
+check "--summary -s: rx_total" has out "^rx_total            662     0.296    0.0637     0.442      3.54      7.87      7.88$"
+check "--summary -s: only it" [ "$(grep -c '^[rt]x_' "$out/last.out")" -eq 1 ]
+check "--summary -s: rx coverage only" sh -c "! grep -q '^coverage tx' '$out/last.out'"
+rc 0 "-S --tx: warnings" -f "$fix/warnings.txt" -S --tx
+check "-S: the WARNING line" has out "^WARNING: 13 events were not timed (tx_tcp_ip.unmatched_start 10, ring_full 3)"
+rc 2 "reset -S" reset -S
 rc 0 "warnings" -f "$fix/warnings.txt"
 check "warnings: WARNING line" has out "^WARNING: 15 events were not timed"
+
+# ---- netlat diff OLDER NEWER: what happened between two saved snapshots
+sed 's/^time_ns 19332915175$/time_ns 21332915175/; s/^stage tx_total tx count 661 sum_ns 81386810 min_ns 18218 max_ns 7735213/stage tx_total tx count 662 sum_ns 81406810 min_ns 18218 max_ns 7735213/; s/^bucket tx_total 18432 20480 352 /bucket tx_total 18432 20480 353 /; s/^counter tx_data_segments 661$/counter tx_data_segments 662/' \
+	"$fix/real-6.12-lo.txt" > "$out/later.txt"
+rc 0 "diff" diff "$fix/real-6.12-lo.txt" "$out/later.txt"
+check "diff: the span" has out "^netlat 0.1.0 on 6.12.117+deb12-amd64: 2.000 s between the two snapshots$"
+check "diff: the one new sample" has out "^  count 1  mean 20.0us  p50 19.5us  p90 19.5us  p99 19.5us  p99.9 19.5us  max<=20.5us$"
+check "diff: the other stages empty" [ "$(grep -c '^[rt]x_[a-z_]* ([rt]x): no samples$' "$out/last.out")" -eq 7 ]
+check "diff: the counter delta" has out "^   tx_data_segments 1$"
+check "diff: no reset" sh -c "! grep -q NOTE '$out/last.out'"
+rc 0 "diff -S" diff -S --tx "$fix/real-6.12-lo.txt" "$out/later.txt"
+check "diff -S: tx_total" has out "^tx_total              1      20.0      19.5      19.5      19.5      19.5    <=20.5$"
+check "diff -S: coverage of the interval" has out "^coverage tx: 1 of 1 data segments timed (100.0%)$"
+if have jq; then
+	rc 0 "diff --json" diff --json "$fix/real-6.12-lo.txt" "$out/later.txt"
+	check "diff --json: interval and count" [ "$(jq -c '[.interval_s, (.stages[] | select(.name == "tx_total") | .count), .counters.tx_data_segments]' "$out/last.out")" = '[2,1,1]' ]
+fi
+rc 1 "diff: the same snapshot" diff "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt"
+check "diff: not newer: says so" has err "will not diff .*: the second was not taken after the first"
+rc 1 "diff: newer first" diff "$out/later.txt" "$fix/real-6.12-lo.txt"
+rc 1 "diff: another kernel" diff "$fix/minimal.txt" "$fix/real-6.12-lo.txt"
+check "diff: another kernel: says so" has err "not the same kernel (6.12.0-fixture, 6.12.117+deb12-amd64)"
+rc 1 "diff: other counters" diff "$fix/current-6.12-defaults.txt" "$fix/current-6.12-dual.txt"
+check "diff: other counters: says so" has err "not the same counters"
+rc 6 "diff: a malformed one" diff "$fix/real-6.12-lo.txt" "$fix/malformed.txt"
+rc 1 "diff: a missing one" diff "$out/nonexistent.txt" "$fix/real-6.12-lo.txt"
+rc 2 "diff: one file" diff "$fix/real-6.12-lo.txt"
+check "diff: one file: usage" has err "'diff' takes two saved snapshots"
+rc 2 "diff: three files" diff "$fix/minimal.txt" "$fix/minimal.txt" "$fix/minimal.txt"
+rc 2 "diff -i" diff -i 1 "$fix/real-6.12-lo.txt" "$out/later.txt"
+rc 2 "diff -p" diff -p "$out/diff.prom" "$fix/real-6.12-lo.txt" "$out/later.txt"
+rc 2 "diff -f" diff -f "$fix/minimal.txt" "$fix/real-6.12-lo.txt" "$out/later.txt"
 
 # ---- the IPv4/IPv6 split of the data units (modules with IPv6 support)
 rc 0 "IPv4/IPv6 split" -f "$fix/current-6.12-dual.txt"
@@ -487,6 +545,19 @@ if have jq; then
 	check "stream: reload: reset, the new counts" \
 		[ "$(jq -c '[.reset, .stages[0].count]' "$out/last.out")" = '[true,4]' ]
 fi
+# watch mode keeps the unit of its first interval with samples: an empty
+# one (nsecs from minimal's tx_tcp_ip), then one of msecs-sized values
+cat "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt" "$fix/minimal.txt" \
+	"$fix/real-6.12-lo.txt" > "$out/stream-units.txt"
+rc 0 "stream: units" -f - -i 1 -s tx_tcp_ip < "$out/stream-units.txt"
+check "stream: units: an empty interval first" has out "^no samples in this interval$"
+check "stream: units: nsecs in both intervals with samples" [ "$(grep -c '^     nsecs ' "$out/last.out")" -eq 2 ]
+check "stream: units: kept for larger values" has out "count 661  mean 103972ns  p50 12056ns  p90 63488ns  p99 2752512ns "
+rc 0 "stream: units: -u" -f - -i 1 -s tx_tcp_ip -u < "$out/stream-units.txt"
+check "stream: units: -u kept" [ "$(grep -c '^     usecs ' "$out/last.out")" -eq 2 ]
+rc 0 "stream: -S" -f - -i 1 -S -s tx_tcp_ip < "$out/stream-units.txt"
+check "stream -S: a line per interval with samples, one unit" [ "$(grep -c '^nsecs  ' "$out/last.out")" -eq 2 ]
+check "stream -S: the reload's values in it" has out "^tx_tcp_ip           661    103972     12056     63488   2752512   7521590   7703148$"
 # paced by its producer: it reports as snapshots come, and EOF ends it
 (cat "$fix/real-6.12-lo.txt"; sleep 0.3; cat "$out/changing.txt"; sleep 0.3;
  cat "$out/changing.txt") | "$netlat" -f - -i 5 -T > "$out/paced.out" 2>&1

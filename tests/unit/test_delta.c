@@ -272,6 +272,68 @@ static void test_reset(void)
 	CHECK_U64(d.probe[4].hits, 1);
 }
 
+/* netlat diff: which two snapshots may be compared, and why not. */
+static void test_diff_check(void)
+{
+	char why[256];
+
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	cur = prev;
+	cur.time_ns += 1000000000;
+	CHECK(!nl_diff_check(&prev, &cur, why, sizeof(why)));
+	/* not newer: the same time, or older */
+	CHECK(nl_diff_check(&prev, &prev, why, sizeof(why)));
+	CHECK_STR(why, "the second was not taken after the first "
+		  "(time_ns 19332915175, 19332915175)");
+	CHECK(nl_diff_check(&cur, &prev, why, sizeof(why)));
+	CHECK_HAS(why, "not taken after the first (time_ns 20332915175, ");
+	/* of another module, kernel, or with other counters */
+	strcpy(cur.module, "0.2.0");
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_STR(why, "not the same module version (0.1.0, 0.2.0)");
+	strcpy(cur.module, prev.module);
+	strcpy(cur.kernel, "6.1.0-57-amd64");
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_STR(why, "not the same kernel (6.12.117+deb12-amd64, "
+		  "6.1.0-57-amd64)");
+	strcpy(cur.kernel, prev.kernel);
+	cur.nr_counters--;
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_HAS(why, "not the same counters (");
+	CHECK(nl_diff_check(&cur, &prev, why, sizeof(why)));
+	CHECK_HAS(why, "is in one only)");
+	cur.nr_counters++;
+	strcpy(cur.counter[3].name, "tx_something_new");
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_STR(why, "not the same counters (tx_tcp_ip.unmatched_start is "
+		  "in one only)");
+
+	/* with wall clocks: they decide; the host must be the same */
+	CHECK_U64(parse_fixture("current-6.12-defaults.txt", &prev, &err),
+		  NL_OK);
+	cur = prev;
+	cur.realtime_ns += 1;
+	cur.time_ns -= 1;		/* a reboot in between */
+	CHECK(!nl_diff_check(&prev, &cur, why, sizeof(why)));
+	cur.realtime_ns -= 2;
+	cur.time_ns += 2;
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_STR(why, "the second was not taken after the first "
+		  "(realtime_ns 1796452332570632414, 1796452332570632413)");
+	cur.realtime_ns += 2;
+	strcpy(cur.hostname, "db-4");
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_STR(why, "not the same host (db-3, db-4)");
+	cur.hostname[0] = '\0';	/* one does not say: not refused */
+	CHECK(!nl_diff_check(&prev, &cur, why, sizeof(why)));
+	/* an older module without the IPv4/IPv6 split and a newer one */
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &cur, &err), NL_OK);
+	cur.time_ns = prev.time_ns + 1;
+	CHECK(nl_diff_check(&prev, &cur, why, sizeof(why)));
+	CHECK_STR(why, "not the same counters (tx_data_segments.ipv4 is in "
+		  "one only)");
+}
+
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
@@ -281,5 +343,6 @@ int main(int argc, char **argv)
 	test_no_change();
 	test_from_empty();
 	test_reset();
+	test_diff_check();
 	return test_done("test_delta");
 }

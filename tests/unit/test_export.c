@@ -84,9 +84,53 @@ static void test_fmt(void)
 	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1234567890123ull, NL_UNIT_AUTO),
 		  "1235s");
 	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_NS), "1776ns");
-	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_US), "1.776us");
-	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_MS), "0.002ms");
-	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_MS), "7.735ms");
+	/* a fixed unit: three significant digits, down to 1 ns */
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_US), "1.78us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1776, NL_UNIT_MS), "0.00178ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_MS), "7.74ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_US), "7735us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 7735213, NL_UNIT_NS), "7735213ns");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 17, NL_UNIT_US), "0.017us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 1, NL_UNIT_MS), "0.000001ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 0, NL_UNIT_MS), "0ms");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 99949, NL_UNIT_US), "99.9us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), 99950, NL_UNIT_US), "100us");
+	CHECK_STR(nl_fmt_ns(b, sizeof(b), UINT64_MAX, NL_UNIT_MS),
+		  "18446744073710ms");
+	/* a percentile in the overflow bucket: beyond its low bound */
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), (1ull << 36) - 1, NL_UNIT_MS),
+		  "68719ms");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 1ull << 36, NL_UNIT_MS),
+		  ">68719ms");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 9223372036854775807ull,
+			     NL_UNIT_US), ">68719477us");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), UINT64_MAX, NL_UNIT_NS),
+		  ">68719476736ns");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 1ull << 40, NL_UNIT_AUTO),
+		  ">68.7s");
+	CHECK_STR(nl_fmt_pct(b, sizeof(b), 1776, NL_UNIT_US), "1.78us");
+}
+
+/* One unit per report, from the largest p99 of the stages shown. */
+static void test_unit(void)
+{
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_US);
+	/* rx_dev_ip alone: p99 7.94 us */
+	CHECK_U64(nl_report_unit(&snap, 1u << NETLAT_RX_DEV_IP), NL_UNIT_NS);
+	CHECK_U64(parse_fixture("real-6.12-nic.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_US);
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, 1u << NETLAT_TX_TCP_IP), NL_UNIT_NS);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_US);
+	/* only empty stages: no unit yet */
+	CHECK_U64(nl_report_unit(&snap, 1u << NETLAT_RX_TOTAL), NL_UNIT_AUTO);
+	snap.stage[NETLAT_TX_TOTAL].max_ns = 200000000;
+	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(70000)]--;
+	snap.stage[NETLAT_TX_TOTAL].bucket[netlat_bucket(200000000)]++;
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_MS);
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	CHECK_U64(nl_report_unit(&snap, NL_ALL_STAGES), NL_UNIT_MS);
 }
 
 static void test_text(void)
@@ -101,30 +145,40 @@ static void test_text(void)
 		  "reset, 0 of 1024 socket slots in use\n");
 	CHECK_HAS(t, "\ntx_sock_tcp (tx): send call enters the socket layer "
 		  "-> TCP takes it\n"
-		  "     nsecs               : count    distribution\n"
-		  "      1024 -> 2047       : 480      "
+		  "     usecs               : count    distribution\n"
+		  "         0 -> 1          : 480      "
 		  "|****************************************|\n"
-		  "      2048 -> 4095       : 149      "
+		  "         2 -> 3          : 149      "
 		  "|************                            |\n");
-	CHECK_HAS(t, "   1048576 -> 2097151    : 2        "
+	CHECK_HAS(t, "      1024 -> 2047       : 2        "
 		  "|                                        |\n"
-		  "  count 661  p50 1.78us  p90 2.70us  p99 13.8us  "
-		  "p99.9 1.37ms  max 1.41ms\n");
+		  "  count 661  mean 6.65us  p50 1.78us  p90 2.70us  "
+		  "p99 13.8us  p99.9 1374us  max 1406us\n");
+	/* one unit for every stage: the largest p99 is 3.54 ms */
+	CHECK_LACKS(t, "nsecs");
+	CHECK_LACKS(t, "msecs");
+	CHECK_LACKS(t, "ns ");
+	CHECK_LACKS(t, "ms ");
+	CHECK_LACKS(t, "ns\n");
+	CHECK_LACKS(t, "ms\n");
 	CHECK_HAS(t, "\ntx_tcp_ip (tx): TCP takes the bytes -> their segment "
 		  "reaches IP\n     usecs               : count    "
 		  "distribution\n         8 -> 15         : 536      |");
-	CHECK_HAS(t, "  count 662  p50 63.7us  p90 442us  p99 3.54ms  "
-		  "p99.9 7.87ms  max 7.88ms\n");
+	CHECK_HAS(t, "  count 662  mean 296us  p50 63.7us  p90 442us  "
+		  "p99 3539us  p99.9 7874us  max 7885us\n");
 	/* a module without the IPv4/IPv6 split: none shown */
 	CHECK_HAS(t, "coverage tx: 661 of 661 data segments timed (100.0%)\n"
 		  "coverage rx: 662 of 662 data skbs timed (100.0%)\n");
 	CHECK_LACKS(t, "IPv4");
 	CHECK_LACKS(t, "ipv4");
-	CHECK_HAS(t, "not timed (0 = full coverage):\n   tx_incomplete 0  "
-		  "tx_sock_tcp.unmatched_start 0");
-	CHECK_HAS(t, "  probes_missed 0\n");
-	CHECK_HAS(t, "other counters:\n   tx_retransmit_segments 0  "
-		  "tx_data_segments 661");
+	/* zero counters are not listed (JSON and Prometheus have them) */
+	CHECK_HAS(t, "\nnot timed: none\nother counters:\n"
+		  "   tx_data_segments 661  rx_data_skbs 662  "
+		  "rx_gro_segments 662\n   sockets_purged 4\n");
+	CHECK_LACKS(t, "unmatched");
+	CHECK_LACKS(t, "negative_delta");
+	CHECK_LACKS(t, "probes_missed");
+	CHECK_LACKS(t, "tx_incomplete");
 	CHECK_LACKS(t, "WARNING");
 	CHECK_LACKS(t, "max<=");
 	free(t);
@@ -136,20 +190,27 @@ static void test_text(void)
 	CHECK(t[2] == ':' && t[5] == ':' && t[8] == '\n');
 	CHECK_HAS(t, "     usecs               : count    distribution\n"
 		  "         0 -> 1          : 480      |");
-	CHECK_HAS(t, "  count 661  p50 1.776us  p90 2.700us  p99 13.824us  "
-		  "p99.9 1374.384us  max 1406.216us\n");
+	CHECK_HAS(t, "  count 661  mean 6.65us  p50 1.78us  p90 2.70us  "
+		  "p99 13.8us  p99.9 1374us  max 1406us\n");
 	CHECK_LACKS(t, "tx_tcp_ip (tx)");
 	CHECK_LACKS(t, "rx_total");
 	CHECK_LACKS(t, "coverage rx");
 	CHECK_HAS(t, "coverage tx:");
 	free(t);
 	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_NS);
+	CHECK_STR(snap.counter[0].name, "tx_incomplete");
+	CHECK_STR(snap.counter[9].name, "rx_incomplete");
+	snap.counter[0].value = 1;
+	snap.counter[9].value = 2;
 	t = render(TEXT, &snap, &o);
 	CHECK_HAS(t, "     nsecs               : count    distribution\n"
 		  "     32768 -> 65535      : 416      |");
 	CHECK_HAS(t, "p50 63652ns");
 	CHECK_LACKS(t, "tx_incomplete");
-	CHECK_HAS(t, "rx_incomplete 0");
+	CHECK_HAS(t, "\nnot timed:\n   rx_incomplete 2\n");
+	CHECK_HAS(t, "WARNING: 2 events were not timed (rx_incomplete 2)");
+	snap.counter[0].value = 0;
+	snap.counter[9].value = 0;
 	free(t);
 	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_MS);
 	t = render(TEXT, &snap, &o);
@@ -185,8 +246,8 @@ static void test_text(void)
 		  "         8 -> 15         : 1        |");
 	CHECK_HAS(t, "        16 -> 31         : 2        |*****************"
 		  "***********************|\n"
-		  "  count 4  p50 15ns  p90 17ns  p99 17ns  p99.9 17ns  max 17ns"
-		  "\n");
+		  "  count 4  mean 13ns  p50 15ns  p90 17ns  p99 17ns  "
+		  "p99.9 17ns  max 17ns\n");
 	free(t);
 	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
 	o = opts(1u << NETLAT_RX_TOTAL, NL_UNIT_NS);
@@ -195,6 +256,23 @@ static void test_text(void)
 		  "          0 -> 1           : 1        |********************"
 		  "                    |\n"
 		  "68719476736 -> inf         : 2        |*****************");
+	CHECK_HAS(t, "  count 3  mean 56239825579ns  p50 >68719476736ns  "
+		  "p90 >68719476736ns  p99 >68719476736ns  "
+		  "p99.9 >68719476736ns  max 100000000000ns\n");
+	free(t);
+	/*
+	 * Percentiles in the overflow bucket are beyond its low bound (no
+	 * upper bound to interpolate to: not "9223372037s"); the maximum is
+	 * the one the module saw, exact.
+	 */
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "  count 2  mean 9223372036855ms  p50 68719ms  "
+		  "p90 >68719ms  p99 >68719ms  p99.9 >68719ms  "
+		  "max 18446744004990ms\n");
+	CHECK_HAS(t, "  count 3  mean 56240ms  p50 >68719ms  p90 >68719ms  "
+		  "p99 >68719ms  p99.9 >68719ms  max 100000ms\n");
+	CHECK_LACKS(t, "9223372037");
 	free(t);
 }
 
@@ -213,8 +291,17 @@ static void test_text_delta(void)
 	t = render(TEXT, &delta, &o);
 	CHECK_HAS(t, "netlat 0.1.0 on 6.12.117+deb12-amd64: the last 1.000 s\n");
 	CHECK_HAS(t, "      4096 -> 8191       : 1        |*****");
-	CHECK_HAS(t, "  count 1  p50 4.86us  p90 4.86us  p99 4.86us  p99.9 "
-		  "4.86us  max<=5.12us\n");
+	/* the unit from this report's data: its p99 is below 10 us */
+	CHECK_HAS(t, "     nsecs               : count    distribution\n");
+	CHECK_HAS(t, "  count 1  mean 5000ns  p50 4864ns  p90 4864ns  "
+		  "p99 4864ns  p99.9 4864ns  max<=5119ns\n");
+	free(t);
+	/* watch mode passes the unit of its first interval with data */
+	o.unit = NL_UNIT_US;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "  count 1  mean 5.00us  p50 4.86us  p90 4.86us  "
+		  "p99 4.86us  p99.9 4.86us  max<=5.12us\n");
+	o.unit = NL_UNIT_AUTO;
 	CHECK_LACKS(t, "NOTE");
 	free(t);
 	o.stages = NL_ALL_STAGES;
@@ -245,6 +332,87 @@ static void test_text_delta(void)
 	free(t);
 }
 
+/* -S: a line a stage in the report's unit, then the coverage. */
+static void test_summary(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *t;
+
+	o.summary = 1;
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	save("real-6.12-lo.summary", t);
+	CHECK_HAS(t, "in use\n\n"
+		  "usecs             count      mean       p50       p90       "
+		  "p99     p99.9       max\n"
+		  "tx_sock_tcp         661      6.65      1.78      2.70      "
+		  "13.8      1374      1406\n"
+		  "tx_tcp_ip           661       104      12.1      63.5      "
+		  "2753      7522      7703\n");
+	CHECK_HAS(t, "\nrx_total            662       296      63.7       442"
+		  "      3539      7874      7885\n\n"
+		  "coverage tx: 661 of 661 data segments timed (100.0%)\n"
+		  "coverage rx: 662 of 662 data skbs timed (100.0%)\n");
+	CHECK_LACKS(t, "distribution");
+	CHECK_LACKS(t, "not timed");
+	CHECK_LACKS(t, "other counters");
+	free(t);
+
+	/* -s and -n: the stages chosen, in nanoseconds */
+	o = opts(1u << NETLAT_RX_DEV_IP | 1u << NETLAT_TX_SOCK_TCP,
+		 NL_UNIT_NS);
+	o.summary = 1;
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nnsecs             count      mean       p50       p90"
+		  "       p99     p99.9       max\n"
+		  "tx_sock_tcp         661      6654      1776      2700     "
+		  "13824   1374384   1406216\n"
+		  "rx_dev_ip           662      1625      1409      1725      "
+		  "7936     31020     31319\n\n");
+	CHECK_LACKS(t, "tx_total");
+	free(t);
+
+	/* the warning line stays; empty stages are dashes */
+	CHECK_U64(parse_fixture("warnings.txt", &snap, &err), NL_OK);
+	o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	o.summary = 1;
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nrx_total              0         -         -         -"
+		  "         -         -         -\n");
+	CHECK_HAS(t, "\ncoverage tx: 4 of 20 data segments timed (20.0%)\n"
+		  "WARNING: 15 events were not timed");
+	free(t);
+
+	/* the overflow bucket */
+	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\nmsecs             count");
+	CHECK_HAS(t, "\nrx_total              3     56240    >68719    >68719"
+		  "    >68719    >68719    100000\n");
+	free(t);
+
+	/* an interval: a bounded maximum; none at all */
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	snap = prev;
+	snap.time_ns += 1000000000;
+	snap.stage[NETLAT_TX_SOCK_TCP].count++;
+	snap.stage[NETLAT_TX_SOCK_TCP].sum_ns += 5000;
+	snap.stage[NETLAT_TX_SOCK_TCP].bucket[netlat_bucket(5000)]++;
+	nl_delta(&prev, &snap, &delta);
+	o = opts(NL_ALL_STAGES, NL_UNIT_US);
+	o.summary = 1;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "the last 1.000 s\n\nusecs ");
+	CHECK_HAS(t, "\ntx_sock_tcp           1      5.00      4.86      4.86"
+		  "      4.86      4.86    <=5.12\ntx_tcp_ip             0 ");
+	free(t);
+	nl_delta(&prev, &prev, &delta);
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "the last 0.000 s\n\nno samples in this interval\n");
+	CHECK_LACKS(t, "usecs");
+	free(t);
+}
+
 /* The IPv4/IPv6 split of the data units: on the coverage lines only. */
 static void test_text_family(void)
 {
@@ -257,12 +425,13 @@ static void test_text_family(void)
 	CHECK_HAS(t, "\n\ncoverage tx: 625 of 625 data segments timed "
 		  "(100.0%); IPv4 400, IPv6 225\n"
 		  "coverage rx: 644 of 645 data skbs timed (99.8%); "
-		  "IPv4 412, IPv6 233\nnot timed (0 = full coverage):\n");
+		  "IPv4 412, IPv6 233\nnot timed: none\n");
 	CHECK_HAS(t, "other counters:\n   tx_retransmit_segments 1  "
 		  "tx_data_segments 625  rx_duplicate_segments 1\n"
-		  "   rx_data_skbs 645  rx_gro_segments 644  expired 0  "
-		  "sockets_purged 4\n   sockets_reused 0  tx_calls_without_tcp "
-		  "0  rx_dropped_before_socket 0\n");
+		  "   rx_data_skbs 645  rx_gro_segments 644  "
+		  "sockets_purged 4\n");
+	CHECK_LACKS(t, "expired");
+	CHECK_LACKS(t, "sockets_reused");
 	CHECK_LACKS(t, ".ipv4");
 	CHECK_LACKS(t, ".ipv6");
 	CHECK_LACKS(t, "WARNING");
@@ -973,8 +1142,10 @@ int main(int argc, char **argv)
 		}
 	}
 	test_fmt();
+	test_unit();
 	test_text();
 	test_text_delta();
+	test_summary();
 	test_text_family();
 	test_json();
 	test_prom_checker();

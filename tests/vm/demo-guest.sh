@@ -1,6 +1,6 @@
 #!/bin/sh
 # The demo, inside the guest: load netlat, drive traffic on each path, and
-# show the per-stage histograms of each.
+# show a line per stage for each (netlat -S), then one full histogram.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 TOOL=$NETLAT_TREE/userspace/netlat
 WITH_IPV6=1
@@ -21,9 +21,11 @@ for name in LO VETH NIC NIC6; do
 	stream "$path" 20000000 > /dev/null
 	echo
 	echo "================ $what: 1000 round trips of 100 bytes, then a 20 MB stream"
-	if [ -x "$TOOL" ]; then "$TOOL"; else grep -E '^(stage|counter)' $PROC; fi
+	if [ -x "$TOOL" ]; then "$TOOL" -S; else grep '^stage' $PROC; fi
 done
 echo
-echo "================ cat /proc/netlat (after the $what run)"
-cat $PROC
+echo "================ one full histogram: rx_total, $what"
+if [ -x "$TOOL" ]; then "$TOOL" -s rx_total; else grep '^bucket rx_total' $PROC; fi
+echo
+echo "(every stage's histogram: netlat; its raw buckets: cat /proc/netlat)"
 unload_netlat
