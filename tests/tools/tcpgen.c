@@ -1213,11 +1213,13 @@ static int paced_write(char *msg)
 	printf("paced_held %d\n", held);
 	if (stamps) {
 		/* the last stamps come once the last bytes are at the driver */
-		for (i = 0; i < 300 && (ioctl(fd, SIOCOUTQNSD, &unsent) ||
+		for (i = 0; i < 6000 && (ioctl(fd, SIOCOUTQNSD, &unsent) ||
 					unsent > 0 || i < 20); i++) {
 			nap_us(10000);
 			paced_stamps(fd, sched_at, snd_at);
 		}
+		nap_us(20000);	/* the stamps of the last bytes sent */
+		paced_stamps(fd, sched_at, snd_at);
 		for (n = 0; n < count; n++) {
 			if (!snd_at[n])
 				continue;
