@@ -290,6 +290,7 @@ void netlat_stats_exit(void);
 void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 			   u64 *hits);
 void netlat_stats_reset(void);
+unsigned int netlat_stats_resets(void);
 void netlat_inflight_flush(void);
 
 /* ---- probes (probes.c) ---- */

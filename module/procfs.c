@@ -10,6 +10,7 @@
  * here, at read time, not in handlers.
  */
 #include <linux/proc_fs.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -18,12 +19,16 @@
 
 #define NETLAT_BAR 40
 
+/* This load of the module: a reader tells a reload between two reads by it. */
+static u64 netlat_load_id;
+
 /* What one open file prints: charged to the opener's memory cgroup. */
 struct netlat_report {
 	struct netlat_stats stats;
 	u64 hits[NETLAT_MAX_PROBES];
 	u64 time_ns;
 	u64 realtime_ns;
+	unsigned int resets;
 	char host[__NEW_UTS_LEN + 1];
 };
 
@@ -95,9 +100,11 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 	seq_puts(m, "# format: docs/format.md in netlat's source; times in ns\n");
 	seq_printf(m, "version %d\n", NETLAT_FORMAT_VERSION);
 	seq_printf(m, "module %s\n", NETLAT_VERSION);
+	seq_printf(m, "load_id %016llx\n", netlat_load_id);
 	seq_printf(m, "kernel %s\n", init_utsname()->release);
 	seq_printf(m, "time_ns %llu\n", r->time_ns);
 	seq_printf(m, "realtime_ns %llu\n", r->realtime_ns);
+	seq_printf(m, "resets %u\n", r->resets);
 	show_host(m, r->host);
 	seq_printf(m, "enabled %d\n", READ_ONCE(netlat_enabled));
 	netlat_filters_show(m, "filter ");
@@ -141,6 +148,8 @@ static int netlat_proc_open(struct inode *inode, struct file *file)
 	netlat_stats_snapshot(&r->stats, scratch, r->hits);
 	r->time_ns = ktime_get_ns();
 	r->realtime_ns = ktime_get_real_ns();
+	/* after the snapshot: one taken across a reset shows it */
+	r->resets = netlat_stats_resets();
 	/*
 	 * uts_sem is not exported: a sethostname() racing this copy can
 	 * give a mix of the two names, never an unterminated one.
@@ -175,6 +184,7 @@ static const struct proc_ops netlat_proc_ops = {
 
 int netlat_proc_init(void)
 {
+	netlat_load_id = get_random_u64();
 	if (!proc_create(NETLAT_PROC_NAME, 0444, NULL, &netlat_proc_ops))
 		return -ENOMEM;
 	return 0;

@@ -224,10 +224,19 @@ static void for_every_cpu(smp_call_func_t fn,
 	cpus_read_unlock();
 }
 
+/* Resets so far: a reader tells a reset between two reads by it. */
+static atomic_t netlat_resets = ATOMIC_INIT(0);
+
+unsigned int netlat_stats_resets(void)
+{
+	return atomic_read(&netlat_resets);
+}
+
 void netlat_stats_reset(void)
 {
 	for_every_cpu(reset_this_cpu, reset_cpu);
 	netlat_probes_reset_missed();
+	atomic_inc(&netlat_resets);
 }
 
 /*

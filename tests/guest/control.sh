@@ -130,6 +130,19 @@ rt_ns=$(awk '$1 == "realtime_ns" { print $2 }' $PROC)
 check "realtime_ns $rt_ns within 5 s of the clock's $now" \
 	between $(((rt_ns - now) / 1000000000)) -5 5
 
+log "== a reader tells a reset or a reload between two reads"
+proc_value() { awk -v k="$1" '$1 == k { print $2 }' $PROC; }
+id1=$(proc_value load_id)
+r1=$(proc_value resets)
+check "load_id $id1: 16 hex digits" sh -c "echo '$id1' | grep -qx '[0-9a-f]\{16\}'"
+netlat_reset
+check "resets counts a reset ($r1, then $(proc_value resets))" \
+	[ "$(proc_value resets)" = $((r1 + 1)) ]
+check "reload" sh -c "rmmod netlat && insmod '$KO'"
+check "another load_id after a reload ($id1, then $(proc_value load_id))" \
+	[ "$(proc_value load_id)" != "$id1" ]
+check "resets start at 0 ($(proc_value resets))" [ "$(proc_value resets)" = 0 ]
+
 log "== enable"
 check "enable reads 1" [ "$(cat $DBG/enable)" = 1 ]
 check "write enable=0" sh -c "echo 0 > $DBG/enable"
