@@ -275,25 +275,30 @@ fi
 
 log "== the exporter survives rmmod and insmod"
 # wait_up 0|1: up to 10 s for the exporter's file to say netlat_up N
+# The exporter writes in the guest's tmpfs: on the results share (9p),
+# a read racing its rename once hung the test for good.  Its last file is
+# copied there for the record.
+EXP=/tmp/exporter
+mkdir -p $EXP
 wait_up() {
 	i=0
-	while ! grep -qx "netlat_up $1" "$OUT/exporter.prom" 2> /dev/null && [ $i -lt 100 ]; do
+	while ! grep -qx "netlat_up $1" "$EXP/exporter.prom" 2> /dev/null && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	grep -qx "netlat_up $1" "$OUT/exporter.prom"
+	grep -qx "netlat_up $1" "$EXP/exporter.prom"
 }
-regular() { [ -f "$OUT/exporter.prom" ] && [ ! -L "$OUT/exporter.prom" ]; }
-rm -f "$OUT/exporter.prom"
-"$NETLAT" -i 1 -p "$OUT/exporter.prom" > "$OUT/exporter.out" 2> "$OUT/exporter.err" &
+regular() { [ -f "$EXP/exporter.prom" ] && [ ! -L "$EXP/exporter.prom" ]; }
+rm -f "$EXP/exporter.prom"
+"$NETLAT" -i 1 -p "$EXP/exporter.prom" > "$OUT/exporter.out" 2> "$OUT/exporter.err" &
 epid=$!
 check "exporter: netlat_up 1" wait_up 1
-check "exporter: the histograms" grep -q '^netlat_stage_latency_seconds_count{direction="tx",stage="tx_total"} ' "$OUT/exporter.prom"
+check "exporter: the histograms" grep -q '^netlat_stage_latency_seconds_count{direction="tx",stage="tx_total"} ' "$EXP/exporter.prom"
 check "exporter: a regular file" regular
 check "rmmod netlat under the exporter" unload_netlat
 check "exporter: module gone: netlat_up 0" wait_up 0
-check "exporter: no stale histograms" sh -c "! grep -q '^netlat_stage' '$OUT/exporter.prom'"
-check "exporter: the last success time kept" grep -q '^netlat_last_success_timestamp_seconds [1-9]' "$OUT/exporter.prom"
+check "exporter: no stale histograms" sh -c "! grep -q '^netlat_stage' '$EXP/exporter.prom'"
+check "exporter: the last success time kept" grep -q '^netlat_last_success_timestamp_seconds [1-9]' "$EXP/exporter.prom"
 check "exporter: still a regular file" regular
 sleep 1.5
 check "exporter: still running" kill -0 $epid
@@ -303,23 +308,24 @@ check "exporter: a regular file after" regular
 check "LO: 20 round trips" pingpong "$PATH_LO" 20 100
 n=$(stage tx_total count)
 i=0
-while ! grep -q "^netlat_stage_latency_seconds_count{direction=\"tx\",stage=\"tx_total\"} $n\$" "$OUT/exporter.prom" && [ $i -lt 30 ]; do
+while ! grep -q "^netlat_stage_latency_seconds_count{direction=\"tx\",stage=\"tx_total\"} $n\$" "$EXP/exporter.prom" && [ $i -lt 30 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 check "exporter: the new module's count ($n)" \
-	grep -q "^netlat_stage_latency_seconds_count{direction=\"tx\",stage=\"tx_total\"} $n\$" "$OUT/exporter.prom"
+	grep -q "^netlat_stage_latency_seconds_count{direction=\"tx\",stage=\"tx_total\"} $n\$" "$EXP/exporter.prom"
 check "exporter: still running after the reload" kill -0 $epid
 kill -TERM $epid
 wait $epid
 rc=$?
 cat "$OUT/exporter.err"
 check "exporter: SIGTERM: exit 0 ($rc)" [ $rc -eq 0 ]
-check "exporter: stopped: netlat_up 0" grep -qx 'netlat_up 0' "$OUT/exporter.prom"
-check "exporter: no temporary file left" [ -z "$(ls -A "$OUT" | grep '^\.exporter')" ]
+check "exporter: stopped: netlat_up 0" grep -qx 'netlat_up 0' "$EXP/exporter.prom"
+check "exporter: no temporary file left" [ -z "$(ls -A "$EXP" | grep '^\.exporter')" ]
 if command -v promtool > /dev/null; then
-	check "promtool: the exporter's last file" sh -c "promtool check metrics < '$OUT/exporter.prom'"
+	check "promtool: the exporter's last file" sh -c "promtool check metrics < '$EXP/exporter.prom'"
 fi
+cp "$EXP/exporter.prom" "$OUT/"
 
 log "== the module goes away while watching"
 "$NETLAT" -i 0.5 -c 20 > "$OUT/gone.out" 2> "$OUT/gone.err" &
