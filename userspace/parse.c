@@ -568,6 +568,38 @@ static enum nl_status do_filter(struct parser *p)
 	return NL_OK;
 }
 
+/* "load_id <16 hex digits>" */
+static enum nl_status do_load_id(struct parser *p)
+{
+	enum nl_status st;
+	const char *c;
+	uint64_t v = 0;
+
+	st = need(p, 2);
+	if (st)
+		return st;
+	for (c = p->tok[1]; *c; c++) {
+		unsigned int d;
+
+		if (*c >= '0' && *c <= '9')
+			d = (unsigned int)(*c - '0');
+		else if (*c >= 'a' && *c <= 'f')
+			d = (unsigned int)(*c - 'a' + 10);
+		else if (*c >= 'A' && *c <= 'F')
+			d = (unsigned int)(*c - 'A' + 10);
+		else
+			break;
+		v = v << 4 | d;
+	}
+	if (*c || c - p->tok[1] != 16)
+		return fail(p, NL_ERR_MALFORMED,
+			    "load_id: '%.32s' is not 16 hex digits",
+			    p->tok[1]);
+	p->s->load_id = v;
+	p->s->has_load_id = 1;
+	return NL_OK;
+}
+
 /* A keyword's place: after the version line, before the end line. */
 static enum nl_status in_order(struct parser *p, const char *kw)
 {
@@ -648,6 +680,15 @@ static enum nl_status do_line(struct parser *p)
 			st = number(p, "realtime_ns", p->tok[1],
 				    &p->s->realtime_ns);
 		p->s->has_realtime = !st;
+		return st;
+	}
+	if (!strcmp(kw, "load_id"))
+		return do_load_id(p);
+	if (!strcmp(kw, "resets")) {
+		st = need(p, 2);
+		if (!st)
+			st = number(p, "resets", p->tok[1], &p->s->resets);
+		p->s->has_resets = !st;
 		return st;
 	}
 	if (!strcmp(kw, "hostname"))

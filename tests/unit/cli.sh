@@ -553,6 +553,40 @@ if have jq; then
 	check "stream: reload: reset, the new counts" \
 		[ "$(jq -c '[.reset, .stages[0].count]' "$out/last.out")" = '[true,4]' ]
 fi
+# a reload that load_id shows, every number grown past the old ones: a
+# new baseline (the counts since the load), said on stderr; the same
+# load_id: the difference; another resets: a new baseline too
+cat "$fix/current-6.12-load-a.txt" "$fix/current-6.12-load-b.txt" > "$out/stream-loadid.txt"
+rc 0 "stream: a reload by load_id" -f - -i 1 --json < "$out/stream-loadid.txt"
+check "stream: load_id: a note on stderr" has err "the module was reloaded (load_id 3f2a9c0d11e4b786, now c70e51a2948bd603): a new baseline"
+if have jq; then
+	check "stream: load_id: reset, the counts since the load" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[true,1250]' ]
+fi
+rc 0 "stream: a reload by load_id, text" -f - -i 1 < "$out/stream-loadid.txt"
+check "stream: load_id: the NOTE line" has out "^NOTE: the statistics were reset in this interval"
+sed 's/^load_id .*/load_id 3f2a9c0d11e4b786/' "$fix/current-6.12-load-b.txt" |
+	cat "$fix/current-6.12-load-a.txt" - > "$out/stream-sameid.txt"
+rc 0 "stream: the same load_id" -f - -i 1 --json < "$out/stream-sameid.txt"
+check "stream: the same load_id: no note" [ ! -s "$out/last.err" ]
+if have jq; then
+	check "stream: the same load_id: the difference" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[false,625]' ]
+fi
+sed '1,/^end$/!s/^resets 0/resets 2/' "$out/stream-sameid.txt" > "$out/stream-resets.txt"
+rc 0 "stream: another resets" -f - -i 1 --json < "$out/stream-resets.txt"
+check "stream: resets: a note on stderr" has err "the statistics were reset (resets 0, now 2): a new baseline"
+if have jq; then
+	check "stream: resets: reset, the counts since" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[true,1250]' ]
+fi
+# the exporter (a stream's end is netlat_up 0: its intervals are checked)
+rc 0 "exporter: a reload by load_id" -f - -i 1 -p "$out/loadid.prom" --json < "$out/stream-loadid.txt"
+check "exporter: load_id: a note on stderr" has err "the module was reloaded"
+if have jq; then
+	check "exporter: load_id: reset, the counts since the load" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[true,1250]' ]
+fi
 # watch mode keeps the unit of its first interval with samples: an empty
 # one (nsecs from minimal's tx_tcp_ip), then one of msecs-sized values
 cat "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt" "$fix/minimal.txt" \
