@@ -34,21 +34,34 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* @v, or null when @defined is 0 */
+static void json_u64(FILE *f, const char *key, int defined, uint64_t v)
+{
+	if (defined)
+		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+/* An empty stage has no mean, min, max or percentiles: null. */
 static void json_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
 {
 	const struct nl_stage *st = &s->stage[i];
 	uint64_t pct[NL_NR_PCT];
 	const char *sep = "";
 	unsigned int b, k;
+	int any = st->count > 0;
 
 	nl_percentiles(st, pct);
-	fprintf(f, "{\"name\":\"%s\",\"dir\":\"%s\",\"count\":%" PRIu64
-		",\"sum_ns\":%" PRIu64 ",\"min_ns\":%" PRIu64
-		",\"max_ns\":%" PRIu64 ",\"minmax_exact\":%s",
-		netlat_stage_info(i)->name, netlat_stage_info(i)->dir, st->count, st->sum_ns,
-		st->min_ns, st->max_ns, st->minmax_exact ? "true" : "false");
+	fprintf(f, "{\"stage\":\"%s\",\"direction\":\"%s\",\"count\":%" PRIu64
+		",\"sum_ns\":%" PRIu64, netlat_stage_info(i)->name,
+		netlat_stage_info(i)->dir, st->count, st->sum_ns);
+	json_u64(f, "mean_ns", any, any ? nl_mean_ns(st) : 0);
+	json_u64(f, "min_ns", any, st->min_ns);
+	json_u64(f, "max_ns", any, st->max_ns);
+	fprintf(f, ",\"minmax_exact\":%s", st->minmax_exact ? "true" : "false");
 	for (k = 0; k < NL_NR_PCT; k++)
-		fprintf(f, ",\"%s\":%" PRIu64, nl_pct_key[k], pct[k]);
+		json_u64(f, nl_pct_key[k], any, pct[k]);
 	fputs(",\"buckets\":[", f);
 	for (b = 0; b < NETLAT_HIST_BUCKETS; b++) {
 		if (!st->bucket[b])
@@ -62,6 +75,79 @@ static void json_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
 		sep = ",";
 	}
 	fputs("]}", f);
+}
+
+/* The length of @name's group: up to its dot ("rx_tcp_user"), or all. */
+static size_t group_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+/*
+ * "counters": the counters of one group (a stage's unmatched_start and
+ * _end, a data total and its split by family) as an object, without
+ * dots in keys: "tx_data_segments":{"total":625,"ipv4":400,"ipv6":225},
+ * "rx_tcp_user":{"unmatched_start":0,"unmatched_end":0}.  A data total
+ * is always such an object (ipv4 and ipv6 null when the module does not
+ * split it); the other counters are numbers.
+ */
+static void json_counters(FILE *f, const struct nl_snapshot *s)
+{
+	const char *name, *other;
+	unsigned int i, j, k;
+	size_t n;
+	int split, object, in;
+
+	fputs(",\"counters\":{", f);
+	for (i = 0; i < s->nr_counters; i++) {
+		name = s->counter[i].name;
+		n = group_len(name);
+		for (j = 0; j < i; j++)		/* the group was written */
+			if (group_len(s->counter[j].name) == n &&
+			    !strncmp(s->counter[j].name, name, n))
+				break;
+		if (j < i)
+			continue;
+		split = (n == strlen("tx_data_segments") &&
+			 !strncmp(name, "tx_data_segments", n)) ||
+			(n == strlen("rx_data_skbs") &&
+			 !strncmp(name, "rx_data_skbs", n));
+		object = split || name[n];
+		for (j = i + 1; !object && j < s->nr_counters; j++)
+			object = !strncmp(s->counter[j].name, name, n) &&
+				 s->counter[j].name[n] == '.';
+		fprintf(f, "%s\"%.*s\":", i ? "," : "", (int)n, name);
+		if (!object) {
+			fprintf(f, "%" PRIu64, s->counter[i].value);
+			continue;
+		}
+		fputc('{', f);
+		in = 0;
+		for (j = i; j < s->nr_counters; j++) {
+			other = s->counter[j].name;
+			if (strncmp(other, name, n) ||
+			    (other[n] && other[n] != '.'))
+				continue;
+			fprintf(f, "%s\"%s\":%" PRIu64, in++ ? "," : "",
+				other[n] ? other + n + 1 : "total",
+				s->counter[j].value);
+		}
+		for (k = 0; split && k < 2; k++) {
+			static const char *const fam[] = { "ipv4", "ipv6" };
+			char full[NL_NAME_MAX];
+			uint64_t v;
+
+			snprintf(full, sizeof(full), "%.*s.%s", (int)n, name,
+				 fam[k]);
+			if (nl_counter_get(s, full, &v))
+				fprintf(f, "%s\"%s\":null", in++ ? "," : "",
+					fam[k]);
+		}
+		fputc('}', f);
+	}
+	fputc('}', f);
 }
 
 static void json_coverage(FILE *f, const struct nl_snapshot *s,
@@ -136,8 +222,8 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 
 	gmtime_r(&o->now.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(f, "{\"version\":%u,\"tool\":\"%s\",\"module\":", s->version,
-		NETLAT_TOOL_VERSION);
+	fprintf(f, "{\"schema_version\":%d,\"format\":%u,\"tool\":\"%s\","
+		"\"module\":", NL_JSON_SCHEMA, s->version, NETLAT_TOOL_VERSION);
 	json_str(f, s->module);
 	fputs(",\"kernel\":", f);
 	json_str(f, s->kernel);
@@ -153,6 +239,12 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "%" PRIu64, s->realtime_ns);
 	else
 		fputs("null", f);
+	fputs(",\"load_id\":", f);
+	if (s->has_load_id)
+		fprintf(f, "\"%016" PRIx64 "\"", s->load_id);
+	else
+		fputs("null", f);
+	json_u64(f, "resets", s->has_resets, s->resets);
 	fputs(",\"hostname\":", f);
 	if (s->hostname[0])
 		json_str(f, s->hostname);
@@ -161,9 +253,17 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 	fprintf(f, ",\"enabled\":%s", s->enabled < 0 ? "null" :
 		s->enabled ? "true" : "false");
 	json_filters(f, s);
-	fprintf(f, ",\"reset\":%s,\"sockets\":%" PRIu64 ",\"capacity\":%"
-		PRIu64 ",\"stages\":[", s->reset_seen ? "true" : "false",
+	fprintf(f, ",\"reset\":%s,\"reset_reason\":%s",
+		s->reset_seen ? "true" : "false",
+		s->reset_seen == NL_RESTART_RELOAD ? "\"reload\"" :
+		s->reset_seen == NL_RESTART_RESET ? "\"reset\"" :
+		s->reset_seen ? "\"numbers_down\"" : "null");
+	fprintf(f, ",\"sockets\":%" PRIu64 ",\"socket_capacity\":%" PRIu64,
 		s->sockets, s->capacity);
+	json_u64(f, "records", s->has_records, s->records);
+	json_u64(f, "record_capacity", s->has_records, s->record_capacity);
+	json_u64(f, "thinning_level", s->has_thinning, s->thinning);
+	fputs(",\"stages\":[", f);
 	for (i = 0; i < NETLAT_NR_STAGES; i++) {
 		if (!(o->stages & (1u << i)))
 			continue;
@@ -171,13 +271,9 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		json_stage(f, s, i);
 		sep = ",";
 	}
-	fputs("],\"counters\":{", f);
-	for (i = 0; i < s->nr_counters; i++) {
-		fputs(i ? "," : "", f);
-		json_str(f, s->counter[i].name);
-		fprintf(f, ":%" PRIu64, s->counter[i].value);
-	}
-	fputs("},\"probes\":[", f);
+	fputc(']', f);
+	json_counters(f, s);
+	fputs(",\"probes\":[", f);
 	for (i = 0; i < s->nr_probes; i++) {
 		const struct nl_probe *p = &s->probe[i];
 

@@ -226,6 +226,22 @@ static enum nl_status do_sockets(struct parser *p)
 	return st;
 }
 
+static enum nl_status do_records(struct parser *p)
+{
+	static const char *const keys[] = { "capacity" };
+	uint64_t cap = 0;
+	enum nl_status st;
+
+	st = need(p, 2);
+	if (!st)
+		st = number(p, "records", p->tok[1], &p->s->records);
+	if (!st)
+		st = pairs(p, 2, keys, &cap, 1, 0);
+	p->s->record_capacity = cap;
+	p->s->has_records = !st;
+	return st;
+}
+
 /* The bucket layout the module bins with must be the one we read with. */
 static enum nl_status do_histogram(struct parser *p)
 {
@@ -707,6 +723,16 @@ static enum nl_status do_line(struct parser *p)
 		return do_filter(p);
 	if (!strcmp(kw, "sockets"))
 		return do_sockets(p);
+	if (!strcmp(kw, "records"))
+		return do_records(p);
+	if (!strcmp(kw, "thinning")) {
+		st = need(p, 2);
+		if (!st)
+			st = number(p, "thinning", p->tok[1],
+				    &p->s->thinning);
+		p->s->has_thinning = !st;
+		return st;
+	}
 	if (!strcmp(kw, "histogram"))
 		return do_histogram(p);
 	if (!strcmp(kw, "probe"))

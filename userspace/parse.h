@@ -105,7 +105,12 @@ struct nl_snapshot {
 	int enabled;			/* -1: not printed (older modules) */
 	struct nl_filters filter;
 	uint64_t sockets;
-	uint64_t capacity;
+	uint64_t capacity;		/* of the socket table */
+	int has_records;		/* the "records" line: newer modules */
+	uint64_t records;		/* in flight now */
+	uint64_t record_capacity;	/* the pool's size */
+	int has_thinning;
+	uint64_t thinning;		/* level: 1 in 2^level kept */
 	unsigned int nr_probes;
 	struct nl_probe probe[NL_MAX_PROBES];
 	struct nl_stage stage[NETLAT_NR_STAGES];

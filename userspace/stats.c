@@ -22,6 +22,19 @@ void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT])
 					   st->max_ns, nl_pct_permyriad[i]);
 }
 
+uint64_t nl_mean_ns(const struct nl_stage *st)
+{
+	uint64_t mean;
+
+	if (!st->count)
+		return 0;
+	mean = st->sum_ns / st->count;
+	/* round to the nearest nanosecond */
+	if (st->sum_ns % st->count >= st->count - st->sum_ns % st->count)
+		mean++;
+	return mean;
+}
+
 static const struct nl_probe *find_probe(const struct nl_snapshot *s,
 					 const struct nl_probe *p)
 {

@@ -16,6 +16,9 @@ extern const char *const nl_pct_key[NL_NR_PCT];	/* "p50_ns" ... */
 /* p50, p90, p99 and p99.9 of @st, from its buckets and min/max. */
 void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT]);
 
+/* The mean of @st's samples, to the nearest ns (0 when it has none). */
+uint64_t nl_mean_ns(const struct nl_stage *st);
+
 /*
  * Did the numbers start again between @prev and @cur?  NL_RESTART_RELOAD
  * when their load_id differs (or one has none), NL_RESTART_RESET when

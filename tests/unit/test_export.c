@@ -512,15 +512,20 @@ static void test_json(void)
 	j = render(JSON, &snap, &o);
 	CHECK(j[0] == '{');
 	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
-	CHECK_HAS(j, "{\"version\":1,\"tool\":\"0.1.0\",\"module\":\"0.1.0\","
+	CHECK_HAS(j, "{\"schema_version\":2,\"format\":1,\"tool\":\"0.1.0\","
+		  "\"module\":\"0.1.0\","
 		  "\"kernel\":\"6.12.117+deb12-amd64\","
 		  "\"time\":\"2026-01-01T00:00:00.123Z\","
 		  "\"time_ns\":19332915175,\"interval_s\":null,"
-		  "\"realtime_ns\":null,\"hostname\":null,\"enabled\":null,"
-		  "\"filters\":null,\"reset\":false,"
-		  "\"sockets\":0,\"capacity\":1024,\"stages\":[");
-	CHECK_HAS(j, "{\"name\":\"tx_sock_tcp\",\"dir\":\"tx\",\"count\":661,"
-		  "\"sum_ns\":4398211,\"min_ns\":1420,\"max_ns\":1406216,"
+		  "\"realtime_ns\":null,\"load_id\":null,\"resets\":null,"
+		  "\"hostname\":null,\"enabled\":null,"
+		  "\"filters\":null,\"reset\":false,\"reset_reason\":null,"
+		  "\"sockets\":0,\"socket_capacity\":1024,\"records\":null,"
+		  "\"record_capacity\":null,\"thinning_level\":null,"
+		  "\"stages\":[");
+	CHECK_HAS(j, "{\"stage\":\"tx_sock_tcp\",\"direction\":\"tx\","
+		  "\"count\":661,\"sum_ns\":4398211,\"mean_ns\":6654,"
+		  "\"min_ns\":1420,\"max_ns\":1406216,"
 		  "\"minmax_exact\":true,\"p50_ns\":1776,\"p90_ns\":2700,"
 		  "\"p99_ns\":13824,\"p999_ns\":1374384,\"buckets\":"
 		  "[[1408,1536,26],[1536,1664,138],");
@@ -535,20 +540,34 @@ static void test_json(void)
 
 	o.stages = 1u << NETLAT_RX_IP_TCP;
 	j = render(JSON, &snap, &o);
-	CHECK_HAS(j, "\"stages\":[{\"name\":\"rx_ip_tcp\"");
-	CHECK_LACKS(j, "\"tx_sock_tcp\",\"dir\"");
+	CHECK_HAS(j, "\"stages\":[{\"stage\":\"rx_ip_tcp\"");
+	CHECK_LACKS(j, "\"tx_sock_tcp\",\"direction\"");
 	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,");	/* all */
 	free(j);
 
-	/* the IPv4/IPv6 split: counters by name, like every counter */
+	/* counters of a group nested, no dots in keys */
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"tx_sock_tcp\":{\"unmatched_start\":0,"
+		  "\"unmatched_end\":0},");
+	CHECK_HAS(j, "\"tx_ip_dev\":{\"unmatched_start\":0,"
+		  "\"unmatched_end\":0},");
+	CHECK_LACKS(strstr(j, "\"counters\""), ".unmatched");
+	/* a total without the split: ipv4 and ipv6 null */
+	CHECK_HAS(j, "\"tx_data_segments\":{\"total\":661,\"ipv4\":null,"
+		  "\"ipv6\":null}");
+	free(j);
+
+	/* the IPv4/IPv6 split: with the total, in its object */
 	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
 	o.stages = NL_ALL_STAGES;
 	j = render(JSON, &snap, &o);
 	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
-	CHECK_HAS(j, "\"rx_dropped_before_socket\":0,"
-		  "\"tx_data_segments.ipv4\":400,\"tx_data_segments.ipv6\":225,"
-		  "\"rx_data_skbs.ipv4\":412,\"rx_data_skbs.ipv6\":233},"
-		  "\"probes\":[");
+	CHECK_HAS(j, "\"tx_data_segments\":{\"total\":625,\"ipv4\":400,"
+		  "\"ipv6\":225},");
+	CHECK_HAS(j, "\"rx_data_skbs\":{\"total\":645,\"ipv4\":412,"
+		  "\"ipv6\":233},");
+	CHECK_HAS(j, "\"rx_dropped_before_socket\":0},\"probes\":[");
+	CHECK_LACKS(j, ".ipv4");
 	CHECK_HAS(j, "\"coverage\":{\"tx\":1.0000,\"rx\":0.9984}}\n");
 	free(j);
 
@@ -572,14 +591,16 @@ static void test_json(void)
 	j = render(JSON, &delta, &o);
 	CHECK_HAS(j, "\"interval_s\":2.500000,\"realtime_ns\":null,");
 	CHECK_HAS(j, "\"filters\":null,\"reset\":false,");
-	CHECK_HAS(j, "{\"name\":\"tx_total\",\"dir\":\"tx\",\"count\":1,"
-		  "\"sum_ns\":20000,\"min_ns\":18432,\"max_ns\":20479,"
-		  "\"minmax_exact\":false,");
+	CHECK_HAS(j, "{\"stage\":\"tx_total\",\"direction\":\"tx\","
+		  "\"count\":1,\"sum_ns\":20000,\"mean_ns\":20000,"
+		  "\"min_ns\":18432,\"max_ns\":20479,\"minmax_exact\":false,");
 	CHECK_HAS(j, "\"buckets\":[[18432,20480,1]]");
-	CHECK_HAS(j, "{\"name\":\"rx_total\",\"dir\":\"rx\",\"count\":0,"
-		  "\"sum_ns\":0,\"min_ns\":0,\"max_ns\":0,\"minmax_exact\":true,"
-		  "\"p50_ns\":0,\"p90_ns\":0,\"p99_ns\":0,\"p999_ns\":0,"
-		  "\"buckets\":[]}");
+	/* an empty stage: no mean, min, max or percentiles (null, not 0) */
+	CHECK_HAS(j, "{\"stage\":\"rx_total\",\"direction\":\"rx\","
+		  "\"count\":0,\"sum_ns\":0,\"mean_ns\":null,\"min_ns\":null,"
+		  "\"max_ns\":null,\"minmax_exact\":true,"
+		  "\"p50_ns\":null,\"p90_ns\":null,\"p99_ns\":null,"
+		  "\"p999_ns\":null,\"buckets\":[]}");
 	save("delta.json", j);
 	free(j);
 
@@ -592,6 +613,44 @@ static void test_json(void)
 		save(name, j);
 		free(j);
 	}
+}
+
+/* load_id, resets, the record pool and thinning; why an interval restarted */
+static void test_json_load(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *j;
+
+	CHECK_U64(parse_fixture("current-6.12-load-a.txt", &prev, &err), NL_OK);
+	j = render(JSON, &prev, &o);
+	CHECK_HAS(j, "\"load_id\":\"3f2a9c0d11e4b786\",\"resets\":0,");
+	free(j);
+	CHECK_U64(parse_fixture("current-6.12-load-b.txt", &snap, &err), NL_OK);
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"load_id\":\"c70e51a2948bd603\",");
+	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"reload\",");
+	free(j);
+	snap.load_id = prev.load_id;
+	snap.resets = 3;
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"resets\":3,");
+	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"reset\",");
+	free(j);
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"numbers_down\",");
+	free(j);
+
+	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err),
+		  NL_OK);
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"sockets\":0,\"socket_capacity\":1024,\"records\":0,"
+		  "\"record_capacity\":8192,\"thinning_level\":1,");
+	free(j);
 }
 
 static void test_prom_checker(void)
@@ -863,6 +922,7 @@ static void test_filters(void)
 	save("current-6.12-filters.json", t);
 	CHECK_HAS(t, "\"time_ns\":13161827445,\"interval_s\":null,"
 		  "\"realtime_ns\":1796452332570632414,"
+		  "\"load_id\":null,\"resets\":null,"
 		  "\"hostname\":\"lab\\\\040box\\\\303\\\\251\","
 		  "\"enabled\":false,\"filters\":{\"directions\":\"tx\","
 		  "\"ports\":\"80,443,8000-8100\",\"ports_count\":103,"
@@ -1148,6 +1208,7 @@ int main(int argc, char **argv)
 	test_summary();
 	test_text_family();
 	test_json();
+	test_json_load();
 	test_prom_checker();
 	test_prometheus();
 	test_filters();
