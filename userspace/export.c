@@ -373,29 +373,157 @@ static void prom_probes(FILE *f, const struct nl_snapshot *s, int missed)
 }
 
 /*
- * The data units by IP family, as labels of one family of their own: in
- * netlat_events_total they would count the units twice in a sum.  Only
- * the series whose counter the module prints; none from older modules.
+ * The module's counters, each in the metric that says what it counts
+ * (summing a metric over its labels means something):
+ * netlat_data_units_total{direction,family}, netlat_samples_total,
+ * netlat_untimed_total{direction,reason} (the units not timed, and why:
+ * with the samples they add up to the data units, docs/accounting.md)
+ * and one metric for each other event.  A counter this tool does not
+ * know (a newer module) goes to netlat_other_events_total{counter}.
+ */
+enum prom_kind { PK_DATA, PK_SAMPLES, PK_UNTIMED, PK_EVENT, PK_OTHER };
+
+struct prom_event {
+	const char *counter;
+	const char *metric;
+	const char *help;
+};
+
+static const struct prom_event prom_events[] = {
+	{ "tx_retransmit_segments", "netlat_tx_retransmit_segments_total",
+	  "Retransmitted segments sent (not data units)." },
+	{ "tx_calls_without_tcp", "netlat_tx_calls_without_tcp_total",
+	  "Send calls seen at the socket layer that never reached "
+	  "tcp_sendmsg (kTLS)." },
+	{ "rx_dropped_before_socket", "netlat_rx_dropped_before_socket_total",
+	  "Skbs seen at the device layer that the stack dropped before "
+	  "their socket." },
+	{ "rx_gro_segments", "netlat_rx_gro_segments_total",
+	  "Wire segments in the data skbs received." },
+	{ "expired", "netlat_sockets_expired_total",
+	  "Socket entries reused after expire_ms without activity." },
+	{ "sockets_purged", "netlat_sockets_purged_total",
+	  "Socket entries removed when the kernel destroyed or "
+	  "disconnected the socket." },
+	{ "sockets_reused", "netlat_sockets_reused_total",
+	  "Socket entries found holding another connection's state (a "
+	  "missed purge)." },
+};
+
+#define NR_PROM_EVENTS	(sizeof(prom_events) / sizeof(prom_events[0]))
+
+static enum prom_kind prom_kind(const char *name, unsigned int *event)
+{
+	unsigned int i;
+
+	if (!strcmp(name, "tx_data_segments") ||
+	    !strcmp(name, "rx_data_skbs") || nl_is_family_counter(name))
+		return PK_DATA;
+	if (nl_is_timed_counter(name))
+		return PK_SAMPLES;
+	if (nl_is_coverage_counter(name) ||
+	    !strcmp(name, "rx_duplicate_segments"))
+		return PK_UNTIMED;
+	for (i = 0; i < NR_PROM_EVENTS; i++) {
+		if (!strcmp(name, prom_events[i].counter)) {
+			*event = i;
+			return PK_EVENT;
+		}
+	}
+	return PK_OTHER;
+}
+
+/* Each series of kind @k once, its HELP and TYPE before the first. */
+static void prom_counters_of(FILE *f, const struct nl_snapshot *s,
+			     enum prom_kind k, const char *m, const char *help)
+{
+	unsigned int i, ev, shown = 0;
+	const char *name, *dir;
+	char reason[NL_NAME_MAX], *c;
+
+	for (i = 0; i < s->nr_counters; i++) {
+		name = s->counter[i].name;
+		if (prom_kind(name, &ev) != k)
+			continue;
+		if (!shown++)
+			prom_family(f, m, "counter", help);
+		dir = nl_name_dir(name);
+		fprintf(f, "%s{", m);
+		if (k == PK_OTHER) {
+			prom_label(f, "counter", name, "}");
+		} else if (k == PK_SAMPLES) {
+			fprintf(f, "direction=\"%s\"}", dir);
+		} else {
+			/* the reason: the name without its direction, no dot */
+			snprintf(reason, sizeof(reason), "%s",
+				 dir ? name + 3 : name);
+			for (c = reason; *c; c++)
+				if (*c == '.')
+					*c = '_';
+			if (dir)
+				fprintf(f, "direction=\"%s\",", dir);
+			prom_label(f, "reason", reason, "}");
+		}
+		fprintf(f, " %" PRIu64 "\n", s->counter[i].value);
+	}
+}
+
+/*
+ * The data units by direction and IP family: "all" when the module
+ * does not split them (older modules), so that a sum over the family is
+ * the total either way.
  */
 static void prom_data_units(FILE *f, const struct nl_snapshot *s)
 {
 	static const char *const m = "netlat_data_units_total";
-	const struct nl_family_counter *fc;
-	unsigned int i, shown = 0;
-	uint64_t v;
+	static const char *const dirs[] = { "tx", "rx" };
+	unsigned int d, shown = 0;
+	uint64_t v4, v6, total;
 
-	for (i = 0; i < NL_NR_FAMILY_COUNTERS; i++) {
-		fc = &nl_family_counters[i];
-		if (nl_counter_get(s, netlat_counter_name(fc->counter), &v))
+	for (d = 0; d < 2; d++) {
+		if (nl_counter_get(s, d ? "rx_data_skbs" : "tx_data_segments",
+				   &total))
 			continue;
 		if (!shown++)
 			prom_family(f, m, "counter",
 				    "Data units netlat saw (tx: new data "
 				    "segments sent, rx: data skbs given to a "
-				    "socket), by IP family.");
-		fprintf(f, "%s{direction=\"%s\",family=\"%s\"} %" PRIu64 "\n",
-			m, fc->dir, fc->family, v);
+				    "socket), by IP family (all: not split).");
+		if (nl_family_split(s, dirs[d], &v4, &v6)) {
+			fprintf(f, "%s{direction=\"%s\",family=\"all\"} %"
+				PRIu64 "\n", m, dirs[d], total);
+			continue;
+		}
+		fprintf(f, "%s{direction=\"%s\",family=\"ipv4\"} %" PRIu64
+			"\n", m, dirs[d], v4);
+		fprintf(f, "%s{direction=\"%s\",family=\"ipv6\"} %" PRIu64
+			"\n", m, dirs[d], v6);
 	}
+}
+
+static void prom_counters(FILE *f, const struct nl_snapshot *s)
+{
+	unsigned int i;
+	uint64_t v;
+
+	prom_data_units(f, s);
+	prom_counters_of(f, s, PK_SAMPLES, "netlat_samples_total",
+			 "Data units timed (samples binned, each once "
+			 "whatever its weight).");
+	prom_counters_of(f, s, PK_UNTIMED, "netlat_untimed_total",
+			 "Data units not timed, by reason (no direction: "
+			 "either); with the samples they add up to the data "
+			 "units (netlat(8), Prometheus).");
+	for (i = 0; i < NR_PROM_EVENTS; i++) {
+		if (nl_counter_get(s, prom_events[i].counter, &v))
+			continue;
+		prom_family(f, prom_events[i].metric, "counter",
+			    prom_events[i].help);
+		fprintf(f, "%s %" PRIu64 "\n", prom_events[i].metric, v);
+	}
+	prom_counters_of(f, s, PK_OTHER, "netlat_other_events_total",
+			 "Counters of a newer module that this netlat does "
+			 "not know, by name.");
 }
 
 /*
@@ -485,6 +613,8 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	prom_label(f, "kernel", s->kernel, ",");
 	if (s->hostname[0])
 		prom_label(f, "hostname", s->hostname, ",");
+	if (s->has_load_id)
+		fprintf(f, "load_id=\"%016" PRIx64 "\",", s->load_id);
 	fprintf(f, "format=\"%u\"} 1\n", s->version);
 	if (s->enabled >= 0) {
 		prom_family(f, "netlat_enabled", "gauge",
@@ -498,17 +628,7 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	for (i = 0; i < NETLAT_NR_STAGES; i++)
 		if (o->stages & (1u << i))
 			prom_stage(f, s, i);
-	prom_family(f, "netlat_events_total", "counter",
-		    "netlat's event counters (unmatched, incomplete, ...: "
-		    "not timed; see netlat(8)).");
-	for (i = 0; i < s->nr_counters; i++) {
-		if (nl_is_family_counter(s->counter[i].name))
-			continue;	/* in netlat_data_units_total */
-		fputs("netlat_events_total{", f);
-		prom_label(f, "counter", s->counter[i].name, "}");
-		fprintf(f, " %" PRIu64 "\n", s->counter[i].value);
-	}
-	prom_data_units(f, s);
+	prom_counters(f, s);
 	prom_probes(f, s, 0);
 	prom_probes(f, s, 1);
 	prom_family(f, "netlat_sockets", "gauge",
@@ -517,6 +637,27 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	prom_family(f, "netlat_socket_capacity", "gauge",
 		    "Sockets netlat can track at once (table_size).");
 	fprintf(f, "netlat_socket_capacity %" PRIu64 "\n", s->capacity);
+	if (s->has_records) {
+		prom_family(f, "netlat_records", "gauge",
+			    "Records in flight now (calls, segments, skbs).");
+		fprintf(f, "netlat_records %" PRIu64 "\n", s->records);
+		prom_family(f, "netlat_record_capacity", "gauge",
+			    "Records the pool holds at most.");
+		fprintf(f, "netlat_record_capacity %" PRIu64 "\n",
+			s->record_capacity);
+	}
+	if (s->has_thinning) {
+		prom_family(f, "netlat_thinning_level", "gauge",
+			    "New samples are kept 1 in 2^level, weighted "
+			    "2^level (0: every one).");
+		fprintf(f, "netlat_thinning_level %" PRIu64 "\n",
+			s->thinning);
+	}
+	if (s->has_resets) {
+		prom_family(f, "netlat_resets_total", "counter",
+			    "Statistics resets since the module was loaded.");
+		fprintf(f, "netlat_resets_total %" PRIu64 "\n", s->resets);
+	}
 }
 
 int nl_prom_target(const char *path, const char **kind)

@@ -707,6 +707,55 @@ static uint64_t cum_at(const struct nl_stage *st, uint64_t le_ns)
 	return n;
 }
 
+/*
+ * The samples, the untimed units by reason and the data units add up;
+ * the pool, thinning, load_id and resets; a counter this tool does not
+ * know.
+ */
+static void test_prom_counters(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char why[256], *p;
+
+	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err),
+		  NL_OK);
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_samples_total counter\n"
+		  "netlat_samples_total{direction=\"tx\"} 500\n"
+		  "netlat_samples_total{direction=\"rx\"} 644\n");
+	/* tx: 625 units = 500 timed + 125 thinned */
+	CHECK_HAS(p, "netlat_data_units_total{direction=\"tx\",family=\"ipv4\"} 400\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"ipv6\"} 225\n");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"tx\",reason=\"thinned\"} 125\n");
+	CHECK_LACKS(p, "reason=\"timed\"");
+	CHECK_HAS(p, "# TYPE netlat_records gauge\nnetlat_records 0\n");
+	CHECK_HAS(p, "# TYPE netlat_record_capacity gauge\n"
+		  "netlat_record_capacity 8192\n");
+	CHECK_HAS(p, "# TYPE netlat_thinning_level gauge\n"
+		  "netlat_thinning_level 1\n");
+	free(p);
+
+	CHECK_U64(parse_fixture("current-6.12-load-a.txt", &snap, &err), NL_OK);
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "hostname=\"db-3\",load_id=\"3f2a9c0d11e4b786\","
+		  "format=\"1\"} 1\n");
+	CHECK_HAS(p, "# TYPE netlat_resets_total counter\n"
+		  "netlat_resets_total 0\n");
+	free(p);
+
+	/* a newer module's counter: by name, in a metric of its own */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	strcpy(snap.counter[snap.nr_counters].name, "tx_new.thing");
+	snap.counter[snap.nr_counters++].value = 7;
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_other_events_total counter\n"
+		  "netlat_other_events_total{counter=\"tx_new.thing\"} 7\n");
+	free(p);
+}
+
 static void test_prometheus(void)
 {
 	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
@@ -772,9 +821,35 @@ static void test_prometheus(void)
 			 cum_at(&snap.stage[NETLAT_RX_TCP_USER], ns));
 		CHECK_HAS(p, line);
 	}
-	CHECK_HAS(p, "# TYPE netlat_events_total counter\n"
-		  "netlat_events_total{counter=\"tx_incomplete\"} 0\n");
-	CHECK_HAS(p, "netlat_events_total{counter=\"tx_data_segments\"} 661\n");
+	/* each counter in the metric of what it counts; no dots */
+	CHECK_LACKS(p, "netlat_events_total");
+	CHECK_HAS(p, "# TYPE netlat_untimed_total counter\n"
+		  "netlat_untimed_total{direction=\"tx\",reason=\"incomplete\"} 0\n"
+		  "netlat_untimed_total{direction=\"tx\","
+		  "reason=\"sock_tcp_unmatched_start\"} 0\n");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"tcp_user_unmatched_end\"} 0\n"
+		  "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"duplicate_segments\"} 0\n");
+	CHECK_HAS(p, "netlat_untimed_total{reason=\"negative_delta\"} 0\n"
+		  "netlat_untimed_total{reason=\"table_full\"} 0\n"
+		  "netlat_untimed_total{reason=\"ring_full\"} 0\n");
+	CHECK_LACKS(p, "reason=\"retransmit");
+	CHECK_LACKS(p, "reason=\"sockets_purged");
+	CHECK_HAS(p, "# TYPE netlat_tx_retransmit_segments_total counter\n"
+		  "netlat_tx_retransmit_segments_total 0\n");
+	CHECK_HAS(p, "# TYPE netlat_rx_gro_segments_total counter\n"
+		  "netlat_rx_gro_segments_total 662\n");
+	CHECK_HAS(p, "# TYPE netlat_sockets_expired_total counter\n"
+		  "netlat_sockets_expired_total 0\n");
+	CHECK_HAS(p, "# TYPE netlat_sockets_purged_total counter\n"
+		  "netlat_sockets_purged_total 4\n");
+	CHECK_LACKS(p, "netlat_samples_total");	/* not printed */
+	CHECK_LACKS(p, "netlat_other_events_total");
+	CHECK_LACKS(p, "netlat_records");
+	CHECK_LACKS(p, "netlat_thinning_level");
+	CHECK_LACKS(p, "netlat_resets_total");
+	CHECK_LACKS(p, "load_id");
 	CHECK_HAS(p, "# TYPE netlat_probe_hits_total counter\n"
 		  "netlat_probe_hits_total{point=\"tx_sock\",symbol=\"security_"
 		  "socket_sendmsg\",mode=\"ftrace\"} 631\n");
@@ -783,19 +858,20 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_info{module=\"0.1.0\",kernel=\"6.12.117+deb12-"
 		  "amd64\",format=\"1\"} 1\n");
 	CHECK_HAS(p, "netlat_socket_capacity 1024\n");
-	CHECK_LACKS(p, "netlat_data_units_total");	/* no split */
+	/* no split: the totals, family "all" */
+	CHECK_HAS(p, "# TYPE netlat_data_units_total counter\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"all\"} 661\n"
+		  "netlat_data_units_total{direction=\"rx\",family=\"all\"} 662\n");
 	free(p);
 
-	/* the IPv4/IPv6 split: a family of its own, not in events_total */
+	/* the IPv4/IPv6 split: by family, the totals their sum */
 	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
 	p = render(PROM, &snap, &o);
 	save("current-6.12-dual.prom", p);
 	CHECK(!prom_check(p, why, sizeof(why)));
-	CHECK_HAS(p, "netlat_events_total{counter=\"rx_dropped_before_socket\"}"
-		  " 0\n"
-		  "# HELP netlat_data_units_total Data units netlat saw (tx: new "
+	CHECK_HAS(p, "# HELP netlat_data_units_total Data units netlat saw (tx: new "
 		  "data segments sent, rx: data skbs given to a socket), by IP "
-		  "family.\n"
+		  "family (all: not split).\n"
 		  "# TYPE netlat_data_units_total counter\n"
 		  "netlat_data_units_total{direction=\"tx\",family=\"ipv4\"} "
 		  "400\n"
@@ -805,13 +881,14 @@ static void test_prometheus(void)
 		  "412\n"
 		  "netlat_data_units_total{direction=\"rx\",family=\"ipv6\"} "
 		  "233\n"
-		  "# HELP netlat_probe_hits_total ");
-	CHECK_HAS(p, "netlat_events_total{counter=\"tx_data_segments\"} 625\n");
-	CHECK_HAS(p, "netlat_events_total{counter=\"rx_data_skbs\"} 645\n");
-	CHECK_LACKS(p, "counter=\"tx_data_segments.ipv4\"");
-	CHECK_LACKS(p, "counter=\"tx_data_segments.ipv6\"");
-	CHECK_LACKS(p, "counter=\"rx_data_skbs.ipv4\"");
-	CHECK_LACKS(p, "counter=\"rx_data_skbs.ipv6\"");
+		  "# HELP netlat_untimed_total ");
+	CHECK_LACKS(p, "family=\"all\"");
+	CHECK_LACKS(p, ".ipv4");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"fastopen_data\"} 0\n");
+	CHECK_HAS(p, "netlat_rx_dropped_before_socket_total 0\n");
+	CHECK_HAS(p, "netlat_tx_calls_without_tcp_total 0\n");
+	CHECK_HAS(p, "netlat_sockets_reused_total 0\n");
 	free(p);
 	/* narrowed stages do not narrow the counters */
 	o.stages = 1u << NETLAT_TX_TOTAL;
@@ -820,11 +897,13 @@ static void test_prometheus(void)
 		  "233\n");
 	free(p);
 	o.stages = NL_ALL_STAGES;
-	/* half a split: the series the module printed, no others */
+	/* half a split: the total, as if not split */
 	snap.nr_counters--;
 	p = render(PROM, &snap, &o);
 	CHECK(!prom_check(p, why, sizeof(why)));
-	CHECK_HAS(p, "family=\"ipv4\"} 412\n# HELP netlat_probe_hits_total ");
+	CHECK_HAS(p, "family=\"ipv6\"} 225\n"
+		  "netlat_data_units_total{direction=\"rx\",family=\"all\"} 645\n"
+		  "# HELP netlat_untimed_total ");
 	CHECK_LACKS(p, "direction=\"rx\",family=\"ipv6\"");
 	free(p);
 
@@ -846,7 +925,7 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_last_success_timestamp_seconds 1767225590.005\n");
 	CHECK_LACKS(p, "\nnetlat_up 1\n");
 	CHECK_LACKS(p, "netlat_stage_latency_seconds");
-	CHECK_LACKS(p, "netlat_events_total");
+	CHECK_LACKS(p, "netlat_untimed_total");
 	CHECK_LACKS(p, "netlat_info");
 	free(p);
 	/* down before any good read: 0 */
@@ -863,8 +942,7 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "stage=\"rx_total\",le=\"68.719476736\"} 1\n"
 		  "netlat_stage_latency_seconds_bucket{direction=\"rx\","
 		  "stage=\"rx_total\",le=\"+Inf\"} 3\n");
-	CHECK_HAS(p, "netlat_events_total{counter=\"expired\"} "
-		  "18446744073709551615\n");
+	CHECK_HAS(p, "netlat_sockets_expired_total 18446744073709551615\n");
 	free(p);
 }
 
@@ -1211,6 +1289,7 @@ int main(int argc, char **argv)
 	test_json_load();
 	test_prom_checker();
 	test_prometheus();
+	test_prom_counters();
 	test_filters();
 	test_atomic_write();
 	test_write_target();
