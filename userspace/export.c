@@ -22,16 +22,24 @@
  */
 #define PROM_LE_MIN	7
 
-/* Names were checked by the parser: printable ASCII, no spaces. */
-static void json_str(FILE *f, const char *s)
+/*
+ * At most @n bytes of @s, quoted.  Names were checked by the parser:
+ * printable ASCII, no spaces.
+ */
+static void json_strn(FILE *f, const char *s, size_t n)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	for (; n && *s; s++, n--) {
 		if (*s == '"' || *s == '\\')
 			fputc('\\', f);
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	json_strn(f, s, (size_t)-1);
 }
 
 /* @v, or null when @defined is 0 */
@@ -118,7 +126,9 @@ static void json_counters(FILE *f, const struct nl_snapshot *s)
 		for (j = i + 1; !object && j < s->nr_counters; j++)
 			object = !strncmp(s->counter[j].name, name, n) &&
 				 s->counter[j].name[n] == '.';
-		fprintf(f, "%s\"%.*s\":", i ? "," : "", (int)n, name);
+		fputs(i ? "," : "", f);
+		json_strn(f, name, n);
+		fputc(':', f);
 		if (!object) {
 			fprintf(f, "%" PRIu64, s->counter[i].value);
 			continue;
@@ -130,9 +140,9 @@ static void json_counters(FILE *f, const struct nl_snapshot *s)
 			if (strncmp(other, name, n) ||
 			    (other[n] && other[n] != '.'))
 				continue;
-			fprintf(f, "%s\"%s\":%" PRIu64, in++ ? "," : "",
-				other[n] ? other + n + 1 : "total",
-				s->counter[j].value);
+			fputs(in++ ? "," : "", f);
+			json_str(f, other[n] ? other + n + 1 : "total");
+			fprintf(f, ":%" PRIu64, s->counter[j].value);
 		}
 		for (k = 0; split && k < 2; k++) {
 			static const char *const fam[] = { "ipv4", "ipv6" };

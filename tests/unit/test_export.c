@@ -645,6 +645,16 @@ static void test_json_load(void)
 	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"numbers_down\",");
 	free(j);
 
+	/* a newer module's names, quotes and backslashes escaped */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	strcpy(snap.counter[snap.nr_counters].name, "rx_\"q\\.a\"b");
+	snap.counter[snap.nr_counters++].value = 5;
+	strcpy(snap.counter[snap.nr_counters].name, "new_one");
+	snap.counter[snap.nr_counters++].value = 6;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, ",\"rx_\\\"q\\\\\":{\"a\\\"b\":5},\"new_one\":6},");
+	free(j);
+
 	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err),
 		  NL_OK);
 	j = render(JSON, &snap, &o);
