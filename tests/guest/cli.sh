@@ -142,6 +142,8 @@ grep -v '^time_ns\|^realtime_ns' "$OUT/live-a.txt" > "$OUT/live-a.nt"
 grep -v '^time_ns\|^realtime_ns' "$OUT/live-b.txt" > "$OUT/live-b.nt"
 check "no traffic: /proc/netlat read twice is the same" cmp -s "$OUT/live-a.nt" "$OUT/live-b.nt"
 check "live --json agrees with /proc/netlat" agree "$OUT/live-a.txt" "$OUT/live-json.out"
+check "live --json: schema 2, the load_id of /proc/netlat" \
+	grep -q "^{\"schema_version\":2,.*\"load_id\":\"$(awk '$1 == "load_id" { print $2 }' "$OUT/live-a.txt")\"," "$OUT/live-json.out"
 run netlat
 check "live text: exit 0 ($RC)" [ "$RC" -eq 0 ]
 check "live text: tx_total histogram" grep -q "^tx_total (tx): " "$OUT/netlat.out"
@@ -152,6 +154,9 @@ check "--prometheus: exit 0 ($RC)" [ "$RC" -eq 0 ]
 n=$(stage tx_total count)
 check "--prometheus: tx_total +Inf bucket = count ($n)" \
 	grep -q "stage=\"tx_total\",le=\"+Inf\"} $n\$" "$OUT/netlat.prom"
+check "--prometheus: tx samples = tx_timed" \
+	grep -q "^netlat_samples_total{direction=\"tx\"} $(counter tx_timed)\$" "$OUT/netlat.prom"
+check "--prometheus: no netlat_events_total" sh -c "! grep -q '^netlat_events_total' '$OUT/netlat.prom'"
 if command -v promtool > /dev/null; then
 	check "promtool check metrics" sh -c "promtool check metrics < '$OUT/netlat.prom'"
 fi
