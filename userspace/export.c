@@ -22,11 +22,14 @@
  */
 #define PROM_LE_MIN	7
 
-/* Names were checked by the parser: printable ASCII, no spaces. */
-static void json_str(FILE *f, const char *s)
+/*
+ * At most @n bytes of @s, quoted.  Names were checked by the parser:
+ * printable ASCII, no spaces.
+ */
+static void json_strn(FILE *f, const char *s, size_t n)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	for (; n && *s; s++, n--) {
 		if (*s == '"' || *s == '\\')
 			fputc('\\', f);
 		fputc(*s, f);
@@ -34,21 +37,39 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void json_str(FILE *f, const char *s)
+{
+	json_strn(f, s, (size_t)-1);
+}
+
+/* @v, or null when @defined is 0 */
+static void json_u64(FILE *f, const char *key, int defined, uint64_t v)
+{
+	if (defined)
+		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+/* An empty stage has no mean, min, max or percentiles: null. */
 static void json_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
 {
 	const struct nl_stage *st = &s->stage[i];
 	uint64_t pct[NL_NR_PCT];
 	const char *sep = "";
 	unsigned int b, k;
+	int any = st->count > 0;
 
 	nl_percentiles(st, pct);
-	fprintf(f, "{\"name\":\"%s\",\"dir\":\"%s\",\"count\":%" PRIu64
-		",\"sum_ns\":%" PRIu64 ",\"min_ns\":%" PRIu64
-		",\"max_ns\":%" PRIu64 ",\"minmax_exact\":%s",
-		netlat_stage_info(i)->name, netlat_stage_info(i)->dir, st->count, st->sum_ns,
-		st->min_ns, st->max_ns, st->minmax_exact ? "true" : "false");
+	fprintf(f, "{\"stage\":\"%s\",\"direction\":\"%s\",\"count\":%" PRIu64
+		",\"sum_ns\":%" PRIu64, netlat_stage_info(i)->name,
+		netlat_stage_info(i)->dir, st->count, st->sum_ns);
+	json_u64(f, "mean_ns", any, any ? nl_mean_ns(st) : 0);
+	json_u64(f, "min_ns", any, st->min_ns);
+	json_u64(f, "max_ns", any, st->max_ns);
+	fprintf(f, ",\"minmax_exact\":%s", st->minmax_exact ? "true" : "false");
 	for (k = 0; k < NL_NR_PCT; k++)
-		fprintf(f, ",\"%s\":%" PRIu64, nl_pct_key[k], pct[k]);
+		json_u64(f, nl_pct_key[k], any, pct[k]);
 	fputs(",\"buckets\":[", f);
 	for (b = 0; b < NETLAT_HIST_BUCKETS; b++) {
 		if (!st->bucket[b])
@@ -62,6 +83,81 @@ static void json_stage(FILE *f, const struct nl_snapshot *s, unsigned int i)
 		sep = ",";
 	}
 	fputs("]}", f);
+}
+
+/* The length of @name's group: up to its dot ("rx_tcp_user"), or all. */
+static size_t group_len(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+/*
+ * "counters": the counters of one group (a stage's unmatched_start and
+ * _end, a data total and its split by family) as an object, without
+ * dots in keys: "tx_data_segments":{"total":625,"ipv4":400,"ipv6":225},
+ * "rx_tcp_user":{"unmatched_start":0,"unmatched_end":0}.  A data total
+ * is always such an object (ipv4 and ipv6 null when the module does not
+ * split it); the other counters are numbers.
+ */
+static void json_counters(FILE *f, const struct nl_snapshot *s)
+{
+	const char *name, *other;
+	unsigned int i, j, k;
+	size_t n;
+	int split, object, in;
+
+	fputs(",\"counters\":{", f);
+	for (i = 0; i < s->nr_counters; i++) {
+		name = s->counter[i].name;
+		n = group_len(name);
+		for (j = 0; j < i; j++)		/* the group was written */
+			if (group_len(s->counter[j].name) == n &&
+			    !strncmp(s->counter[j].name, name, n))
+				break;
+		if (j < i)
+			continue;
+		split = (n == strlen("tx_data_segments") &&
+			 !strncmp(name, "tx_data_segments", n)) ||
+			(n == strlen("rx_data_skbs") &&
+			 !strncmp(name, "rx_data_skbs", n));
+		object = split || name[n];
+		for (j = i + 1; !object && j < s->nr_counters; j++)
+			object = !strncmp(s->counter[j].name, name, n) &&
+				 s->counter[j].name[n] == '.';
+		fputs(i ? "," : "", f);
+		json_strn(f, name, n);
+		fputc(':', f);
+		if (!object) {
+			fprintf(f, "%" PRIu64, s->counter[i].value);
+			continue;
+		}
+		fputc('{', f);
+		in = 0;
+		for (j = i; j < s->nr_counters; j++) {
+			other = s->counter[j].name;
+			if (strncmp(other, name, n) ||
+			    (other[n] && other[n] != '.'))
+				continue;
+			fputs(in++ ? "," : "", f);
+			json_str(f, other[n] ? other + n + 1 : "total");
+			fprintf(f, ":%" PRIu64, s->counter[j].value);
+		}
+		for (k = 0; split && k < 2; k++) {
+			static const char *const fam[] = { "ipv4", "ipv6" };
+			char full[NL_NAME_MAX];
+			uint64_t v;
+
+			snprintf(full, sizeof(full), "%.*s.%s", (int)n, name,
+				 fam[k]);
+			if (nl_counter_get(s, full, &v))
+				fprintf(f, "%s\"%s\":null", in++ ? "," : "",
+					fam[k]);
+		}
+		fputc('}', f);
+	}
+	fputc('}', f);
 }
 
 static void json_coverage(FILE *f, const struct nl_snapshot *s,
@@ -136,8 +232,8 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 
 	gmtime_r(&o->now.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(f, "{\"version\":%u,\"tool\":\"%s\",\"module\":", s->version,
-		NETLAT_TOOL_VERSION);
+	fprintf(f, "{\"schema_version\":%d,\"format\":%u,\"tool\":\"%s\","
+		"\"module\":", NL_JSON_SCHEMA, s->version, NETLAT_TOOL_VERSION);
 	json_str(f, s->module);
 	fputs(",\"kernel\":", f);
 	json_str(f, s->kernel);
@@ -153,6 +249,12 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "%" PRIu64, s->realtime_ns);
 	else
 		fputs("null", f);
+	fputs(",\"load_id\":", f);
+	if (s->has_load_id)
+		fprintf(f, "\"%016" PRIx64 "\"", s->load_id);
+	else
+		fputs("null", f);
+	json_u64(f, "resets", s->has_resets, s->resets);
 	fputs(",\"hostname\":", f);
 	if (s->hostname[0])
 		json_str(f, s->hostname);
@@ -161,9 +263,17 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 	fprintf(f, ",\"enabled\":%s", s->enabled < 0 ? "null" :
 		s->enabled ? "true" : "false");
 	json_filters(f, s);
-	fprintf(f, ",\"reset\":%s,\"sockets\":%" PRIu64 ",\"capacity\":%"
-		PRIu64 ",\"stages\":[", s->reset_seen ? "true" : "false",
+	fprintf(f, ",\"reset\":%s,\"reset_reason\":%s",
+		s->reset_seen ? "true" : "false",
+		s->reset_seen == NL_RESTART_RELOAD ? "\"reload\"" :
+		s->reset_seen == NL_RESTART_RESET ? "\"reset\"" :
+		s->reset_seen ? "\"numbers_down\"" : "null");
+	fprintf(f, ",\"sockets\":%" PRIu64 ",\"socket_capacity\":%" PRIu64,
 		s->sockets, s->capacity);
+	json_u64(f, "records", s->has_records, s->records);
+	json_u64(f, "record_capacity", s->has_records, s->record_capacity);
+	json_u64(f, "thinning_level", s->has_thinning, s->thinning);
+	fputs(",\"stages\":[", f);
 	for (i = 0; i < NETLAT_NR_STAGES; i++) {
 		if (!(o->stages & (1u << i)))
 			continue;
@@ -171,13 +281,9 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		json_stage(f, s, i);
 		sep = ",";
 	}
-	fputs("],\"counters\":{", f);
-	for (i = 0; i < s->nr_counters; i++) {
-		fputs(i ? "," : "", f);
-		json_str(f, s->counter[i].name);
-		fprintf(f, ":%" PRIu64, s->counter[i].value);
-	}
-	fputs("},\"probes\":[", f);
+	fputc(']', f);
+	json_counters(f, s);
+	fputs(",\"probes\":[", f);
 	for (i = 0; i < s->nr_probes; i++) {
 		const struct nl_probe *p = &s->probe[i];
 
@@ -277,29 +383,157 @@ static void prom_probes(FILE *f, const struct nl_snapshot *s, int missed)
 }
 
 /*
- * The data units by IP family, as labels of one family of their own: in
- * netlat_events_total they would count the units twice in a sum.  Only
- * the series whose counter the module prints; none from older modules.
+ * The module's counters, each in the metric that says what it counts
+ * (summing a metric over its labels means something):
+ * netlat_data_units_total{direction,family}, netlat_samples_total,
+ * netlat_untimed_total{direction,reason} (the units not timed, and why:
+ * with the samples they add up to the data units, docs/accounting.md)
+ * and one metric for each other event.  A counter this tool does not
+ * know (a newer module) goes to netlat_other_events_total{counter}.
+ */
+enum prom_kind { PK_DATA, PK_SAMPLES, PK_UNTIMED, PK_EVENT, PK_OTHER };
+
+struct prom_event {
+	const char *counter;
+	const char *metric;
+	const char *help;
+};
+
+static const struct prom_event prom_events[] = {
+	{ "tx_retransmit_segments", "netlat_tx_retransmit_segments_total",
+	  "Retransmitted segments sent (not data units)." },
+	{ "tx_calls_without_tcp", "netlat_tx_calls_without_tcp_total",
+	  "Send calls seen at the socket layer that never reached "
+	  "tcp_sendmsg (kTLS)." },
+	{ "rx_dropped_before_socket", "netlat_rx_dropped_before_socket_total",
+	  "Skbs seen at the device layer that the stack dropped before "
+	  "their socket." },
+	{ "rx_gro_segments", "netlat_rx_gro_segments_total",
+	  "Wire segments in the data skbs received." },
+	{ "expired", "netlat_sockets_expired_total",
+	  "Socket entries reused after expire_ms without activity." },
+	{ "sockets_purged", "netlat_sockets_purged_total",
+	  "Socket entries removed when the kernel destroyed or "
+	  "disconnected the socket." },
+	{ "sockets_reused", "netlat_sockets_reused_total",
+	  "Socket entries found holding another connection's state (a "
+	  "missed purge)." },
+};
+
+#define NR_PROM_EVENTS	(sizeof(prom_events) / sizeof(prom_events[0]))
+
+static enum prom_kind prom_kind(const char *name, unsigned int *event)
+{
+	unsigned int i;
+
+	if (!strcmp(name, "tx_data_segments") ||
+	    !strcmp(name, "rx_data_skbs") || nl_is_family_counter(name))
+		return PK_DATA;
+	if (nl_is_timed_counter(name))
+		return PK_SAMPLES;
+	if (nl_is_coverage_counter(name) ||
+	    !strcmp(name, "rx_duplicate_segments"))
+		return PK_UNTIMED;
+	for (i = 0; i < NR_PROM_EVENTS; i++) {
+		if (!strcmp(name, prom_events[i].counter)) {
+			*event = i;
+			return PK_EVENT;
+		}
+	}
+	return PK_OTHER;
+}
+
+/* Each series of kind @k once, its HELP and TYPE before the first. */
+static void prom_counters_of(FILE *f, const struct nl_snapshot *s,
+			     enum prom_kind k, const char *m, const char *help)
+{
+	unsigned int i, ev, shown = 0;
+	const char *name, *dir;
+	char reason[NL_NAME_MAX], *c;
+
+	for (i = 0; i < s->nr_counters; i++) {
+		name = s->counter[i].name;
+		if (prom_kind(name, &ev) != k)
+			continue;
+		if (!shown++)
+			prom_family(f, m, "counter", help);
+		dir = nl_name_dir(name);
+		fprintf(f, "%s{", m);
+		if (k == PK_OTHER) {
+			prom_label(f, "counter", name, "}");
+		} else if (k == PK_SAMPLES) {
+			fprintf(f, "direction=\"%s\"}", dir);
+		} else {
+			/* the reason: the name without its direction, no dot */
+			snprintf(reason, sizeof(reason), "%s",
+				 dir ? name + 3 : name);
+			for (c = reason; *c; c++)
+				if (*c == '.')
+					*c = '_';
+			if (dir)
+				fprintf(f, "direction=\"%s\",", dir);
+			prom_label(f, "reason", reason, "}");
+		}
+		fprintf(f, " %" PRIu64 "\n", s->counter[i].value);
+	}
+}
+
+/*
+ * The data units by direction and IP family: "all" when the module
+ * does not split them (older modules), so that a sum over the family is
+ * the total either way.
  */
 static void prom_data_units(FILE *f, const struct nl_snapshot *s)
 {
 	static const char *const m = "netlat_data_units_total";
-	const struct nl_family_counter *fc;
-	unsigned int i, shown = 0;
-	uint64_t v;
+	static const char *const dirs[] = { "tx", "rx" };
+	unsigned int d, shown = 0;
+	uint64_t v4, v6, total;
 
-	for (i = 0; i < NL_NR_FAMILY_COUNTERS; i++) {
-		fc = &nl_family_counters[i];
-		if (nl_counter_get(s, netlat_counter_name(fc->counter), &v))
+	for (d = 0; d < 2; d++) {
+		if (nl_counter_get(s, d ? "rx_data_skbs" : "tx_data_segments",
+				   &total))
 			continue;
 		if (!shown++)
 			prom_family(f, m, "counter",
 				    "Data units netlat saw (tx: new data "
 				    "segments sent, rx: data skbs given to a "
-				    "socket), by IP family.");
-		fprintf(f, "%s{direction=\"%s\",family=\"%s\"} %" PRIu64 "\n",
-			m, fc->dir, fc->family, v);
+				    "socket), by IP family (all: not split).");
+		if (nl_family_split(s, dirs[d], &v4, &v6)) {
+			fprintf(f, "%s{direction=\"%s\",family=\"all\"} %"
+				PRIu64 "\n", m, dirs[d], total);
+			continue;
+		}
+		fprintf(f, "%s{direction=\"%s\",family=\"ipv4\"} %" PRIu64
+			"\n", m, dirs[d], v4);
+		fprintf(f, "%s{direction=\"%s\",family=\"ipv6\"} %" PRIu64
+			"\n", m, dirs[d], v6);
 	}
+}
+
+static void prom_counters(FILE *f, const struct nl_snapshot *s)
+{
+	unsigned int i;
+	uint64_t v;
+
+	prom_data_units(f, s);
+	prom_counters_of(f, s, PK_SAMPLES, "netlat_samples_total",
+			 "Data units timed (samples binned, each once "
+			 "whatever its weight).");
+	prom_counters_of(f, s, PK_UNTIMED, "netlat_untimed_total",
+			 "Data units not timed, by reason (no direction: "
+			 "either); with the samples they add up to the data "
+			 "units (netlat(8), Prometheus).");
+	for (i = 0; i < NR_PROM_EVENTS; i++) {
+		if (nl_counter_get(s, prom_events[i].counter, &v))
+			continue;
+		prom_family(f, prom_events[i].metric, "counter",
+			    prom_events[i].help);
+		fprintf(f, "%s %" PRIu64 "\n", prom_events[i].metric, v);
+	}
+	prom_counters_of(f, s, PK_OTHER, "netlat_other_events_total",
+			 "Counters of a newer module that this netlat does "
+			 "not know, by name.");
 }
 
 /*
@@ -389,6 +623,8 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	prom_label(f, "kernel", s->kernel, ",");
 	if (s->hostname[0])
 		prom_label(f, "hostname", s->hostname, ",");
+	if (s->has_load_id)
+		fprintf(f, "load_id=\"%016" PRIx64 "\",", s->load_id);
 	fprintf(f, "format=\"%u\"} 1\n", s->version);
 	if (s->enabled >= 0) {
 		prom_family(f, "netlat_enabled", "gauge",
@@ -402,17 +638,7 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	for (i = 0; i < NETLAT_NR_STAGES; i++)
 		if (o->stages & (1u << i))
 			prom_stage(f, s, i);
-	prom_family(f, "netlat_events_total", "counter",
-		    "netlat's event counters (unmatched, incomplete, ...: "
-		    "not timed; see netlat(8)).");
-	for (i = 0; i < s->nr_counters; i++) {
-		if (nl_is_family_counter(s->counter[i].name))
-			continue;	/* in netlat_data_units_total */
-		fputs("netlat_events_total{", f);
-		prom_label(f, "counter", s->counter[i].name, "}");
-		fprintf(f, " %" PRIu64 "\n", s->counter[i].value);
-	}
-	prom_data_units(f, s);
+	prom_counters(f, s);
 	prom_probes(f, s, 0);
 	prom_probes(f, s, 1);
 	prom_family(f, "netlat_sockets", "gauge",
@@ -421,6 +647,27 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	prom_family(f, "netlat_socket_capacity", "gauge",
 		    "Sockets netlat can track at once (table_size).");
 	fprintf(f, "netlat_socket_capacity %" PRIu64 "\n", s->capacity);
+	if (s->has_records) {
+		prom_family(f, "netlat_records", "gauge",
+			    "Records in flight now (calls, segments, skbs).");
+		fprintf(f, "netlat_records %" PRIu64 "\n", s->records);
+		prom_family(f, "netlat_record_capacity", "gauge",
+			    "Records the pool holds at most.");
+		fprintf(f, "netlat_record_capacity %" PRIu64 "\n",
+			s->record_capacity);
+	}
+	if (s->has_thinning) {
+		prom_family(f, "netlat_thinning_level", "gauge",
+			    "New samples are kept 1 in 2^level, weighted "
+			    "2^level (0: every one).");
+		fprintf(f, "netlat_thinning_level %" PRIu64 "\n",
+			s->thinning);
+	}
+	if (s->has_resets) {
+		prom_family(f, "netlat_resets_total", "counter",
+			    "Statistics resets since the module was loaded.");
+		fprintf(f, "netlat_resets_total %" PRIu64 "\n", s->resets);
+	}
 }
 
 int nl_prom_target(const char *path, const char **kind)

@@ -7,6 +7,7 @@
 #include <argp.h>
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -592,6 +593,33 @@ static void old_last_ok(struct timespec *t)
 	free(buf);
 }
 
+/*
+ * Why the numbers of @cur start again from those of @prev (enum
+ * nl_restart), on stderr: the interval is then the numbers since.
+ */
+static void restart_note(const struct nl_snapshot *prev,
+			 const struct nl_snapshot *cur, int why)
+{
+	const char *src = esc(env.file ? env.file : NL_PROC_PATH);
+
+	if (why == NL_RESTART_RELOAD && prev->has_load_id &&
+	    cur->has_load_id)
+		fprintf(stderr, "netlat: %s: the module was reloaded "
+			"(load_id %016" PRIx64 ", now %016" PRIx64 "): a new "
+			"baseline\n", src, prev->load_id, cur->load_id);
+	else if (why == NL_RESTART_RELOAD)
+		fprintf(stderr, "netlat: %s: another module was loaded "
+			"(load_id %s): a new baseline\n", src,
+			cur->has_load_id ? "now given" : "gone");
+	else if (why == NL_RESTART_RESET)
+		fprintf(stderr, "netlat: %s: the statistics were reset "
+			"(resets %" PRIu64 ", now %" PRIu64 "): a new "
+			"baseline\n", src, prev->resets, cur->resets);
+	else if (why)
+		fprintf(stderr, "netlat: %s: numbers went down (a reset or "
+			"reload): a new baseline\n", src);
+}
+
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
@@ -654,8 +682,10 @@ static int watch(void)
 						   NL_PROC_PATH));
 		env.quiet = 0;
 		env.o.last_ok = env.o.now;
-		if (have_prev)
+		if (have_prev) {
 			nl_delta(prev, cur, delta);
+			restart_note(prev, cur, delta->reset_seen);
+		}
 		rc = emit(have_prev ? delta : NULL, cur);
 		if (rc)
 			break;

@@ -226,6 +226,22 @@ static enum nl_status do_sockets(struct parser *p)
 	return st;
 }
 
+static enum nl_status do_records(struct parser *p)
+{
+	static const char *const keys[] = { "capacity" };
+	uint64_t cap = 0;
+	enum nl_status st;
+
+	st = need(p, 2);
+	if (!st)
+		st = number(p, "records", p->tok[1], &p->s->records);
+	if (!st)
+		st = pairs(p, 2, keys, &cap, 1, 0);
+	p->s->record_capacity = cap;
+	p->s->has_records = !st;
+	return st;
+}
+
 /* The bucket layout the module bins with must be the one we read with. */
 static enum nl_status do_histogram(struct parser *p)
 {
@@ -568,6 +584,38 @@ static enum nl_status do_filter(struct parser *p)
 	return NL_OK;
 }
 
+/* "load_id <16 hex digits>" */
+static enum nl_status do_load_id(struct parser *p)
+{
+	enum nl_status st;
+	const char *c;
+	uint64_t v = 0;
+
+	st = need(p, 2);
+	if (st)
+		return st;
+	for (c = p->tok[1]; *c; c++) {
+		unsigned int d;
+
+		if (*c >= '0' && *c <= '9')
+			d = (unsigned int)(*c - '0');
+		else if (*c >= 'a' && *c <= 'f')
+			d = (unsigned int)(*c - 'a' + 10);
+		else if (*c >= 'A' && *c <= 'F')
+			d = (unsigned int)(*c - 'A' + 10);
+		else
+			break;
+		v = v << 4 | d;
+	}
+	if (*c || c - p->tok[1] != 16)
+		return fail(p, NL_ERR_MALFORMED,
+			    "load_id: '%.32s' is not 16 hex digits",
+			    p->tok[1]);
+	p->s->load_id = v;
+	p->s->has_load_id = 1;
+	return NL_OK;
+}
+
 /* A keyword's place: after the version line, before the end line. */
 static enum nl_status in_order(struct parser *p, const char *kw)
 {
@@ -650,6 +698,15 @@ static enum nl_status do_line(struct parser *p)
 		p->s->has_realtime = !st;
 		return st;
 	}
+	if (!strcmp(kw, "load_id"))
+		return do_load_id(p);
+	if (!strcmp(kw, "resets")) {
+		st = need(p, 2);
+		if (!st)
+			st = number(p, "resets", p->tok[1], &p->s->resets);
+		p->s->has_resets = !st;
+		return st;
+	}
 	if (!strcmp(kw, "hostname"))
 		return do_hostname(p);
 	if (!strcmp(kw, "enabled")) {
@@ -666,6 +723,16 @@ static enum nl_status do_line(struct parser *p)
 		return do_filter(p);
 	if (!strcmp(kw, "sockets"))
 		return do_sockets(p);
+	if (!strcmp(kw, "records"))
+		return do_records(p);
+	if (!strcmp(kw, "thinning")) {
+		st = need(p, 2);
+		if (!st)
+			st = number(p, "thinning", p->tok[1],
+				    &p->s->thinning);
+		p->s->has_thinning = !st;
+		return st;
+	}
 	if (!strcmp(kw, "histogram"))
 		return do_histogram(p);
 	if (!strcmp(kw, "probe"))

@@ -82,18 +82,35 @@ struct nl_filters {
 	uint64_t sample;		/* 1 in N events; 1: all */
 };
 
+/* Why an interval starts again from zero (nl_snapshot.reset_seen). */
+enum nl_restart {
+	NL_RESTART_NONE,
+	NL_RESTART_DOWN,	/* a number went down (or vanished) */
+	NL_RESTART_RELOAD,	/* another load_id: the module was reloaded */
+	NL_RESTART_RESET,	/* another resets: the statistics were reset */
+};
+
 struct nl_snapshot {
 	unsigned int version;
 	char module[NL_NAME_MAX];
 	char kernel[NL_SYMBOL_MAX];
+	int has_load_id;
+	uint64_t load_id;		/* random at each module load */
 	uint64_t time_ns;		/* CLOCK_MONOTONIC of the snapshot */
+	int has_resets;
+	uint64_t resets;		/* resets since the load */
 	int has_realtime;
 	uint64_t realtime_ns;		/* CLOCK_REALTIME of the snapshot */
 	char hostname[NL_HOST_MAX];	/* as printed ("" if not): escaped */
 	int enabled;			/* -1: not printed (older modules) */
 	struct nl_filters filter;
 	uint64_t sockets;
-	uint64_t capacity;
+	uint64_t capacity;		/* of the socket table */
+	int has_records;		/* the "records" line: newer modules */
+	uint64_t records;		/* in flight now */
+	uint64_t record_capacity;	/* the pool's size */
+	int has_thinning;
+	uint64_t thinning;		/* level: 1 in 2^level kept */
 	unsigned int nr_probes;
 	struct nl_probe probe[NL_MAX_PROBES];
 	struct nl_stage stage[NETLAT_NR_STAGES];
@@ -101,7 +118,7 @@ struct nl_snapshot {
 	struct nl_counter counter[NL_MAX_COUNTERS];
 	/* Set by nl_delta(); zero in a parsed snapshot. */
 	int is_delta;
-	int reset_seen;			/* counters went down: a reset */
+	int reset_seen;			/* a reset or reload: enum nl_restart */
 	uint64_t interval_ns;
 };
 

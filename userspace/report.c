@@ -203,11 +203,8 @@ static void print_hist(FILE *f, const struct nl_stage *st, enum nl_unit u)
 static const char *fmt_mean(char *buf, size_t size, const struct nl_stage *st,
 			    enum nl_unit u, int suffix)
 {
-	uint64_t mean = st->sum_ns / st->count;
+	uint64_t mean = nl_mean_ns(st);
 
-	/* round to the nearest nanosecond */
-	if (st->sum_ns % st->count >= st->count - st->sum_ns % st->count)
-		mean++;
 	return suffix ? nl_fmt_ns(buf, size, mean, u) :
 	       (fmt_value(buf, size, mean, u), buf);
 }

@@ -12,6 +12,12 @@
 
 #define NETLAT_TOOL_VERSION NETLAT_VERSION	/* format.h */
 
+/*
+ * The JSON schema: bumped when a key is renamed or changes meaning (2:
+ * nested counters, null for undefined values, Prometheus' label words).
+ */
+#define NL_JSON_SCHEMA	2
+
 enum nl_unit { NL_UNIT_AUTO, NL_UNIT_NS, NL_UNIT_US, NL_UNIT_MS };
 
 struct nl_opts {

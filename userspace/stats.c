@@ -22,6 +22,19 @@ void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT])
 					   st->max_ns, nl_pct_permyriad[i]);
 }
 
+uint64_t nl_mean_ns(const struct nl_stage *st)
+{
+	uint64_t mean;
+
+	if (!st->count)
+		return 0;
+	mean = st->sum_ns / st->count;
+	/* round to the nearest nanosecond */
+	if (st->sum_ns % st->count >= st->count - st->sum_ns % st->count)
+		mean++;
+	return mean;
+}
+
 static const struct nl_probe *find_probe(const struct nl_snapshot *s,
 					 const struct nl_probe *p)
 {
@@ -65,6 +78,19 @@ static int went_down(const struct nl_snapshot *prev,
 	return 0;
 }
 
+int nl_restart(const struct nl_snapshot *prev,
+	       const struct nl_snapshot *cur)
+{
+	/* one with the keyword and one without: another module was loaded */
+	if (prev->has_load_id != cur->has_load_id ||
+	    prev->load_id != cur->load_id)
+		return NL_RESTART_RELOAD;
+	if (prev->has_resets != cur->has_resets ||
+	    prev->resets != cur->resets)
+		return NL_RESTART_RESET;
+	return went_down(prev, cur) ? NL_RESTART_DOWN : NL_RESTART_NONE;
+}
+
 static void delta_minmax(const struct nl_stage *p, const struct nl_stage *c,
 			 struct nl_stage *d)
 {
@@ -106,10 +132,9 @@ void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
 	out->is_delta = 1;
 	out->interval_ns = cur->time_ns > prev->time_ns ?
 			   cur->time_ns - prev->time_ns : 0;
-	if (went_down(prev, cur)) {
-		out->reset_seen = 1;
+	out->reset_seen = nl_restart(prev, cur);
+	if (out->reset_seen)
 		return;
-	}
 	for (i = 0; i < NETLAT_NR_STAGES; i++) {
 		const struct nl_stage *p = &prev->stage[i];
 		struct nl_stage *d = &out->stage[i];

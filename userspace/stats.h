@@ -16,14 +16,27 @@ extern const char *const nl_pct_key[NL_NR_PCT];	/* "p50_ns" ... */
 /* p50, p90, p99 and p99.9 of @st, from its buckets and min/max. */
 void nl_percentiles(const struct nl_stage *st, uint64_t out[NL_NR_PCT]);
 
+/* The mean of @st's samples, to the nearest ns (0 when it has none). */
+uint64_t nl_mean_ns(const struct nl_stage *st);
+
+/*
+ * Did the numbers start again between @prev and @cur?  NL_RESTART_RELOAD
+ * when their load_id differs (or one has none), NL_RESTART_RESET when
+ * their resets differ, NL_RESTART_DOWN when a number went down or
+ * vanished, else NL_RESTART_NONE: even numbers that all grew are not an
+ * interval across a reload or a reset.
+ */
+int nl_restart(const struct nl_snapshot *prev,
+	       const struct nl_snapshot *cur);
+
 /*
  * @out = what happened between the cumulative snapshots @prev and @cur.
  * The interval's min/max are not in cumulative data: they are bounded by
  * the lowest/highest non-empty delta bucket and by the cumulative min/max,
  * and exact when the cumulative min/max moved in the interval (then that
- * sample is from the interval).  When anything went down the module was
- * reset or reloaded in between: @out is then @cur, the samples since the
- * reset, with reset_seen set.
+ * sample is from the interval).  When the module was reset or reloaded in
+ * between (nl_restart()): @out is then @cur, the samples since the
+ * reset, with reset_seen set to the reason.
  */
 void nl_delta(const struct nl_snapshot *prev, const struct nl_snapshot *cur,
 	      struct nl_snapshot *out);

@@ -30,14 +30,20 @@ proc_numbers() {
 	$1 == "probe" { print "probe", $2 "/" $3, $6, $8 }' "$1" | sort
 }
 
-# The same numbers from a netlat --json report ($1).
+# The same numbers from a netlat --json report ($1), in /proc's words: an
+# empty stage's null mean, min, max and percentiles as the 0 /proc prints,
+# a counter group's keys joined with a dot ("total" is the group's own).
 json_numbers() {
 	if command -v jq > /dev/null; then
-		jq -r '(.stages[] | .name as $n |
+		jq -r '(.stages[] | .stage as $n |
 			("count", "sum_ns", "min_ns", "max_ns", "p50_ns",
 			 "p90_ns", "p99_ns", "p999_ns") as $f |
-			"stage \($n) \($f) \(.[$f])"),
-			(.counters | to_entries[] | "counter \(.key) \(.value)"),
+			"stage \($n) \($f) \(.[$f] // 0)"),
+			(.counters | to_entries[] | .key as $k |
+			 if (.value | type) == "object" then
+				(.value | to_entries[] | select(.value != null) |
+				 "counter \(if .key == "total" then $k else "\($k).\(.key)" end) \(.value)")
+			 else "counter \($k) \(.value)" end),
 			(.probes[] | "probe \(.point)/\(.symbol) \(.hits) \(.missed)")' "$1"
 	else
 		python3 -c '
@@ -46,9 +52,14 @@ d = json.load(open(sys.argv[1]))
 for s in d["stages"]:
     for f in ("count", "sum_ns", "min_ns", "max_ns", "p50_ns", "p90_ns",
               "p99_ns", "p999_ns"):
-        print("stage", s["name"], f, s[f])
+        print("stage", s["stage"], f, 0 if s[f] is None else s[f])
 for k, v in d["counters"].items():
-    print("counter", k, v)
+    if isinstance(v, dict):
+        for sub, x in v.items():
+            if x is not None:
+                print("counter", k if sub == "total" else k + "." + sub, x)
+    else:
+        print("counter", k, v)
 for p in d["probes"]:
     print("probe", p["point"] + "/" + p["symbol"], p["hits"], p["missed"])
 ' "$1"
@@ -58,12 +69,12 @@ for p in d["probes"]:
 # Sum of stage $2's count over the reports (lines) of $1.
 json_sum() {
 	if command -v jq > /dev/null; then
-		jq -s --arg s "$2" '[.[].stages[] | select(.name == $s) | .count] | add' "$1"
+		jq -s --arg s "$2" '[.[].stages[] | select(.stage == $s) | .count] | add' "$1"
 	else
 		python3 -c '
 import json, sys
 print(sum(s["count"] for l in open(sys.argv[1])
-          for s in json.loads(l)["stages"] if s["name"] == sys.argv[2]))
+          for s in json.loads(l)["stages"] if s["stage"] == sys.argv[2]))
 ' "$1" "$2"
 	fi
 }
@@ -131,6 +142,8 @@ grep -v '^time_ns\|^realtime_ns' "$OUT/live-a.txt" > "$OUT/live-a.nt"
 grep -v '^time_ns\|^realtime_ns' "$OUT/live-b.txt" > "$OUT/live-b.nt"
 check "no traffic: /proc/netlat read twice is the same" cmp -s "$OUT/live-a.nt" "$OUT/live-b.nt"
 check "live --json agrees with /proc/netlat" agree "$OUT/live-a.txt" "$OUT/live-json.out"
+check "live --json: schema 2, the load_id of /proc/netlat" \
+	grep -q "^{\"schema_version\":2,.*\"load_id\":\"$(awk '$1 == "load_id" { print $2 }' "$OUT/live-a.txt")\"," "$OUT/live-json.out"
 run netlat
 check "live text: exit 0 ($RC)" [ "$RC" -eq 0 ]
 check "live text: tx_total histogram" grep -q "^tx_total (tx): " "$OUT/netlat.out"
@@ -141,6 +154,9 @@ check "--prometheus: exit 0 ($RC)" [ "$RC" -eq 0 ]
 n=$(stage tx_total count)
 check "--prometheus: tx_total +Inf bucket = count ($n)" \
 	grep -q "stage=\"tx_total\",le=\"+Inf\"} $n\$" "$OUT/netlat.prom"
+check "--prometheus: tx samples = tx_timed" \
+	grep -q "^netlat_samples_total{direction=\"tx\"} $(counter tx_timed)\$" "$OUT/netlat.prom"
+check "--prometheus: no netlat_events_total" sh -c "! grep -q '^netlat_events_total' '$OUT/netlat.prom'"
 if command -v promtool > /dev/null; then
 	check "promtool check metrics" sh -c "promtool check metrics < '$OUT/netlat.prom'"
 fi

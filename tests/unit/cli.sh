@@ -178,7 +178,7 @@ check "diff -S: tx_total" has out "^tx_total              1      20.0      19.5 
 check "diff -S: coverage of the interval" has out "^coverage tx: 1 of 1 data segments timed (100.0%)$"
 if have jq; then
 	rc 0 "diff --json" diff --json "$fix/real-6.12-lo.txt" "$out/later.txt"
-	check "diff --json: interval and count" [ "$(jq -c '[.interval_s, (.stages[] | select(.name == "tx_total") | .count), .counters.tx_data_segments]' "$out/last.out")" = '[2,1,1]' ]
+	check "diff --json: interval and count" [ "$(jq -c '[.interval_s, (.stages[] | select(.stage == "tx_total") | .count), .counters.tx_data_segments.total]' "$out/last.out")" = '[2,1,1]' ]
 fi
 rc 1 "diff: the same snapshot" diff "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt"
 check "diff: not newer: says so" has err "will not diff .*: the second was not taken after the first"
@@ -278,18 +278,24 @@ if have python3; then
 	check "python3: counts and buckets agree" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["version"] == 1 and d["interval_s"] is None
-s = {x["name"]: x for x in d["stages"]}
+assert d["schema_version"] == 2 and d["format"] == 1
+assert d["interval_s"] is None
+s = {x["stage"]: x for x in d["stages"]}
 assert list(s) == ["tx_sock_tcp", "tx_tcp_ip", "tx_ip_dev", "tx_total",
                    "rx_dev_ip", "rx_ip_tcp", "rx_tcp_user", "rx_total"]
 for x in d["stages"]:
-    assert sum(b[2] for b in x["buckets"]) == x["count"], x["name"]
+    assert sum(b[2] for b in x["buckets"]) == x["count"], x["stage"]
+    assert x["direction"] == x["stage"][:2]
     assert all(b[0] < b[1] for b in x["buckets"])
     assert x["min_ns"] <= x["p50_ns"] <= x["p90_ns"] <= x["p99_ns"] <= x["p999_ns"] <= x["max_ns"]
 assert s["tx_total"]["count"] == 643 and s["rx_total"]["count"] == 660
 assert d["counters"]["rx_gro_segments"] == 1986
 assert len(d["probes"]) == 12 and d["coverage"]["tx"] == 1.0
-assert not any(".ipv" in k for k in d["counters"])
+assert not any("." in k for k in d["counters"])
+assert not any("." in k for v in d["counters"].values()
+               if isinstance(v, dict) for k in v)
+assert d["counters"]["rx_tcp_user"]["unmatched_start"] == 0
+assert d["counters"]["tx_data_segments"] == {"total": 643, "ipv4": None, "ipv6": None}
 ' "$out/nic.json"
 	rc 0 "--json with the IPv4/IPv6 split" -f "$fix/current-6.12-dual.txt" --json
 	check "--json split: one line" [ "$(wc -l < "$out/last.out")" -eq 1 ]
@@ -297,20 +303,25 @@ assert not any(".ipv" in k for k in d["counters"])
 	check "python3: the split adds up to the totals" python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))["counters"]
-assert (c["tx_data_segments.ipv4"], c["tx_data_segments.ipv6"]) == (400, 225)
-assert (c["rx_data_skbs.ipv4"], c["rx_data_skbs.ipv6"]) == (412, 233)
+assert c["tx_data_segments"] == {"total": 625, "ipv4": 400, "ipv6": 225}
+assert c["rx_data_skbs"] == {"total": 645, "ipv4": 412, "ipv6": 233}
 for t in "tx_data_segments", "rx_data_skbs":
-    assert c[t + ".ipv4"] + c[t + ".ipv6"] == c[t], t
+    assert c[t]["ipv4"] + c[t]["ipv6"] == c[t]["total"], t
 ' "$out/last.out"
 else
 	echo "cli: python3 not installed: JSON parse-back skipped"
 fi
 if have jq; then
-	check "jq: tx_total count" [ "$(jq '.stages[] | select(.name == "tx_total") | .count' "$out/nic.json")" = 643 ]
+	check "jq: tx_total count" [ "$(jq '.stages[] | select(.stage == "tx_total") | .count' "$out/nic.json")" = 643 ]
 	check "jq: bucket sums" [ "$(jq '[.stages[] | ([.buckets[][2]] | add // 0) == .count] | all' "$out/nic.json")" = true ]
 	check "jq: p50 as in /proc" [ "$(jq '.stages[0].p50_ns' "$out/nic.json")" = "$(awk '$1 == "stage" && $2 == "tx_sock_tcp" { print $13 }' "$fix/real-6.12-nic.txt")" ]
 	"$netlat" -f "$fix/huge.txt" --json > "$out/huge.json"
-	check "jq: overflow bucket hi is null" [ "$(jq -c '.stages[] | select(.name == "rx_total") | .buckets[-1]' "$out/huge.json")" = "[68719476736,null,2]" ]
+	check "jq: overflow bucket hi is null" [ "$(jq -c '.stages[] | select(.stage == "rx_total") | .buckets[-1]' "$out/huge.json")" = "[68719476736,null,2]" ]
+	"$netlat" -f "$fix/minimal.txt" --json > "$out/minimal.json"
+	check "jq: an empty stage's mean, min and percentiles are null" \
+		[ "$(jq -c '[.stages[] | select(.count == 0) | .mean_ns, .min_ns, .max_ns, .p50_ns, .p999_ns] | unique' "$out/minimal.json")" = '[null]' ]
+	check "jq: a stage with samples has its mean" \
+		[ "$(jq '[.stages[] | select(.count > 0) | .mean_ns | numbers] | length' "$out/minimal.json")" = "$(jq '[.stages[] | select(.count > 0)] | length' "$out/minimal.json")" ]
 	"$netlat" -f "$fix/real-6.12-lo.txt" --json --rx > "$out/rx.json"
 	check "jq: --rx has 4 stages" [ "$(jq '.stages | length' "$out/rx.json")" = 4 ]
 else
@@ -325,16 +336,19 @@ check "--prometheus: mode 0644" [ "$(stat -c %a "$out/netlat.prom")" = 644 ]
 check "--prometheus: no temporary left" [ "$(ls -A "$out" | grep -c 'netlat\.prom')" -eq 1 ]
 check "--prometheus: +Inf = count" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$out/netlat.prom"
 rc 0 "--prometheus with --json" -f "$fix/real-6.12-lo.txt" -p "$out/both.prom" --json
-check "--prometheus --json: JSON on stdout" has out '^{"version":1'
+check "--prometheus --json: JSON on stdout" has out '^{"schema_version":2,"format":1,'
 rc 1 "--prometheus into a missing directory" -f "$fix/minimal.txt" -p "$out/no/such/x.prom"
 check "--prometheus error explained" has err "cannot write .*x.prom: No such file or directory"
-check "--prometheus: no split from an older module" sh -c "! grep -q 'data_units\|ipv[46]' '$out/netlat.prom'"
+check "--prometheus: no split from an older module" sh -c "! grep -q 'ipv[46]' '$out/netlat.prom'"
+check "--prometheus: no split: the totals, family all" grep -q '^netlat_data_units_total{direction="tx",family="all"} 661$' "$out/netlat.prom"
+check "--prometheus: no netlat_events_total" sh -c "! grep -q 'netlat_events_total' '$out/netlat.prom'"
+check "--prometheus: the untimed by reason" grep -q '^netlat_untimed_total{direction="rx",reason="tcp_user_unmatched_start"} 0$' "$out/netlat.prom"
 rc 0 "--prometheus with the IPv4/IPv6 split" -f "$fix/current-6.12-dual.txt" -p "$out/dual.prom"
 check "split: TYPE line" grep -q '^# TYPE netlat_data_units_total counter$' "$out/dual.prom"
 check "split: 4 series" [ "$(grep -c '^netlat_data_units_total{direction="[rt]x",family="ipv[46]"} [0-9]*$' "$out/dual.prom")" -eq 4 ]
 check "split: rx ipv6" grep -q '^netlat_data_units_total{direction="rx",family="ipv6"} 233$' "$out/dual.prom"
-check "split: not in netlat_events_total" sh -c "! grep -q '^netlat_events_total.*ipv' '$out/dual.prom'"
-check "split: the totals stay" grep -q '^netlat_events_total{counter="tx_data_segments"} 625$' "$out/dual.prom"
+check "split: no family all" sh -c "! grep -q 'family=\"all\"' '$out/dual.prom'"
+check "split: no dots in labels but names" sh -c "! grep -q '^netlat_[a-z_]*{.*\.ipv' '$out/dual.prom'"
 # -p replaces only a regular file; '-p -' is standard output
 echo keep > "$out/target.txt"
 ln -s target.txt "$out/link.prom"
@@ -552,6 +566,40 @@ rc 0 "stream: a reload" -f - -i 1 --json < "$out/stream-reload.txt"
 if have jq; then
 	check "stream: reload: reset, the new counts" \
 		[ "$(jq -c '[.reset, .stages[0].count]' "$out/last.out")" = '[true,4]' ]
+fi
+# a reload that load_id shows, every number grown past the old ones: a
+# new baseline (the counts since the load), said on stderr; the same
+# load_id: the difference; another resets: a new baseline too
+cat "$fix/current-6.12-load-a.txt" "$fix/current-6.12-load-b.txt" > "$out/stream-loadid.txt"
+rc 0 "stream: a reload by load_id" -f - -i 1 --json < "$out/stream-loadid.txt"
+check "stream: load_id: a note on stderr" has err "the module was reloaded (load_id 3f2a9c0d11e4b786, now c70e51a2948bd603): a new baseline"
+if have jq; then
+	check "stream: load_id: reset, the counts since the load" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[true,1250]' ]
+fi
+rc 0 "stream: a reload by load_id, text" -f - -i 1 < "$out/stream-loadid.txt"
+check "stream: load_id: the NOTE line" has out "^NOTE: the statistics were reset in this interval"
+sed 's/^load_id .*/load_id 3f2a9c0d11e4b786/' "$fix/current-6.12-load-b.txt" |
+	cat "$fix/current-6.12-load-a.txt" - > "$out/stream-sameid.txt"
+rc 0 "stream: the same load_id" -f - -i 1 --json < "$out/stream-sameid.txt"
+check "stream: the same load_id: no note" [ ! -s "$out/last.err" ]
+if have jq; then
+	check "stream: the same load_id: the difference" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[false,625]' ]
+fi
+sed '1,/^end$/!s/^resets 0/resets 2/' "$out/stream-sameid.txt" > "$out/stream-resets.txt"
+rc 0 "stream: another resets" -f - -i 1 --json < "$out/stream-resets.txt"
+check "stream: resets: a note on stderr" has err "the statistics were reset (resets 0, now 2): a new baseline"
+if have jq; then
+	check "stream: resets: reset, the counts since" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[true,1250]' ]
+fi
+# the exporter (a stream's end is netlat_up 0: its intervals are checked)
+rc 0 "exporter: a reload by load_id" -f - -i 1 -p "$out/loadid.prom" --json < "$out/stream-loadid.txt"
+check "exporter: load_id: a note on stderr" has err "the module was reloaded"
+if have jq; then
+	check "exporter: load_id: reset, the counts since the load" \
+		[ "$(jq -c '[.reset, .stages[3].count]' "$out/last.out")" = '[true,1250]' ]
 fi
 # watch mode keeps the unit of its first interval with samples: an empty
 # one (nsecs from minimal's tx_tcp_ip), then one of msecs-sized values

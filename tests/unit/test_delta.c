@@ -272,6 +272,64 @@ static void test_reset(void)
 	CHECK_U64(d.probe[4].hits, 1);
 }
 
+/*
+ * A reload or a reset that load_id or resets show: a new baseline even
+ * when every number grew past the old ones.
+ */
+static void test_reload(void)
+{
+	unsigned int i;
+
+	CHECK_U64(parse_fixture("current-6.12-load-a.txt", &prev, &err), NL_OK);
+	CHECK_U64(parse_fixture("current-6.12-load-b.txt", &cur, &err), NL_OK);
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_RELOAD);
+	nl_delta(&prev, &cur, &d);
+	CHECK(d.is_delta);
+	CHECK_U64(d.reset_seen, NL_RESTART_RELOAD);
+	/* the numbers since the load, not the difference (equal to A's) */
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		CHECK_U64(d.stage[i].count, cur.stage[i].count);
+	CHECK_U64(d.stage[NETLAT_TX_TOTAL].count, 1250);
+	CHECK_U64(counter(&d, "tx_data_segments"), counter(&cur, "tx_data_segments"));
+
+	/* the same load: the difference */
+	cur.load_id = prev.load_id;
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_NONE);
+	nl_delta(&prev, &cur, &d);
+	CHECK(!d.reset_seen);
+	CHECK_U64(d.stage[NETLAT_TX_TOTAL].count, 625);
+
+	/* a reset since: resets moved */
+	cur.resets = 1;
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_RESET);
+	nl_delta(&prev, &cur, &d);
+	CHECK_U64(d.reset_seen, NL_RESTART_RESET);
+	CHECK_U64(d.stage[NETLAT_TX_TOTAL].count, 1250);
+
+	/* one without the keywords: another module, a reload */
+	cur.resets = 0;
+	cur.has_load_id = 0;
+	cur.load_id = 0;
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_RELOAD);
+	CHECK_U64(nl_restart(&cur, &prev), NL_RESTART_RELOAD);
+	cur.has_load_id = 1;
+	cur.load_id = prev.load_id;
+	cur.has_resets = 0;
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_RESET);
+
+	/* older snapshots without them: by the numbers, as before */
+	CHECK_U64(parse_fixture("current-6.12-defaults.txt", &prev, &err),
+		  NL_OK);
+	cur = prev;
+	bump_counter(&cur, "tx_data_segments", 3);
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_NONE);
+	nl_delta(&prev, &cur, &d);
+	CHECK(!d.reset_seen);
+	CHECK_U64(counter(&d, "tx_data_segments"), 3);
+	bump_counter(&cur, "tx_data_segments", (uint64_t)-4);
+	CHECK_U64(nl_restart(&prev, &cur), NL_RESTART_DOWN);
+}
+
 /* netlat diff: which two snapshots may be compared, and why not. */
 static void test_diff_check(void)
 {
@@ -343,6 +401,7 @@ int main(int argc, char **argv)
 	test_no_change();
 	test_from_empty();
 	test_reset();
+	test_reload();
 	test_diff_check();
 	return test_done("test_delta");
 }

@@ -512,15 +512,20 @@ static void test_json(void)
 	j = render(JSON, &snap, &o);
 	CHECK(j[0] == '{');
 	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
-	CHECK_HAS(j, "{\"version\":1,\"tool\":\"0.1.0\",\"module\":\"0.1.0\","
+	CHECK_HAS(j, "{\"schema_version\":2,\"format\":1,\"tool\":\"0.1.0\","
+		  "\"module\":\"0.1.0\","
 		  "\"kernel\":\"6.12.117+deb12-amd64\","
 		  "\"time\":\"2026-01-01T00:00:00.123Z\","
 		  "\"time_ns\":19332915175,\"interval_s\":null,"
-		  "\"realtime_ns\":null,\"hostname\":null,\"enabled\":null,"
-		  "\"filters\":null,\"reset\":false,"
-		  "\"sockets\":0,\"capacity\":1024,\"stages\":[");
-	CHECK_HAS(j, "{\"name\":\"tx_sock_tcp\",\"dir\":\"tx\",\"count\":661,"
-		  "\"sum_ns\":4398211,\"min_ns\":1420,\"max_ns\":1406216,"
+		  "\"realtime_ns\":null,\"load_id\":null,\"resets\":null,"
+		  "\"hostname\":null,\"enabled\":null,"
+		  "\"filters\":null,\"reset\":false,\"reset_reason\":null,"
+		  "\"sockets\":0,\"socket_capacity\":1024,\"records\":null,"
+		  "\"record_capacity\":null,\"thinning_level\":null,"
+		  "\"stages\":[");
+	CHECK_HAS(j, "{\"stage\":\"tx_sock_tcp\",\"direction\":\"tx\","
+		  "\"count\":661,\"sum_ns\":4398211,\"mean_ns\":6654,"
+		  "\"min_ns\":1420,\"max_ns\":1406216,"
 		  "\"minmax_exact\":true,\"p50_ns\":1776,\"p90_ns\":2700,"
 		  "\"p99_ns\":13824,\"p999_ns\":1374384,\"buckets\":"
 		  "[[1408,1536,26],[1536,1664,138],");
@@ -535,20 +540,34 @@ static void test_json(void)
 
 	o.stages = 1u << NETLAT_RX_IP_TCP;
 	j = render(JSON, &snap, &o);
-	CHECK_HAS(j, "\"stages\":[{\"name\":\"rx_ip_tcp\"");
-	CHECK_LACKS(j, "\"tx_sock_tcp\",\"dir\"");
+	CHECK_HAS(j, "\"stages\":[{\"stage\":\"rx_ip_tcp\"");
+	CHECK_LACKS(j, "\"tx_sock_tcp\",\"direction\"");
 	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,");	/* all */
 	free(j);
 
-	/* the IPv4/IPv6 split: counters by name, like every counter */
+	/* counters of a group nested, no dots in keys */
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"tx_sock_tcp\":{\"unmatched_start\":0,"
+		  "\"unmatched_end\":0},");
+	CHECK_HAS(j, "\"tx_ip_dev\":{\"unmatched_start\":0,"
+		  "\"unmatched_end\":0},");
+	CHECK_LACKS(strstr(j, "\"counters\""), ".unmatched");
+	/* a total without the split: ipv4 and ipv6 null */
+	CHECK_HAS(j, "\"tx_data_segments\":{\"total\":661,\"ipv4\":null,"
+		  "\"ipv6\":null}");
+	free(j);
+
+	/* the IPv4/IPv6 split: with the total, in its object */
 	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
 	o.stages = NL_ALL_STAGES;
 	j = render(JSON, &snap, &o);
 	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
-	CHECK_HAS(j, "\"rx_dropped_before_socket\":0,"
-		  "\"tx_data_segments.ipv4\":400,\"tx_data_segments.ipv6\":225,"
-		  "\"rx_data_skbs.ipv4\":412,\"rx_data_skbs.ipv6\":233},"
-		  "\"probes\":[");
+	CHECK_HAS(j, "\"tx_data_segments\":{\"total\":625,\"ipv4\":400,"
+		  "\"ipv6\":225},");
+	CHECK_HAS(j, "\"rx_data_skbs\":{\"total\":645,\"ipv4\":412,"
+		  "\"ipv6\":233},");
+	CHECK_HAS(j, "\"rx_dropped_before_socket\":0},\"probes\":[");
+	CHECK_LACKS(j, ".ipv4");
 	CHECK_HAS(j, "\"coverage\":{\"tx\":1.0000,\"rx\":0.9984}}\n");
 	free(j);
 
@@ -572,14 +591,16 @@ static void test_json(void)
 	j = render(JSON, &delta, &o);
 	CHECK_HAS(j, "\"interval_s\":2.500000,\"realtime_ns\":null,");
 	CHECK_HAS(j, "\"filters\":null,\"reset\":false,");
-	CHECK_HAS(j, "{\"name\":\"tx_total\",\"dir\":\"tx\",\"count\":1,"
-		  "\"sum_ns\":20000,\"min_ns\":18432,\"max_ns\":20479,"
-		  "\"minmax_exact\":false,");
+	CHECK_HAS(j, "{\"stage\":\"tx_total\",\"direction\":\"tx\","
+		  "\"count\":1,\"sum_ns\":20000,\"mean_ns\":20000,"
+		  "\"min_ns\":18432,\"max_ns\":20479,\"minmax_exact\":false,");
 	CHECK_HAS(j, "\"buckets\":[[18432,20480,1]]");
-	CHECK_HAS(j, "{\"name\":\"rx_total\",\"dir\":\"rx\",\"count\":0,"
-		  "\"sum_ns\":0,\"min_ns\":0,\"max_ns\":0,\"minmax_exact\":true,"
-		  "\"p50_ns\":0,\"p90_ns\":0,\"p99_ns\":0,\"p999_ns\":0,"
-		  "\"buckets\":[]}");
+	/* an empty stage: no mean, min, max or percentiles (null, not 0) */
+	CHECK_HAS(j, "{\"stage\":\"rx_total\",\"direction\":\"rx\","
+		  "\"count\":0,\"sum_ns\":0,\"mean_ns\":null,\"min_ns\":null,"
+		  "\"max_ns\":null,\"minmax_exact\":true,"
+		  "\"p50_ns\":null,\"p90_ns\":null,\"p99_ns\":null,"
+		  "\"p999_ns\":null,\"buckets\":[]}");
 	save("delta.json", j);
 	free(j);
 
@@ -592,6 +613,54 @@ static void test_json(void)
 		save(name, j);
 		free(j);
 	}
+}
+
+/* load_id, resets, the record pool and thinning; why an interval restarted */
+static void test_json_load(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char *j;
+
+	CHECK_U64(parse_fixture("current-6.12-load-a.txt", &prev, &err), NL_OK);
+	j = render(JSON, &prev, &o);
+	CHECK_HAS(j, "\"load_id\":\"3f2a9c0d11e4b786\",\"resets\":0,");
+	free(j);
+	CHECK_U64(parse_fixture("current-6.12-load-b.txt", &snap, &err), NL_OK);
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"load_id\":\"c70e51a2948bd603\",");
+	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"reload\",");
+	free(j);
+	snap.load_id = prev.load_id;
+	snap.resets = 3;
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"resets\":3,");
+	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"reset\",");
+	free(j);
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &prev, &err), NL_OK);
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	nl_delta(&prev, &snap, &delta);
+	j = render(JSON, &delta, &o);
+	CHECK_HAS(j, "\"reset\":true,\"reset_reason\":\"numbers_down\",");
+	free(j);
+
+	/* a newer module's names, quotes and backslashes escaped */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	strcpy(snap.counter[snap.nr_counters].name, "rx_\"q\\.a\"b");
+	snap.counter[snap.nr_counters++].value = 5;
+	strcpy(snap.counter[snap.nr_counters].name, "new_one");
+	snap.counter[snap.nr_counters++].value = 6;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, ",\"rx_\\\"q\\\\\":{\"a\\\"b\":5},\"new_one\":6},");
+	free(j);
+
+	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err),
+		  NL_OK);
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"sockets\":0,\"socket_capacity\":1024,\"records\":0,"
+		  "\"record_capacity\":8192,\"thinning_level\":1,");
+	free(j);
 }
 
 static void test_prom_checker(void)
@@ -646,6 +715,55 @@ static uint64_t cum_at(const struct nl_stage *st, uint64_t le_ns)
 		if (netlat_bucket_hi(b) <= le_ns)
 			n += st->bucket[b];
 	return n;
+}
+
+/*
+ * The samples, the untimed units by reason and the data units add up;
+ * the pool, thinning, load_id and resets; a counter this tool does not
+ * know.
+ */
+static void test_prom_counters(void)
+{
+	struct nl_opts o = opts(NL_ALL_STAGES, NL_UNIT_AUTO);
+	char why[256], *p;
+
+	CHECK_U64(parse_fixture("current-6.12-thinning.txt", &snap, &err),
+		  NL_OK);
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_samples_total counter\n"
+		  "netlat_samples_total{direction=\"tx\"} 500\n"
+		  "netlat_samples_total{direction=\"rx\"} 644\n");
+	/* tx: 625 units = 500 timed + 125 thinned */
+	CHECK_HAS(p, "netlat_data_units_total{direction=\"tx\",family=\"ipv4\"} 400\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"ipv6\"} 225\n");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"tx\",reason=\"thinned\"} 125\n");
+	CHECK_LACKS(p, "reason=\"timed\"");
+	CHECK_HAS(p, "# TYPE netlat_records gauge\nnetlat_records 0\n");
+	CHECK_HAS(p, "# TYPE netlat_record_capacity gauge\n"
+		  "netlat_record_capacity 8192\n");
+	CHECK_HAS(p, "# TYPE netlat_thinning_level gauge\n"
+		  "netlat_thinning_level 1\n");
+	free(p);
+
+	CHECK_U64(parse_fixture("current-6.12-load-a.txt", &snap, &err), NL_OK);
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "hostname=\"db-3\",load_id=\"3f2a9c0d11e4b786\","
+		  "format=\"1\"} 1\n");
+	CHECK_HAS(p, "# TYPE netlat_resets_total counter\n"
+		  "netlat_resets_total 0\n");
+	free(p);
+
+	/* a newer module's counter: by name, in a metric of its own */
+	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
+	strcpy(snap.counter[snap.nr_counters].name, "tx_new.thing");
+	snap.counter[snap.nr_counters++].value = 7;
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_other_events_total counter\n"
+		  "netlat_other_events_total{counter=\"tx_new.thing\"} 7\n");
+	free(p);
 }
 
 static void test_prometheus(void)
@@ -713,9 +831,35 @@ static void test_prometheus(void)
 			 cum_at(&snap.stage[NETLAT_RX_TCP_USER], ns));
 		CHECK_HAS(p, line);
 	}
-	CHECK_HAS(p, "# TYPE netlat_events_total counter\n"
-		  "netlat_events_total{counter=\"tx_incomplete\"} 0\n");
-	CHECK_HAS(p, "netlat_events_total{counter=\"tx_data_segments\"} 661\n");
+	/* each counter in the metric of what it counts; no dots */
+	CHECK_LACKS(p, "netlat_events_total");
+	CHECK_HAS(p, "# TYPE netlat_untimed_total counter\n"
+		  "netlat_untimed_total{direction=\"tx\",reason=\"incomplete\"} 0\n"
+		  "netlat_untimed_total{direction=\"tx\","
+		  "reason=\"sock_tcp_unmatched_start\"} 0\n");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"tcp_user_unmatched_end\"} 0\n"
+		  "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"duplicate_segments\"} 0\n");
+	CHECK_HAS(p, "netlat_untimed_total{reason=\"negative_delta\"} 0\n"
+		  "netlat_untimed_total{reason=\"table_full\"} 0\n"
+		  "netlat_untimed_total{reason=\"ring_full\"} 0\n");
+	CHECK_LACKS(p, "reason=\"retransmit");
+	CHECK_LACKS(p, "reason=\"sockets_purged");
+	CHECK_HAS(p, "# TYPE netlat_tx_retransmit_segments_total counter\n"
+		  "netlat_tx_retransmit_segments_total 0\n");
+	CHECK_HAS(p, "# TYPE netlat_rx_gro_segments_total counter\n"
+		  "netlat_rx_gro_segments_total 662\n");
+	CHECK_HAS(p, "# TYPE netlat_sockets_expired_total counter\n"
+		  "netlat_sockets_expired_total 0\n");
+	CHECK_HAS(p, "# TYPE netlat_sockets_purged_total counter\n"
+		  "netlat_sockets_purged_total 4\n");
+	CHECK_LACKS(p, "netlat_samples_total");	/* not printed */
+	CHECK_LACKS(p, "netlat_other_events_total");
+	CHECK_LACKS(p, "netlat_records");
+	CHECK_LACKS(p, "netlat_thinning_level");
+	CHECK_LACKS(p, "netlat_resets_total");
+	CHECK_LACKS(p, "load_id");
 	CHECK_HAS(p, "# TYPE netlat_probe_hits_total counter\n"
 		  "netlat_probe_hits_total{point=\"tx_sock\",symbol=\"security_"
 		  "socket_sendmsg\",mode=\"ftrace\"} 631\n");
@@ -724,19 +868,20 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_info{module=\"0.1.0\",kernel=\"6.12.117+deb12-"
 		  "amd64\",format=\"1\"} 1\n");
 	CHECK_HAS(p, "netlat_socket_capacity 1024\n");
-	CHECK_LACKS(p, "netlat_data_units_total");	/* no split */
+	/* no split: the totals, family "all" */
+	CHECK_HAS(p, "# TYPE netlat_data_units_total counter\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"all\"} 661\n"
+		  "netlat_data_units_total{direction=\"rx\",family=\"all\"} 662\n");
 	free(p);
 
-	/* the IPv4/IPv6 split: a family of its own, not in events_total */
+	/* the IPv4/IPv6 split: by family, the totals their sum */
 	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
 	p = render(PROM, &snap, &o);
 	save("current-6.12-dual.prom", p);
 	CHECK(!prom_check(p, why, sizeof(why)));
-	CHECK_HAS(p, "netlat_events_total{counter=\"rx_dropped_before_socket\"}"
-		  " 0\n"
-		  "# HELP netlat_data_units_total Data units netlat saw (tx: new "
+	CHECK_HAS(p, "# HELP netlat_data_units_total Data units netlat saw (tx: new "
 		  "data segments sent, rx: data skbs given to a socket), by IP "
-		  "family.\n"
+		  "family (all: not split).\n"
 		  "# TYPE netlat_data_units_total counter\n"
 		  "netlat_data_units_total{direction=\"tx\",family=\"ipv4\"} "
 		  "400\n"
@@ -746,13 +891,14 @@ static void test_prometheus(void)
 		  "412\n"
 		  "netlat_data_units_total{direction=\"rx\",family=\"ipv6\"} "
 		  "233\n"
-		  "# HELP netlat_probe_hits_total ");
-	CHECK_HAS(p, "netlat_events_total{counter=\"tx_data_segments\"} 625\n");
-	CHECK_HAS(p, "netlat_events_total{counter=\"rx_data_skbs\"} 645\n");
-	CHECK_LACKS(p, "counter=\"tx_data_segments.ipv4\"");
-	CHECK_LACKS(p, "counter=\"tx_data_segments.ipv6\"");
-	CHECK_LACKS(p, "counter=\"rx_data_skbs.ipv4\"");
-	CHECK_LACKS(p, "counter=\"rx_data_skbs.ipv6\"");
+		  "# HELP netlat_untimed_total ");
+	CHECK_LACKS(p, "family=\"all\"");
+	CHECK_LACKS(p, ".ipv4");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"fastopen_data\"} 0\n");
+	CHECK_HAS(p, "netlat_rx_dropped_before_socket_total 0\n");
+	CHECK_HAS(p, "netlat_tx_calls_without_tcp_total 0\n");
+	CHECK_HAS(p, "netlat_sockets_reused_total 0\n");
 	free(p);
 	/* narrowed stages do not narrow the counters */
 	o.stages = 1u << NETLAT_TX_TOTAL;
@@ -761,11 +907,13 @@ static void test_prometheus(void)
 		  "233\n");
 	free(p);
 	o.stages = NL_ALL_STAGES;
-	/* half a split: the series the module printed, no others */
+	/* half a split: the total, as if not split */
 	snap.nr_counters--;
 	p = render(PROM, &snap, &o);
 	CHECK(!prom_check(p, why, sizeof(why)));
-	CHECK_HAS(p, "family=\"ipv4\"} 412\n# HELP netlat_probe_hits_total ");
+	CHECK_HAS(p, "family=\"ipv6\"} 225\n"
+		  "netlat_data_units_total{direction=\"rx\",family=\"all\"} 645\n"
+		  "# HELP netlat_untimed_total ");
 	CHECK_LACKS(p, "direction=\"rx\",family=\"ipv6\"");
 	free(p);
 
@@ -787,7 +935,7 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_last_success_timestamp_seconds 1767225590.005\n");
 	CHECK_LACKS(p, "\nnetlat_up 1\n");
 	CHECK_LACKS(p, "netlat_stage_latency_seconds");
-	CHECK_LACKS(p, "netlat_events_total");
+	CHECK_LACKS(p, "netlat_untimed_total");
 	CHECK_LACKS(p, "netlat_info");
 	free(p);
 	/* down before any good read: 0 */
@@ -804,8 +952,7 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "stage=\"rx_total\",le=\"68.719476736\"} 1\n"
 		  "netlat_stage_latency_seconds_bucket{direction=\"rx\","
 		  "stage=\"rx_total\",le=\"+Inf\"} 3\n");
-	CHECK_HAS(p, "netlat_events_total{counter=\"expired\"} "
-		  "18446744073709551615\n");
+	CHECK_HAS(p, "netlat_sockets_expired_total 18446744073709551615\n");
 	free(p);
 }
 
@@ -863,6 +1010,7 @@ static void test_filters(void)
 	save("current-6.12-filters.json", t);
 	CHECK_HAS(t, "\"time_ns\":13161827445,\"interval_s\":null,"
 		  "\"realtime_ns\":1796452332570632414,"
+		  "\"load_id\":null,\"resets\":null,"
 		  "\"hostname\":\"lab\\\\040box\\\\303\\\\251\","
 		  "\"enabled\":false,\"filters\":{\"directions\":\"tx\","
 		  "\"ports\":\"80,443,8000-8100\",\"ports_count\":103,"
@@ -1148,8 +1296,10 @@ int main(int argc, char **argv)
 	test_summary();
 	test_text_family();
 	test_json();
+	test_json_load();
 	test_prom_checker();
 	test_prometheus();
+	test_prom_counters();
 	test_filters();
 	test_atomic_write();
 	test_write_target();

@@ -845,6 +845,49 @@ static void test_bounds(void)
 	free(text);
 }
 
+/* load_id and resets: read when printed, absent from older modules. */
+static void test_load_id(void)
+{
+	char *text;
+
+	CHECK_U64(parse_fixture("current-6.12-load-a.txt", &snap, &err), NL_OK);
+	CHECK(snap.has_load_id);
+	CHECK_U64(snap.load_id, 0x3f2a9c0d11e4b786ull);
+	CHECK(snap.has_resets);
+	CHECK_U64(snap.resets, 0);
+	CHECK_U64(parse_fixture("current-6.12-load-b.txt", &snap, &err), NL_OK);
+	CHECK_U64(snap.load_id, 0xc70e51a2948bd603ull);
+	CHECK_U64(parse_fixture("current-6.12-defaults.txt", &snap, &err),
+		  NL_OK);
+	CHECK(!snap.has_load_id);
+	CHECK(!snap.has_resets);
+
+	text = variant("kernel", "kernel 6.12.0-fixture\nload_id FFFFFFFFFFFFFFFF\n"
+		       "resets 18446744073709551615");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_OK);
+	CHECK_U64(snap.load_id, UINT64_MAX);
+	CHECK_U64(snap.resets, UINT64_MAX);
+	free(text);
+	/* not 16 hex digits */
+	text = variant("kernel", "kernel 6.12.0-fixture\nload_id 3f2a9c0d11e4b78");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "load_id: '3f2a9c0d11e4b78' is not 16 hex digits");
+	free(text);
+	text = variant("kernel", "kernel 6.12.0-fixture\nload_id 3f2a9c0d11e4b786a");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	free(text);
+	text = variant("kernel", "kernel 6.12.0-fixture\nload_id 0x2a9c0d11e4b786");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	free(text);
+	text = variant("kernel", "kernel 6.12.0-fixture\nload_id");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	free(text);
+	text = variant("kernel", "kernel 6.12.0-fixture\nresets -1");
+	CHECK_U64(nl_parse(text, strlen(text), &snap, &err), NL_ERR_MALFORMED);
+	CHECK_HAS(err.msg, "resets");
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
@@ -859,5 +902,6 @@ int main(int argc, char **argv)
 	test_long_ports();
 	test_bad_lines();
 	test_bounds();
+	test_load_id();
 	return test_done("test_parse");
 }
