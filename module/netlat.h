@@ -486,7 +486,8 @@ struct netlat_sock {
 	u8 tx_ip_valid;
 	u8 tx_unseen_valid;
 	u8 tx_lost_valid;
-	u8 rx_copied_valid;	/* 0 until the connection has an rcv_nxt */
+	u8 rx_copied_valid:1;	/* 0 until the connection has an rcv_nxt */
+	u8 rx_in_hole:1;	/* the last read ended in data never seen */
 	u8 rx_drop_valid;
 	u8 page_more;		/* the last sendpage call said more follow */
 	u8 wait_lost;		/* waiters pushed out of a full wait ring */

@@ -580,7 +580,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_sock *e;
 	unsigned int holes = 0, family;
 	u32 i, next, seq, from;
-	bool check;
+	bool check, in_hole, ends_in_hole = false;
 	u64 now;
 
 	if (!c)
@@ -600,8 +600,15 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		e->rx_copied_valid = 1;
 	}
 	from = e->rx_copied;
-	if (e->rx_drop_valid && after(e->rx_drop_end, from))
+	/*
+	 * Unseen data this read goes on with, from where the last one
+	 * stopped inside it, is the range already counted, not a new one.
+	 */
+	in_hole = e->rx_in_hole;
+	if (e->rx_drop_valid && after(e->rx_drop_end, from)) {
 		from = e->rx_drop_end;	/* not recorded: ring_full */
+		in_hole = false;
+	}
 	/* With sampling, unrecorded data is expected: no check. */
 	check = READ_ONCE(netlat_sample) == 1;
 	/* In sequence order: what starts at or past copied_seq stays. */
@@ -609,8 +616,11 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		struct netlat_rxseg *r = &netlat_rec(i)->rx;
 
 		next = netlat_rec(i)->next;
-		if (before(from, seq) && before(from, r->seq))
-			holes++;
+		if (before(from, seq) && before(from, r->seq)) {
+			holes += !in_hole;
+			ends_in_hole = after(r->seq, seq);
+		}
+		in_hole = false;
 		if (after(r->end, from))
 			from = r->end;
 		if (!before(r->seq, seq))
@@ -622,8 +632,12 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	}
 	/* A FIN takes one sequence number that no data record covers. */
 	if (before(from, seq) &&
-	    !(seq - from == 1 && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)))
-		holes++;
+	    !(seq - from == 1 && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))) {
+		holes += !in_hole;
+		ends_in_hole = true;
+	}
+	/* the next read may go on in it */
+	e->rx_in_hole = ends_in_hole;
 	if (check && holes) {
 		netlat_count_rx_units(c, family, holes);
 		netlat_count_add(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END, holes);

@@ -183,6 +183,7 @@ static void init_entry(struct netlat_sock *e, const struct sock *sk,
 	e->rx_copied = READ_ONCE(tcp_sk(sk)->rcv_nxt);
 	e->rx_copied_valid = !((1 << READ_ONCE(sk->sk_state)) &
 			       (TCPF_SYN_SENT | TCPF_CLOSE));
+	e->rx_in_hole = 0;
 	e->last_used = now;
 	sock_id(&e->id, sk);
 }
