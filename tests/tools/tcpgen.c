@@ -23,6 +23,8 @@
  *   tcpgen lag      -a ADDR -p PORT -c CONNS -b BYTES -G GOFILE
  *   tcpgen paced    -a ADDR -p PORT -n COUNT -l LEN -b BYTES -s SLEEP_US
  *                   [-m write -g GAP_US]
+ *   tcpgen bulk     -a ADDR -p PORT -c CONNS -b BYTES -s SLEEP_US
+ *                   [-m write -n COUNT -l LEN]
  *
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
@@ -65,6 +67,10 @@
  * apart to it: a reader that falls behind at a steady pace.  The reader
  * prints the percentiles of how long each message waited from its write
  * to the read that completed it (paced_p50_ns, ...).
+ * bulk is iperf3's traffic with a truth per skb: bulk -m write writes
+ * COUNT calls of LEN bytes back to back on each of CONNS connections, a
+ * process each; bulk (the reader) reads at most BYTES from each every
+ * SLEEP_US and, beside, captures the skbs it receives (bulk_capture).
  * -d SECS (pingpong, stream): run for that long instead of a count, and
  * print the rate: "tps N" round trips per second, "bytes_per_s N".
  * pingpong sends COUNT messages of LEN bytes with TCP_NODELAY, each after
@@ -96,6 +102,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/errqueue.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 #include <linux/tls.h>
@@ -1310,6 +1318,314 @@ static int do_paced(void)
 }
 
 /*
+ * bulk: the truth per skb for iperf3's kind of traffic.  A bulk stream is
+ * cut into skbs by TCP, GSO and GRO, not by the writer's calls, so a
+ * message's write time says nothing of when its bytes arrived; and the
+ * RX stamp a read returns is that of the receive queue's skb, into which
+ * TCP coalesces several arrivals.  So a packet socket beside the reader
+ * takes every skb the reader's netns receives, at the device layer and
+ * after GRO (where netlat's rx path starts, one GRO'd skb one record), with
+ * its kernel RX stamp and its sequence range; the reader notes when each of
+ * its reads returned.  An skb waited from its stamp to the read that took
+ * its last byte: a truth weighted per skb, as netlat's histograms are.  A
+ * copy of bytes already received and bytes never read are not counted.
+ */
+struct bulk_skb {
+	long long start, end, stamp;	/* its bytes' stream offsets, RX stamp */
+};
+
+struct bulk_flow {
+	unsigned int sport, isn;	/* from its SYN: the first byte is isn + 1 */
+	long long *ends, *read_at;	/* a read: its end offset, when it returned */
+	int nreads, creads;
+	struct bulk_skb *skbs;		/* as received */
+	int nskbs, cskbs;
+};
+
+static struct bulk_flow *bulk_flows;
+static int nbulk_flows;
+static long long bulk_unstamped, bulk_stray;
+
+/* Append (@a, @b) to the pair of arrays @x, @y of *@n elements. */
+static void bulk_push(long long **x, long long **y, int *n, int *cap,
+		      long long a, long long b)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 1024;
+		*x = realloc(*x, *cap * sizeof(**x));
+		*y = realloc(*y, *cap * sizeof(**y));
+		if (!*x || !*y)
+			die("bulk: memory");
+	}
+	(*x)[*n] = a;
+	(*y)[(*n)++] = b;
+}
+
+static unsigned int be32_at(const unsigned char *p)
+{
+	return (unsigned int)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Take what the packet socket @pfd holds: SYNs open flows, data skbs. */
+static void bulk_capture(int pfd)
+{
+	unsigned char pkt[160];
+	char ctl[512];
+
+	for (;;) {
+		struct sockaddr_ll sll;
+		struct iovec iov = { .iov_base = pkt, .iov_len = sizeof(pkt) };
+		struct msghdr m = { .msg_name = &sll,
+				    .msg_namelen = sizeof(sll),
+				    .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl,
+				    .msg_controllen = sizeof(ctl) };
+		const unsigned char *tcp;
+		unsigned int sport, seq, hl;
+		struct bulk_flow *f;
+		long long t, start;
+		ssize_t r = recvmsg(pfd, &m, MSG_DONTWAIT | MSG_TRUNC);
+		int i;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				die("bulk: capture");
+			return;
+		}
+		if (sll.sll_pkttype == PACKET_OUTGOING || r < 40)
+			continue;
+		/* IPv4 with options or IPv6 without extension headers */
+		if (pkt[0] >> 4 == 4 && pkt[9] == IPPROTO_TCP)
+			hl = (pkt[0] & 15) * 4;
+		else if (pkt[0] >> 4 == 6 && pkt[6] == IPPROTO_TCP)
+			hl = 40;
+		else
+			continue;
+		tcp = pkt + hl;
+		if (hl + 20 > sizeof(pkt) || (tcp[2] << 8 | tcp[3]) != port)
+			continue;
+		sport = tcp[0] << 8 | tcp[1];
+		seq = be32_at(tcp + 4);
+		if ((tcp[13] & 0x12) == 0x02) {		/* SYN, not SYN-ACK */
+			bulk_flows = realloc(bulk_flows, (nbulk_flows + 1) *
+					     sizeof(*bulk_flows));
+			if (!bulk_flows)
+				die("bulk: memory");
+			memset(&bulk_flows[nbulk_flows], 0, sizeof(*bulk_flows));
+			bulk_flows[nbulk_flows].sport = sport;
+			bulk_flows[nbulk_flows++].isn = seq;
+			continue;
+		}
+		hl += (tcp[12] >> 4) * 4;
+		if (r <= hl)
+			continue;		/* no data */
+		for (i = nbulk_flows - 1; i >= 0; i--)
+			if (bulk_flows[i].sport == sport)
+				break;
+		if (i < 0) {
+			bulk_stray++;
+			continue;
+		}
+		t = cmsg_stamp(&m, NULL);
+		if (!t) {
+			bulk_unstamped++;
+			continue;
+		}
+		f = &bulk_flows[i];
+		if (f->nskbs == f->cskbs) {
+			f->cskbs = f->cskbs ? 2 * f->cskbs : 1024;
+			f->skbs = realloc(f->skbs, f->cskbs * sizeof(*f->skbs));
+			if (!f->skbs)
+				die("bulk: memory");
+		}
+		start = (unsigned int)(seq - f->isn - 1);
+		f->skbs[f->nskbs++] = (struct bulk_skb){ start, start + r - hl, t };
+	}
+}
+
+/* The flow of the accepted connection @fd. */
+static struct bulk_flow *bulk_flow_of(int fd)
+{
+	union sockaddr_any sa;
+	socklen_t sl = sizeof(sa);
+	unsigned int p;
+	int i;
+
+	if (getpeername(fd, &sa.sa, &sl))
+		die("getpeername");
+	p = ntohs(sa.sa.sa_family == AF_INET6 ? sa.in6.sin6_port :
+		  sa.in.sin_port);
+	for (i = nbulk_flows - 1; i >= 0; i--)
+		if (bulk_flows[i].sport == p)
+			return &bulk_flows[i];
+	fprintf(stderr, "tcpgen: bulk: no SYN captured from port %u\n", p);
+	exit(1);
+}
+
+/*
+ * Each skb's wait, from its stamp to the read that took its last byte, in
+ * the order they arrived.  An skb whose bytes all came before is a copy
+ * (netlat's duplicate); one that fills a hole after a loss is not.
+ */
+static void bulk_waits(struct bulk_flow *f, struct samples *waits,
+		       long long *dups, long long *unread)
+{
+	long long *from = NULL, *to = NULL;	/* bytes received: intervals */
+	long long a, e;
+	int n = 0, cap = 0, i, j, lo, hi;
+
+	for (i = 0; i < f->nskbs; i++) {
+		const struct bulk_skb *b = &f->skbs[i];
+
+		for (j = 0; j < n && !(from[j] <= b->start && b->end <= to[j]); j++)
+			;
+		if (j < n) {
+			(*dups)++;
+			continue;
+		}
+		/* add [start, end), merging the intervals it touches */
+		a = b->start;
+		e = b->end;
+		for (j = 0; j < n; ) {
+			if (to[j] < a || e < from[j]) {
+				j++;
+				continue;
+			}
+			a = from[j] < a ? from[j] : a;
+			e = to[j] > e ? to[j] : e;
+			n--;
+			from[j] = from[n];
+			to[j] = to[n];
+		}
+		bulk_push(&from, &to, &n, &cap, a, e);
+		lo = 0;
+		hi = f->nreads;
+		while (lo < hi) {	/* the first read that reached its end */
+			int mid = (lo + hi) / 2;
+
+			if (f->ends[mid] >= b->end)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		if (lo == f->nreads)
+			(*unread)++;
+		else
+			add_sample(waits, f->read_at[lo] - b->stamp);
+	}
+	free(from);
+	free(to);
+}
+
+static int bulk_write(void)
+{
+	char *buf = calloc(1, len);
+	int i, n, fd, status, bad = 0;
+
+	if (!buf)
+		die("bulk: memory");
+	for (i = 0; i < conns; i++) {
+		if (fork())
+			continue;
+		fd = dial();
+		for (n = 0; n < count; n++)
+			write_all(fd, buf, len);
+		close(fd);
+		_exit(0);
+	}
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	return bad;
+}
+
+static int do_bulk(void)
+{
+	union sockaddr_any sa;
+	socklen_t sl = setup_addr(&sa, port);
+	int v = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	int lfd, pfd, one = 1, open, i, n = 256 << 20;
+	struct tpacket_stats ps;
+	socklen_t psl = sizeof(ps);
+	struct samples waits = { 0 };
+	long long dups = 0, unread = 0, bytes_read = 0;
+	struct bulk_flow **flow;
+	char *buf = malloc(bytes);
+	int *fd = calloc(conns, sizeof(*fd));
+
+	if (mode && !strcmp(mode, "write"))
+		return bulk_write();
+	flow = calloc(conns, sizeof(*flow));
+	if (!buf || !fd || !flow || !bytes || !sleep_us)
+		die("bulk: -b and -s");
+	/* before the listener: every SYN is seen */
+	pfd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	if (pfd < 0 ||
+	    setsockopt(pfd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n)) ||
+	    setsockopt(pfd, SOL_SOCKET, SO_TIMESTAMPING, &v, sizeof(v)))
+		die("bulk: packet socket");
+	lfd = tcp_socket();
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* -m deep: a 16 MiB buffer, thousands of skbs queued */
+	n = 16 << 20;
+	if (mode && !strcmp(mode, "deep"))
+		setsockopt(lfd, SOL_SOCKET, SO_RCVBUFFORCE, &n, sizeof(n));
+	if (bind(lfd, &sa.sa, sl) || listen(lfd, conns))
+		die("listen");
+	for (i = 0; i < conns; i++)
+		fd[i] = accept_one(lfd);
+	bulk_capture(pfd);
+	for (i = 0; i < conns; i++)
+		flow[i] = bulk_flow_of(fd[i]);
+	for (open = conns; open; ) {
+		nap_us(sleep_us);
+		bulk_capture(pfd);
+		for (i = 0; i < conns; i++) {
+			ssize_t r;
+
+			if (fd[i] < 0)
+				continue;
+			r = recv(fd[i], buf, bytes, MSG_DONTWAIT);
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (r < 0)
+				die("bulk: read");
+			if (!r) {
+				close(fd[i]);
+				fd[i] = -1;
+				open--;
+				continue;
+			}
+			bytes_read += r;
+			bulk_push(&flow[i]->ends, &flow[i]->read_at,
+				  &flow[i]->nreads, &flow[i]->creads,
+				  (flow[i]->nreads ?
+				   flow[i]->ends[flow[i]->nreads - 1] : 0) + r,
+				  real_ns());
+		}
+	}
+	bulk_capture(pfd);
+	if (getsockopt(pfd, SOL_PACKET, PACKET_STATISTICS, &ps, &psl))
+		die("PACKET_STATISTICS");
+	for (i = 0; i < conns; i++)
+		bulk_waits(flow[i], &waits, &dups, &unread);
+	qsort(waits.v, waits.n, sizeof(*waits.v), cmp_ll);
+	printf("bulk_bytes_read %lld\nbulk_skbs %d\n", bytes_read, waits.n);
+	printf("bulk_duplicates %lld\nbulk_unread %lld\n", dups, unread);
+	printf("bulk_p50_ns %lld\nbulk_p90_ns %lld\nbulk_p99_ns %lld\n",
+	       quantile(&waits, 0.5), quantile(&waits, 0.9),
+	       quantile(&waits, 0.99));
+	printf("bulk_min_ns %lld\nbulk_max_ns %lld\n",
+	       waits.n ? waits.v[0] : 0, waits.n ? waits.v[waits.n - 1] : 0);
+	printf("bulk_capture_drops %u\nbulk_unstamped %lld\nbulk_stray %lld\n",
+	       ps.tp_drops, bulk_unstamped, bulk_stray);
+	/* a truth with holes is no truth */
+	return ps.tp_drops || bulk_unstamped || bulk_stray ||
+	       (waits.n && waits.v[0] < 0);
+}
+
+/*
  * Connections per listening port.  connect() looks for a free ephemeral
  * port from an offset per destination, walking past the ports its
  * destination uses already: per destination, opening N connections costs
@@ -1416,7 +1732,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block|"
-			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag|paced [options]\n");
+			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag|paced|bulk [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
@@ -1493,6 +1809,8 @@ int main(int argc, char **argv)
 		return do_lag();
 	if (!strcmp(cmd, "paced"))
 		return do_paced();
+	if (!strcmp(cmd, "bulk"))
+		return do_bulk();
 	fprintf(stderr, "tcpgen: unknown command %s\n", cmd);
 	return 2;
 }
