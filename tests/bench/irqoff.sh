@@ -8,9 +8,10 @@
 # -icount a guest nanosecond is one guest instruction, so the latencies
 # are instruction counts, free of host noise.
 # Load, for SECS: two 64 KiB-write streams over loopback, one to a reader
-# that sleeps 20 ms before each read (its reads retire the most records a
-# handler ever does at once), ping-pongs over veth and over the NICs,
-# connection churn over veth.
+# that sleeps 20 ms before each read; a paced reader about 2000 skbs of
+# 1000 bytes behind, whose every read retires the most records a handler
+# ever does at once (a share of 1024, then thinned); ping-pongs over veth
+# and over the NICs, connection churn over veth.
 # Raw lines go to $OUT/irqoff.txt:
 #   round mode samples irq_p50 irq_p99 irq_max thread_p99 thread_max
 . "$NETLAT_TREE/tests/guest/lib.sh"
@@ -18,6 +19,7 @@ ROUNDS=$(sed -n 's/.*netlat_bench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 SECS=$(sed -n 's/.*netlat_bench_secs=\([0-9.]*\).*/\1/p' /proc/cmdline)
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-3}
+PACED=$(awk -v s="$SECS" 'BEGIN { print int(s * 20000) }')
 T=/sys/kernel/tracing
 
 check "a PREEMPT_RT kernel" grep -q PREEMPT_RT /proc/version || { finish; exit 1; }
@@ -36,6 +38,14 @@ load() {
 	"$TCPGEN" server -a 127.0.0.1 -p $PORT -m sink -s 20000 > /dev/null 2>&1 &
 	sleep 0.2
 	"$TCPGEN" stream -a 127.0.0.1 -p $PORT -d "$SECS" -l 65536 > /dev/null 2>&1 &
+	# 1000-byte messages every 100 us, read every 200 ms: each read takes
+	# about 2000 skbs, beyond the socket's share
+	next_port
+	"$TCPGEN" paced -a 127.0.0.1 -p $PORT -n $PACED -l 1000 -b 4000000 \
+		-s 200000 > /dev/null 2>&1 &
+	sleep 0.2
+	"$TCPGEN" paced -m write -a 127.0.0.1 -p $PORT -n $PACED -l 1000 -g 100 \
+		> /dev/null 2>&1 &
 	for path in "$PATH_VETH" "$PATH_NIC"; do
 		set -- $path
 		next_port
@@ -92,5 +102,7 @@ while [ $round -lt "$ROUNDS" ]; do
 done
 check "every run has timerlat samples" sh -c "! awk '\$3 == 0' $OUT/irqoff.txt | grep -q ."
 check "netlat timed something under the load" sh -c "awk '\$1 == \"stage\" && \$5 > 0' $OUT/netlat-1.txt | grep -q ."
+check "reads retired over a share of records at once (rx_thinned > 0)" \
+	sh -c "awk '\$1 == \"counter\" && \$2 == \"rx_thinned\" && \$3 > 0' $OUT/netlat-1.txt | grep -q ."
 check_dmesg
 finish
