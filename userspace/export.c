@@ -43,12 +43,19 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* @v, or null when @defined is 0 */
-static void json_u64(FILE *f, const char *key, int defined, uint64_t v)
+static void json_u64_or_null(FILE *f, int defined, uint64_t v)
 {
 	if (defined)
-		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+		fprintf(f, "%" PRIu64, v);
 	else
-		fprintf(f, ",\"%s\":null", key);
+		fputs("null", f);
+}
+
+/* ,"@key": and @v, or null when @defined is 0 */
+static void json_u64(FILE *f, const char *key, int defined, uint64_t v)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_u64_or_null(f, defined, v);
 }
 
 /* An empty stage has no mean, min, max or percentiles: null. */
@@ -201,24 +208,17 @@ static void json_filters(FILE *f, const struct nl_snapshot *s)
 			fputs("null", f);
 		}
 	}
-	fputs(",\"ports_count\":", f);
-	if (fl->has_ports && !fl->all_ports)
-		fprintf(f, "%u", fl->nr_ports);
-	else
-		fputs("null", f);
+	json_u64(f, "ports_count", fl->has_ports && !fl->all_ports,
+		 fl->nr_ports);
 	fputs(",\"family\":", f);
 	fputs(fl->family == 0 ? "\"all\"" : fl->family == 4 ? "\"4\"" :
 	      fl->family == 6 ? "\"6\"" : "null", f);
 	fputs(",\"netns\":", f);
-	if (fl->has_netns && fl->netns)
-		fprintf(f, "%" PRIu64, fl->netns);
+	if (fl->has_netns && !fl->netns)
+		fputs("\"all\"", f);
 	else
-		fputs(fl->has_netns ? "\"all\"" : "null", f);
-	fputs(",\"sample\":", f);
-	if (fl->has_sample)
-		fprintf(f, "%" PRIu64, fl->sample);
-	else
-		fputs("null", f);
+		json_u64_or_null(f, fl->has_netns, fl->netns);
+	json_u64(f, "sample", fl->has_sample, fl->sample);
 	fputc('}', f);
 }
 
@@ -244,11 +244,7 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "%.6f", (double)s->interval_ns / 1e9);
 	else
 		fputs("null", f);
-	fputs(",\"realtime_ns\":", f);
-	if (s->has_realtime)
-		fprintf(f, "%" PRIu64, s->realtime_ns);
-	else
-		fputs("null", f);
+	json_u64(f, "realtime_ns", s->has_realtime, s->realtime_ns);
 	fputs(",\"load_id\":", f);
 	if (s->has_load_id)
 		fprintf(f, "\"%016" PRIx64 "\"", s->load_id);
