@@ -111,9 +111,11 @@ static const struct argp_option opts[] = {
 	  "p90, p99, p99.9, max) and the coverage, instead of the histograms "
 	  "and counters", 1 },
 	{ "stage", 's', "NAME", 0,
-	  "Only stage NAME (repeat it, or separate names with commas)", 2 },
-	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages", 2 },
-	{ "rx", OPT_RX, NULL, 0, "Only the receive (rx) stages", 2 },
+	  "Only stage NAME, and the counters that go with it (repeat it, or "
+	  "separate names with commas)", 2 },
+	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages and counters", 2 },
+	{ "rx", OPT_RX, NULL, 0, "Only the receive (rx) stages and counters",
+	  2 },
 	{ "json", 'j', NULL, 0, "One JSON object per report, on one line", 3 },
 	{ "prometheus", 'p', "FILE", 0,
 	  "Write the Prometheus text format to FILE (atomically; with -i "
