@@ -462,23 +462,42 @@ check "watch: interval header" has out ": the last 0.000 s"
 check "watch: no samples" has out "^no samples in this interval$"
 rc 0 "-i with -p" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -p "$out/watch.prom"
 check "-i -p: file written" [ -s "$out/watch.prom" ]
-# the file changes between reads: the delta shows the difference
-cp "$fix/real-6.12-lo.txt" "$out/changing.txt"
-("$netlat" -f "$out/changing.txt" -i 0.4 -c 1 --json > "$out/changing.json") &
-sleep 0.15
+# the file changes between reads: the delta shows the difference.  The
+# file is a fifo that feed_watch writes one snapshot to for each read, by
+# what netlat has open (/proc/PID/fd), not by timing: the first is held
+# open until netlat has it, then closed (its end); the second is written
+# once netlat has closed the first, for its next read to block on
+feed_watch() {	# PID FIFO FIRST SECOND; on failure netlat is killed
+	timeout 20 sh -c '
+		holds() {
+			for f in /proc/$1/fd/*; do
+				[ "$f" -ef "$2" ] && return 0
+			done
+			return 1
+		}
+		exec 3> "$2"
+		cat "$3" >&3
+		i=0
+		until holds "$1" "$2" || [ $i -ge 400 ]; do sleep 0.025; i=$((i + 1)); done
+		exec 3>&-
+		i=0
+		while holds "$1" "$2" && [ $i -lt 400 ]; do sleep 0.025; i=$((i + 1)); done
+		cat "$4" > "$2"' - "$@" || kill "$1" 2> /dev/null
+}
 sed 's/^stage tx_total tx count 661 sum_ns 81386810 min_ns 18218 max_ns 7735213/stage tx_total tx count 662 sum_ns 81406810 min_ns 18218 max_ns 7735213/; s/^bucket tx_total 18432 20480 352 /bucket tx_total 18432 20480 353 /' \
-	"$fix/real-6.12-lo.txt" > "$out/changing.tmp" && mv "$out/changing.tmp" "$out/changing.txt"
+	"$fix/real-6.12-lo.txt" > "$out/changing.txt"
+mkfifo "$out/watch.fifo"
+"$netlat" -f "$out/watch.fifo" -i 0.05 -c 1 --json > "$out/changing.json" &
+feed_watch $! "$out/watch.fifo" "$fix/real-6.12-lo.txt" "$out/changing.txt"
 wait
 if have jq; then
 	check "watch: the delta of a changed file" [ "$(jq -c '.stages[3] | [.count, .sum_ns, .buckets]' "$out/changing.json")" = '[1,20000,[[18432,20480,1]]]' ]
 fi
-# the same in text, with the IPv4/IPv6 split: the interval's split (a
-# wider margin: the first read must come before the change)
-cp "$fix/current-6.12-dual.txt" "$out/changing-dual.txt"
-("$netlat" -f "$out/changing-dual.txt" -i 1 -c 1 > "$out/changing-dual.out") &
-sleep 0.5
+# the same in text, with the IPv4/IPv6 split: the interval's split
 sed 's/^stage tx_total tx count 625 sum_ns 295423669 /stage tx_total tx count 626 sum_ns 295443669 /; s/^bucket tx_total 18432 20480 6 /bucket tx_total 18432 20480 7 /; s/^counter tx_data_segments 625$/counter tx_data_segments 626/; s/^counter tx_data_segments.ipv6 225$/counter tx_data_segments.ipv6 226/' \
-	"$fix/current-6.12-dual.txt" > "$out/changing-dual.tmp" && mv "$out/changing-dual.tmp" "$out/changing-dual.txt"
+	"$fix/current-6.12-dual.txt" > "$out/changing-dual.txt"
+"$netlat" -f "$out/watch.fifo" -i 0.05 -c 1 > "$out/changing-dual.out" &
+feed_watch $! "$out/watch.fifo" "$fix/current-6.12-dual.txt" "$out/changing-dual.txt"
 wait
 check "watch: the interval's split" grep -q '^coverage tx: 1 of 1 data segments timed (100.0%); IPv4 0, IPv6 1$' "$out/changing-dual.out"
 check "watch: the split not listed" sh -c "! grep -q 'ipv[46]' '$out/changing-dual.out'"
