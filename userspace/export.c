@@ -43,12 +43,19 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* @v, or null when @defined is 0 */
-static void json_u64(FILE *f, const char *key, int defined, uint64_t v)
+static void json_u64_or_null(FILE *f, int defined, uint64_t v)
 {
 	if (defined)
-		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+		fprintf(f, "%" PRIu64, v);
 	else
-		fprintf(f, ",\"%s\":null", key);
+		fputs("null", f);
+}
+
+/* ,"@key": and @v, or null when @defined is 0 */
+static void json_u64(FILE *f, const char *key, int defined, uint64_t v)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_u64_or_null(f, defined, v);
 }
 
 /* An empty stage has no mean, min, max or percentiles: null. */
@@ -99,18 +106,22 @@ static size_t group_len(const char *name)
  * dots in keys: "tx_data_segments":{"total":625,"ipv4":400,"ipv6":225},
  * "rx_tcp_user":{"unmatched_start":0,"unmatched_end":0}.  A data total
  * is always such an object (ipv4 and ipv6 null when the module does not
- * split it); the other counters are numbers.
+ * split it); the other counters are numbers.  Only the groups of the
+ * stages shown (nl_counter_shown()).
  */
-static void json_counters(FILE *f, const struct nl_snapshot *s)
+static void json_counters(FILE *f, const struct nl_snapshot *s,
+			  const struct nl_opts *o)
 {
 	const char *name, *other;
 	unsigned int i, j, k;
 	size_t n;
-	int split, object, in;
+	int split, object, in, written = 0;
 
 	fputs(",\"counters\":{", f);
 	for (i = 0; i < s->nr_counters; i++) {
 		name = s->counter[i].name;
+		if (!nl_counter_shown(name, o->stages))
+			continue;
 		n = group_len(name);
 		for (j = 0; j < i; j++)		/* the group was written */
 			if (group_len(s->counter[j].name) == n &&
@@ -126,7 +137,7 @@ static void json_counters(FILE *f, const struct nl_snapshot *s)
 		for (j = i + 1; !object && j < s->nr_counters; j++)
 			object = !strncmp(s->counter[j].name, name, n) &&
 				 s->counter[j].name[n] == '.';
-		fputs(i ? "," : "", f);
+		fputs(written++ ? "," : "", f);
 		json_strn(f, name, n);
 		fputc(':', f);
 		if (!object) {
@@ -160,15 +171,27 @@ static void json_counters(FILE *f, const struct nl_snapshot *s)
 	fputc('}', f);
 }
 
+/* "coverage": of each direction shown, a ratio or null */
 static void json_coverage(FILE *f, const struct nl_snapshot *s,
-			  const char *dir)
+			  const struct nl_opts *o)
 {
+	static const char *const dirs[] = { "tx", "rx" };
+	const char *sep = "";
 	uint64_t timed, seen;
+	unsigned int d;
 
-	if (nl_coverage(s, dir, &timed, &seen))
-		fputs("null", f);
-	else
-		fprintf(f, "%.4f", (double)timed / (double)seen);
+	fputs(",\"coverage\":{", f);
+	for (d = 0; d < 2; d++) {
+		if (!nl_dir_shown(dirs[d], o->stages))
+			continue;
+		fprintf(f, "%s\"%s\":", sep, dirs[d]);
+		if (nl_coverage(s, dirs[d], &timed, &seen))
+			fputs("null", f);
+		else
+			fprintf(f, "%.4f", (double)timed / (double)seen);
+		sep = ",";
+	}
+	fputc('}', f);
 }
 
 /* "filters": null from an older module, else each one or null. */
@@ -201,24 +224,17 @@ static void json_filters(FILE *f, const struct nl_snapshot *s)
 			fputs("null", f);
 		}
 	}
-	fputs(",\"ports_count\":", f);
-	if (fl->has_ports && !fl->all_ports)
-		fprintf(f, "%u", fl->nr_ports);
-	else
-		fputs("null", f);
+	json_u64(f, "ports_count", fl->has_ports && !fl->all_ports,
+		 fl->nr_ports);
 	fputs(",\"family\":", f);
 	fputs(fl->family == 0 ? "\"all\"" : fl->family == 4 ? "\"4\"" :
 	      fl->family == 6 ? "\"6\"" : "null", f);
 	fputs(",\"netns\":", f);
-	if (fl->has_netns && fl->netns)
-		fprintf(f, "%" PRIu64, fl->netns);
+	if (fl->has_netns && !fl->netns)
+		fputs("\"all\"", f);
 	else
-		fputs(fl->has_netns ? "\"all\"" : "null", f);
-	fputs(",\"sample\":", f);
-	if (fl->has_sample)
-		fprintf(f, "%" PRIu64, fl->sample);
-	else
-		fputs("null", f);
+		json_u64_or_null(f, fl->has_netns, fl->netns);
+	json_u64(f, "sample", fl->has_sample, fl->sample);
 	fputc('}', f);
 }
 
@@ -244,11 +260,7 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, "%.6f", (double)s->interval_ns / 1e9);
 	else
 		fputs("null", f);
-	fputs(",\"realtime_ns\":", f);
-	if (s->has_realtime)
-		fprintf(f, "%" PRIu64, s->realtime_ns);
-	else
-		fputs("null", f);
+	json_u64(f, "realtime_ns", s->has_realtime, s->realtime_ns);
 	fputs(",\"load_id\":", f);
 	if (s->has_load_id)
 		fprintf(f, "\"%016" PRIx64 "\"", s->load_id);
@@ -282,7 +294,7 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		sep = ",";
 	}
 	fputc(']', f);
-	json_counters(f, s);
+	json_counters(f, s, o);
 	fputs(",\"probes\":[", f);
 	for (i = 0; i < s->nr_probes; i++) {
 		const struct nl_probe *p = &s->probe[i];
@@ -296,12 +308,9 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		fprintf(f, ",\"hits\":%" PRIu64 ",\"missed\":%" PRIu64 "}%s",
 			p->hits, p->missed, i + 1 < s->nr_probes ? "," : "");
 	}
-	fprintf(f, "],\"probes_missed\":%" PRIu64 ",\"coverage\":{\"tx\":",
-		nl_probes_missed(s));
-	json_coverage(f, s, "tx");
-	fputs(",\"rx\":", f);
-	json_coverage(f, s, "rx");
-	fputs("}}\n", f);
+	fprintf(f, "],\"probes_missed\":%" PRIu64, nl_probes_missed(s));
+	json_coverage(f, s, o);
+	fputs("}\n", f);
 }
 
 /* Exact decimal seconds of @ns: 1536 -> "0.000001536". */
@@ -443,9 +452,13 @@ static enum prom_kind prom_kind(const char *name, unsigned int *event)
 	return PK_OTHER;
 }
 
-/* Each series of kind @k once, its HELP and TYPE before the first. */
+/*
+ * Each series of kind @k of the stages shown once, its HELP and TYPE
+ * before the first.
+ */
 static void prom_counters_of(FILE *f, const struct nl_snapshot *s,
-			     enum prom_kind k, const char *m, const char *help)
+			     const struct nl_opts *o, enum prom_kind k,
+			     const char *m, const char *help)
 {
 	unsigned int i, ev, shown = 0;
 	const char *name, *dir;
@@ -453,7 +466,8 @@ static void prom_counters_of(FILE *f, const struct nl_snapshot *s,
 
 	for (i = 0; i < s->nr_counters; i++) {
 		name = s->counter[i].name;
-		if (prom_kind(name, &ev) != k)
+		if (prom_kind(name, &ev) != k ||
+		    !nl_counter_shown(name, o->stages))
 			continue;
 		if (!shown++)
 			prom_family(f, m, "counter", help);
@@ -483,16 +497,19 @@ static void prom_counters_of(FILE *f, const struct nl_snapshot *s,
  * does not split them (older modules), so that a sum over the family is
  * the total either way.
  */
-static void prom_data_units(FILE *f, const struct nl_snapshot *s)
+static void prom_data_units(FILE *f, const struct nl_snapshot *s,
+			    const struct nl_opts *o)
 {
 	static const char *const m = "netlat_data_units_total";
 	static const char *const dirs[] = { "tx", "rx" };
+	static const char *const totals[] = { "tx_data_segments",
+					      "rx_data_skbs" };
 	unsigned int d, shown = 0;
 	uint64_t v4, v6, total;
 
 	for (d = 0; d < 2; d++) {
-		if (nl_counter_get(s, d ? "rx_data_skbs" : "tx_data_segments",
-				   &total))
+		if (!nl_counter_shown(totals[d], o->stages) ||
+		    nl_counter_get(s, totals[d], &total))
 			continue;
 		if (!shown++)
 			prom_family(f, m, "counter",
@@ -511,27 +528,29 @@ static void prom_data_units(FILE *f, const struct nl_snapshot *s)
 	}
 }
 
-static void prom_counters(FILE *f, const struct nl_snapshot *s)
+static void prom_counters(FILE *f, const struct nl_snapshot *s,
+			  const struct nl_opts *o)
 {
 	unsigned int i;
 	uint64_t v;
 
-	prom_data_units(f, s);
-	prom_counters_of(f, s, PK_SAMPLES, "netlat_samples_total",
+	prom_data_units(f, s, o);
+	prom_counters_of(f, s, o, PK_SAMPLES, "netlat_samples_total",
 			 "Data units timed (samples binned, each once "
 			 "whatever its weight).");
-	prom_counters_of(f, s, PK_UNTIMED, "netlat_untimed_total",
+	prom_counters_of(f, s, o, PK_UNTIMED, "netlat_untimed_total",
 			 "Data units not timed, by reason (no direction: "
 			 "either); with the samples they add up to the data "
 			 "units (netlat(8), Prometheus).");
 	for (i = 0; i < NR_PROM_EVENTS; i++) {
-		if (nl_counter_get(s, prom_events[i].counter, &v))
+		if (!nl_counter_shown(prom_events[i].counter, o->stages) ||
+		    nl_counter_get(s, prom_events[i].counter, &v))
 			continue;
 		prom_family(f, prom_events[i].metric, "counter",
 			    prom_events[i].help);
 		fprintf(f, "%s %" PRIu64 "\n", prom_events[i].metric, v);
 	}
-	prom_counters_of(f, s, PK_OTHER, "netlat_other_events_total",
+	prom_counters_of(f, s, o, PK_OTHER, "netlat_other_events_total",
 			 "Counters of a newer module that this netlat does "
 			 "not know, by name.");
 }
@@ -638,7 +657,7 @@ void nl_print_prometheus(FILE *f, const struct nl_snapshot *s,
 	for (i = 0; i < NETLAT_NR_STAGES; i++)
 		if (o->stages & (1u << i))
 			prom_stage(f, s, i);
-	prom_counters(f, s);
+	prom_counters(f, s, o);
 	prom_probes(f, s, 0);
 	prom_probes(f, s, 1);
 	prom_family(f, "netlat_sockets", "gauge",

@@ -68,7 +68,8 @@ static const char doc[] =
 "With no arguments: a histogram and percentiles of every stage since the\n"
 "module was loaded or reset, then the counters of events it could not\n"
 "time.  'netlat reset' zeroes the statistics (root).  'netlat diff OLDER\n"
-"NEWER' reports what happened between two saved snapshots.\n"
+"NEWER' reports what happened between two saved snapshots (one of them\n"
+"may be '-', standard input).\n"
 "\v"
 "Stages: tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total (send) and\n"
 "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total (receive); see netlat(8).\n"
@@ -111,9 +112,11 @@ static const struct argp_option opts[] = {
 	  "p90, p99, p99.9, max) and the coverage, instead of the histograms "
 	  "and counters", 1 },
 	{ "stage", 's', "NAME", 0,
-	  "Only stage NAME (repeat it, or separate names with commas)", 2 },
-	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages", 2 },
-	{ "rx", OPT_RX, NULL, 0, "Only the receive (rx) stages", 2 },
+	  "Only stage NAME, and the counters that go with it (repeat it, or "
+	  "separate names with commas)", 2 },
+	{ "tx", OPT_TX, NULL, 0, "Only the send (tx) stages and counters", 2 },
+	{ "rx", OPT_RX, NULL, 0, "Only the receive (rx) stages and counters",
+	  2 },
 	{ "json", 'j', NULL, 0, "One JSON object per report, on one line", 3 },
 	{ "prometheus", 'p', "FILE", 0,
 	  "Write the Prometheus text format to FILE (atomically; with -i "
@@ -144,6 +147,12 @@ static const char *esc(const char *s)
 	static unsigned int next;
 
 	return nl_escape(buf[next++ % 4], sizeof(buf[0]), s, SIZE_MAX);
+}
+
+/* Input @path for a message: "-" is standard input, any other escaped. */
+static const char *input_name(const char *path)
+{
+	return strcmp(path, "-") ? esc(path) : "standard input";
 }
 
 static int add_stages(const char *arg, struct argp_state *state)
@@ -259,6 +268,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (env.diff && !env.diff_path[1])
 			argp_error(state, "'diff' takes two saved snapshots: "
 				   "netlat diff OLDER NEWER");
+		if (env.diff && env.diff_path[1] &&
+		    !strcmp(env.diff_path[0], "-") &&
+		    !strcmp(env.diff_path[1], "-"))
+			argp_error(state, "'diff' reads standard input once: "
+				   "'-' may be OLDER or NEWER, not both");
 		if (env.diff && (env.interval > 0 || env.prometheus ||
 				 env.file))
 			argp_error(state, "'diff' reads its two files: no -i, "
@@ -378,10 +392,11 @@ static int read_path(const char *path, int is_file, struct nl_snapshot *s)
 		}
 		if (e == EFBIG) {
 			say("netlat: %s: larger than %u bytes: not a netlat "
-			    "snapshot\n", esc(path), NL_INPUT_MAX);
+			    "snapshot\n", input_name(path), NL_INPUT_MAX);
 			return NL_EXIT_MALFORMED;
 		}
-		say("netlat: cannot read %s: %s\n", esc(path), strerror(e));
+		say("netlat: cannot read %s: %s\n", input_name(path),
+		    strerror(e));
 		return errno_exit(e);
 	}
 	st = nl_parse(buf, len, s, &err);
@@ -412,9 +427,10 @@ static int parsed(const char *path, const struct nl_snapshot *s,
 	if (st == NL_OK)
 		return NL_EXIT_OK;
 	if (err->line)
-		say("netlat: %s:%u: %s\n", esc(path), err->line, err->msg);
+		say("netlat: %s:%u: %s\n", input_name(path), err->line,
+		    err->msg);
 	else
-		say("netlat: %s: %s\n", esc(path), err->msg);
+		say("netlat: %s: %s\n", input_name(path), err->msg);
 	if (st == NL_ERR_VERSION) {
 		say("netlat: use the netlat tool that came with this module "
 		    "(this is netlat %s)\n", NETLAT_TOOL_VERSION);
@@ -600,7 +616,7 @@ static void old_last_ok(struct timespec *t)
 static void restart_note(const struct nl_snapshot *prev,
 			 const struct nl_snapshot *cur, int why)
 {
-	const char *src = esc(env.file ? env.file : NL_PROC_PATH);
+	const char *src = input_name(env.file ? env.file : NL_PROC_PATH);
 
 	if (why == NL_RESTART_RELOAD && prev->has_load_id &&
 	    cur->has_load_id)
@@ -727,7 +743,7 @@ static int once(void)
 
 /*
  * netlat diff OLDER NEWER: what happened between two saved snapshots, as
- * watch mode reports an interval.
+ * watch mode reports an interval.  One of them may be "-", standard input.
  */
 static int diff(void)
 {
@@ -748,8 +764,8 @@ static int diff(void)
 		goto out;
 	if (nl_diff_check(a, b, why, sizeof(why))) {
 		fprintf(stderr, "netlat: will not diff %s and %s: %s\n",
-			esc(env.diff_path[0]), esc(env.diff_path[1]),
-			esc(why));
+			input_name(env.diff_path[0]),
+			input_name(env.diff_path[1]), esc(why));
 		rc = NL_EXIT_ERROR;
 		goto out;
 	}

@@ -309,22 +309,10 @@ static void wrap_end(struct wrap *w)
 	w->items = 0;
 }
 
-static int dir_shown(const struct nl_opts *o, const char *dir)
-{
-	unsigned int i;
-
-	if (!dir)
-		return 1;
-	for (i = 0; i < NETLAT_NR_STAGES; i++)
-		if ((o->stages & (1u << i)) && !strcmp(netlat_stage_info(i)->dir, dir))
-			return 1;
-	return 0;
-}
-
 /*
- * Only the counters that are not zero are listed (JSON and Prometheus
- * have them all).  The IPv4/IPv6 split is never listed: the coverage
- * line shows it.
+ * Only the counters of the stages shown (nl_counter_shown()) that are not
+ * zero are listed (JSON and Prometheus have the zero ones too).  The
+ * IPv4/IPv6 split is never listed: the coverage line shows it.
  */
 static int counter_shown(const struct nl_opts *o, const struct nl_counter *c,
 			 int coverage)
@@ -332,7 +320,7 @@ static int counter_shown(const struct nl_opts *o, const struct nl_counter *c,
 	return nl_is_coverage_counter(c->name) == coverage &&
 	       !nl_is_family_counter(c->name) &&
 	       !nl_is_timed_counter(c->name) &&
-	       dir_shown(o, nl_name_dir(c->name)) && c->value;
+	       nl_counter_shown(c->name, o->stages) && c->value;
 }
 
 /* "HEADER:" and the coverage (or the other) counters, wrapped. */
@@ -372,7 +360,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 	size_t wl = 0;
 
 	for (i = 0; i < 2; i++) {
-		if (!dir_shown(o, dirs[i]) ||
+		if (!nl_dir_shown(dirs[i], o->stages) ||
 		    nl_coverage(s, dirs[i], &timed, &seen))
 			continue;
 		fprintf(f, "coverage %s: %" PRIu64 " of %" PRIu64
@@ -384,7 +372,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 		fputc('\n', f);
 	}
 	for (i = 0; i < s->nr_probes; i++)
-		if (dir_shown(o, nl_name_dir(s->probe[i].point)))
+		if (nl_dir_shown(nl_name_dir(s->probe[i].point), o->stages))
 			missed += s->probe[i].missed;
 	if (!o->summary) {
 		print_list(f, s, o, 1, missed);

@@ -244,6 +244,32 @@ const char *nl_name_dir(const char *name)
 	return NULL;
 }
 
+int nl_dir_shown(const char *dir, unsigned int stages)
+{
+	unsigned int i;
+
+	if (!dir)
+		return 1;
+	for (i = 0; i < NETLAT_NR_STAGES; i++)
+		if ((stages & (1u << i)) &&
+		    !strcmp(netlat_stage_info(i)->dir, dir))
+			return 1;
+	return 0;
+}
+
+int nl_counter_shown(const char *name, unsigned int stages)
+{
+	char group[NL_NAME_MAX];
+	int i;
+
+	/* the group decides, so that a group's counters go together */
+	snprintf(group, sizeof(group), "%.*s", (int)strcspn(name, "."), name);
+	i = nl_stage_index(group);
+	if (i >= 0)
+		return !!(stages & (1u << i));
+	return nl_dir_shown(nl_name_dir(group), stages);
+}
+
 uint64_t nl_probes_missed(const struct nl_snapshot *s)
 {
 	uint64_t n = 0;

@@ -56,6 +56,24 @@ int nl_is_coverage_counter(const char *name);
 /* "tx" or "rx" for a name starting with it, NULL for both directions. */
 const char *nl_name_dir(const char *name);
 
+/*
+ * Is a stage of direction @dir ("tx"/"rx") among @stages (bit i: stage
+ * i)?  1 for @dir NULL (both directions).
+ */
+int nl_dir_shown(const char *dir, unsigned int stages);
+
+/*
+ * Does counter @name go with the @stages shown (-s, --tx, --rx)?  By its
+ * group (the name up to its first dot): a stage's own counters
+ * (rx_tcp_user.unmatched_start) with that stage; a direction's (tx_... and
+ * rx_...: the data totals and their split, the samples, the reasons for
+ * units not timed, the other events of that direction) with any stage of
+ * it; the rest (negative_delta, table_full, ring_full, the socket table's
+ * counters, a newer module's of no direction) always.  Every output
+ * narrows its counters with this, and only with this.
+ */
+int nl_counter_shown(const char *name, unsigned int stages);
+
 uint64_t nl_probes_missed(const struct nl_snapshot *s);
 
 /*

@@ -163,6 +163,40 @@ check "-S: the WARNING line" has out "^WARNING: 13 events were not timed (tx_tcp
 rc 2 "reset -S" reset -S
 rc 0 "warnings" -f "$fix/warnings.txt"
 check "warnings: WARNING line" has out "^WARNING: 15 events were not timed"
+# -s, --tx and --rx narrow the counters too: a stage's own with it, a
+# direction's with any stage of it, those of neither always
+rc 0 "-s: the counters of the stage" -f "$fix/warnings.txt" -s tx_total
+check "-s tx_total: not another stage's" sh -c "! grep -q unmatched '$out/last.out'"
+check "-s tx_total: tx's and the shared" has out "^   tx_data_segments 20  sockets_purged 1$"
+check "-s tx_total: the warning of what is shown" has out "^WARNING: 3 events were not timed (ring_full 3): "
+rc 0 "-s tx_tcp_ip" -f "$fix/warnings.txt" -s tx_tcp_ip
+check "-s tx_tcp_ip: its own" has out "^   tx_tcp_ip.unmatched_start 10  ring_full 3$"
+rc 0 "-S -s tx_total" -f "$fix/warnings.txt" -S -s tx_total
+check "-S -s: the warning of what is shown" has out "^WARNING: 3 events were not timed (ring_full 3): "
+rc 0 "--rx: the counters" -f "$fix/current-6.12-dual.txt" --rx
+check "--rx: no tx counter" sh -c "! grep -q 'tx_' '$out/last.out'"
+check "--rx: rx's" has out "^   rx_duplicate_segments 1  rx_data_skbs 645  rx_gro_segments 644$"
+if have jq; then
+	"$netlat" -f "$fix/current-6.12-dual.txt" --json -s rx_total,rx_tcp_user > "$out/narrow.json"
+	check "--json -s: rx's counters, rx_tcp_user's, those of neither" \
+		[ "$(jq -c '.counters | keys' "$out/narrow.json")" = '["expired","negative_delta","ring_full","rx_data_skbs","rx_dropped_before_socket","rx_duplicate_segments","rx_fastopen_data","rx_gro_segments","rx_incomplete","rx_tcp_user","sockets_purged","sockets_reused","table_full"]' ]
+	check "--json -s: rx's coverage" [ "$(jq -c .coverage "$out/narrow.json")" = '{"rx":0.9984}' ]
+	"$netlat" -f "$fix/current-6.12-dual.txt" --json --tx > "$out/narrow.json"
+	check "--json --tx: no rx counter" [ "$(jq '[.counters | keys[] | select(startswith("rx_"))] | length' "$out/narrow.json")" = 0 ]
+	check "--json --tx: every tx stage's" [ "$(jq -c '[.counters.tx_sock_tcp, .counters.tx_ip_dev.unmatched_start, .counters.tx_data_segments.ipv6]' "$out/narrow.json")" = '[{"unmatched_end":0},0,225]' ]
+	check "--json --tx: tx's coverage" [ "$(jq -c .coverage "$out/narrow.json")" = '{"tx":1}' ]
+fi
+rc 0 "-p - -s" -f "$fix/current-6.12-dual.txt" -p - -s rx_total,rx_tcp_user
+cp "$out/last.out" "$out/narrow-s.prom"
+check "-p -s: no tx series" sh -c "! grep -q 'direction=\"tx\"\|^netlat_tx_' '$out/last.out'"
+check "-p -s: not another stage's" sh -c "! grep -q 'reason=\"\(dev_ip\|ip_tcp\)_' '$out/last.out'"
+check "-p -s: the stage's own" grep -q '^netlat_untimed_total{direction="rx",reason="tcp_user_unmatched_end"} 0$' "$out/last.out"
+check "-p -s: rx's" grep -q '^netlat_data_units_total{direction="rx",family="ipv6"} 233$' "$out/last.out"
+check "-p -s: those of neither" grep -q '^netlat_sockets_purged_total 4$' "$out/last.out"
+rc 0 "-p - --tx" -f "$fix/current-6.12-dual.txt" -p - --tx
+cp "$out/last.out" "$out/narrow-tx.prom"
+check "-p --tx: no rx series" sh -c "! grep -q 'direction=\"rx\"\|^netlat_rx_' '$out/last.out'"
+check "-p --tx: tx's" grep -q '^netlat_tx_retransmit_segments_total 1$' "$out/last.out"
 
 # ---- netlat diff OLDER NEWER: what happened between two saved snapshots
 sed 's/^time_ns 19332915175$/time_ns 21332915175/; s/^stage tx_total tx count 661 sum_ns 81386810 min_ns 18218 max_ns 7735213/stage tx_total tx count 662 sum_ns 81406810 min_ns 18218 max_ns 7735213/; s/^bucket tx_total 18432 20480 352 /bucket tx_total 18432 20480 353 /; s/^counter tx_data_segments 661$/counter tx_data_segments 662/' \
@@ -180,6 +214,12 @@ if have jq; then
 	rc 0 "diff --json" diff --json "$fix/real-6.12-lo.txt" "$out/later.txt"
 	check "diff --json: interval and count" [ "$(jq -c '[.interval_s, (.stages[] | select(.stage == "tx_total") | .count), .counters.tx_data_segments.total]' "$out/last.out")" = '[2,1,1]' ]
 fi
+if have jq; then
+	rc 0 "diff --json -s" diff --json -s rx_total "$fix/real-6.12-lo.txt" "$out/later.txt"
+	check "diff --json -s rx_total: no tx counter" [ "$(jq -c '[.counters.tx_data_segments, .counters.rx_data_skbs.total, .coverage]' "$out/last.out")" = '[null,0,{"rx":null}]' ]
+fi
+rc 0 "diff -S -s rx_total" diff -S -s rx_total "$fix/real-6.12-lo.txt" "$out/later.txt"
+check "diff -S -s rx_total: no tx coverage" sh -c "! grep -q '^coverage tx' '$out/last.out'"
 rc 1 "diff: the same snapshot" diff "$fix/real-6.12-lo.txt" "$fix/real-6.12-lo.txt"
 check "diff: not newer: says so" has err "will not diff .*: the second was not taken after the first"
 rc 1 "diff: newer first" diff "$out/later.txt" "$fix/real-6.12-lo.txt"
@@ -192,6 +232,23 @@ rc 1 "diff: a missing one" diff "$out/nonexistent.txt" "$fix/real-6.12-lo.txt"
 rc 2 "diff: one file" diff "$fix/real-6.12-lo.txt"
 check "diff: one file: usage" has err "'diff' takes two saved snapshots"
 rc 2 "diff: three files" diff "$fix/minimal.txt" "$fix/minimal.txt" "$fix/minimal.txt"
+# one of the two may be '-', standard input; not both
+rc 0 "diff - NEWER" diff - "$out/later.txt" < "$fix/real-6.12-lo.txt"
+check "diff - NEWER: the one new sample" has out "^  count 1  mean 20.0us  p50 19.5us  p90 19.5us  p99 19.5us  p99.9 19.5us  max<=20.5us$"
+rc 0 "diff OLDER -" diff -S "$fix/real-6.12-lo.txt" - < "$out/later.txt"
+check "diff OLDER -: the one new sample" has out "^tx_total              1      20.0      19.5      19.5      19.5      19.5    <=20.5$"
+rc 2 "diff - -" diff - - < "$fix/real-6.12-lo.txt"
+check "diff - -: says why" has err "'diff' reads standard input once: '-' may be OLDER or NEWER, not both"
+rc 1 "diff -: not newer" diff "$out/later.txt" - < "$fix/real-6.12-lo.txt"
+check "diff -: not newer: names standard input" has err "will not diff .*later.txt and standard input: the second was not taken after the first"
+cp "$fix/minimal.txt" "$out/min${esc}[1m.txt"
+rc 1 "diff -: another kernel, a name with ESC" diff - "$out/min${esc}[1m.txt" < "$fix/real-6.12-lo.txt"
+check "diff -: the other name escaped" grep -qF "will not diff standard input and $out/min\x1b[1m.txt: not the same kernel" "$out/last.err"
+check "diff -: no raw ESC" no_raw
+rc 6 "diff -: malformed input" diff "$fix/real-6.12-lo.txt" - < "$fix/malformed.txt"
+check "diff -: the line of standard input" has err "^netlat: standard input:335: table_full"
+rc 6 "diff -: empty input" diff - "$fix/real-6.12-lo.txt" < /dev/null
+check "diff -: empty: says so" has err "^netlat: standard input: no data"
 rc 2 "diff -i" diff -i 1 "$fix/real-6.12-lo.txt" "$out/later.txt"
 rc 2 "diff -p" diff -p "$out/diff.prom" "$fix/real-6.12-lo.txt" "$out/later.txt"
 rc 2 "diff -f" diff -f "$fix/minimal.txt" "$fix/real-6.12-lo.txt" "$out/later.txt"
@@ -378,7 +435,7 @@ check "-p - --json: explained" has err "both write to standard output"
 rc 0 "-i -p -" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -p -
 check "-i -p -: 3 expositions" [ "$(grep -c '^# TYPE netlat_info gauge$' "$out/last.out")" -eq 3 ]
 if have promtool; then
-	for f in "$out/netlat.prom" "$out/stdout.prom" "$build"/*.prom; do
+	for f in "$out/netlat.prom" "$out/stdout.prom" "$out"/narrow-*.prom "$build"/*.prom; do
 		if promtool check metrics < "$f" > "$out/promtool.log" 2>&1; then ok; else
 			ko "promtool check metrics $(basename "$f")"
 			cat "$out/promtool.log"
@@ -405,23 +462,42 @@ check "watch: interval header" has out ": the last 0.000 s"
 check "watch: no samples" has out "^no samples in this interval$"
 rc 0 "-i with -p" -f "$fix/real-6.12-lo.txt" -i 0.05 -c 2 -p "$out/watch.prom"
 check "-i -p: file written" [ -s "$out/watch.prom" ]
-# the file changes between reads: the delta shows the difference
-cp "$fix/real-6.12-lo.txt" "$out/changing.txt"
-("$netlat" -f "$out/changing.txt" -i 0.4 -c 1 --json > "$out/changing.json") &
-sleep 0.15
+# the file changes between reads: the delta shows the difference.  The
+# file is a fifo that feed_watch writes one snapshot to for each read, by
+# what netlat has open (/proc/PID/fd), not by timing: the first is held
+# open until netlat has it, then closed (its end); the second is written
+# once netlat has closed the first, for its next read to block on
+feed_watch() {	# PID FIFO FIRST SECOND; on failure netlat is killed
+	timeout 20 sh -c '
+		holds() {
+			for f in /proc/$1/fd/*; do
+				[ "$f" -ef "$2" ] && return 0
+			done
+			return 1
+		}
+		exec 3> "$2"
+		cat "$3" >&3
+		i=0
+		until holds "$1" "$2" || [ $i -ge 400 ]; do sleep 0.025; i=$((i + 1)); done
+		exec 3>&-
+		i=0
+		while holds "$1" "$2" && [ $i -lt 400 ]; do sleep 0.025; i=$((i + 1)); done
+		cat "$4" > "$2"' - "$@" || kill "$1" 2> /dev/null
+}
 sed 's/^stage tx_total tx count 661 sum_ns 81386810 min_ns 18218 max_ns 7735213/stage tx_total tx count 662 sum_ns 81406810 min_ns 18218 max_ns 7735213/; s/^bucket tx_total 18432 20480 352 /bucket tx_total 18432 20480 353 /' \
-	"$fix/real-6.12-lo.txt" > "$out/changing.tmp" && mv "$out/changing.tmp" "$out/changing.txt"
+	"$fix/real-6.12-lo.txt" > "$out/changing.txt"
+mkfifo "$out/watch.fifo"
+"$netlat" -f "$out/watch.fifo" -i 0.05 -c 1 --json > "$out/changing.json" &
+feed_watch $! "$out/watch.fifo" "$fix/real-6.12-lo.txt" "$out/changing.txt"
 wait
 if have jq; then
 	check "watch: the delta of a changed file" [ "$(jq -c '.stages[3] | [.count, .sum_ns, .buckets]' "$out/changing.json")" = '[1,20000,[[18432,20480,1]]]' ]
 fi
-# the same in text, with the IPv4/IPv6 split: the interval's split (a
-# wider margin: the first read must come before the change)
-cp "$fix/current-6.12-dual.txt" "$out/changing-dual.txt"
-("$netlat" -f "$out/changing-dual.txt" -i 1 -c 1 > "$out/changing-dual.out") &
-sleep 0.5
+# the same in text, with the IPv4/IPv6 split: the interval's split
 sed 's/^stage tx_total tx count 625 sum_ns 295423669 /stage tx_total tx count 626 sum_ns 295443669 /; s/^bucket tx_total 18432 20480 6 /bucket tx_total 18432 20480 7 /; s/^counter tx_data_segments 625$/counter tx_data_segments 626/; s/^counter tx_data_segments.ipv6 225$/counter tx_data_segments.ipv6 226/' \
-	"$fix/current-6.12-dual.txt" > "$out/changing-dual.tmp" && mv "$out/changing-dual.tmp" "$out/changing-dual.txt"
+	"$fix/current-6.12-dual.txt" > "$out/changing-dual.txt"
+"$netlat" -f "$out/watch.fifo" -i 0.05 -c 1 > "$out/changing-dual.out" &
+feed_watch $! "$out/watch.fifo" "$fix/current-6.12-dual.txt" "$out/changing-dual.txt"
 wait
 check "watch: the interval's split" grep -q '^coverage tx: 1 of 1 data segments timed (100.0%); IPv4 0, IPv6 1$' "$out/changing-dual.out"
 check "watch: the split not listed" sh -c "! grep -q 'ipv[46]' '$out/changing-dual.out'"
@@ -557,6 +633,12 @@ check "stream: 2 reports" [ "$(wc -l < "$out/last.out")" -eq 2 ]
 if have jq; then
 	check "stream: the second interval is the change" \
 		[ "$(jq -s -c '[.[] | .stages[3].count]' "$out/last.out")" = '[0,1]' ]
+fi
+if have jq; then
+	rc 0 "stream: -s" -f - -i 1 --json -s rx_total < "$out/stream.txt"
+	check "stream -s rx_total: the counters of rx and of neither" \
+		[ "$(jq -s -c '[.[] | .counters | keys[] | select(startswith("tx_"))] | length' "$out/last.out")" = 0 ]
+	check "stream -s rx_total: rx's" [ "$(jq -s -c '[.[] | .counters.rx_gro_segments]' "$out/last.out")" = '[0,0]' ]
 fi
 rc 0 "stream: -c 1" -f - -i 1 -c 1 --json < "$out/stream.txt"
 check "stream -c 1: 1 report" [ "$(wc -l < "$out/last.out")" -eq 1 ]

@@ -236,6 +236,20 @@ static void test_text(void)
 	CHECK_HAS(t, "WARNING: 5 events were not timed (ring_full 3, "
 		  "probes_missed 2)");
 	free(t);
+	/* -s: a stage's own counters only with it, tx's with any tx stage */
+	o = opts(1u << NETLAT_TX_TOTAL, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\ncoverage tx: 4 of 20 data segments timed (20.0%)\n"
+		  "not timed:\n   ring_full 3\nother counters:\n"
+		  "   tx_data_segments 20  sockets_purged 1\n"
+		  "WARNING: 3 events were not timed (ring_full 3): ");
+	CHECK_LACKS(t, "unmatched");
+	free(t);
+	o = opts(1u << NETLAT_TX_TCP_IP, NL_UNIT_AUTO);
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "not timed:\n   tx_tcp_ip.unmatched_start 10  "
+		  "ring_full 3\n");
+	free(t);
 
 	/* tiny values and the overflow row */
 	CHECK_U64(parse_fixture("minimal.txt", &snap, &err), NL_OK);
@@ -326,6 +340,25 @@ static void test_text_delta(void)
 		  "WARNING: 6 events were not timed (tx_tcp_ip.unmatched_start "
 		  "2, probes_missed 4)");
 	free(t);
+	/* -s: the stage's own counter only with it */
+	o.stages = 1u << NETLAT_TX_TOTAL;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "coverage tx: 0 of 1 data segments timed (0.0%)\n"
+		  "not timed:\n   probes_missed 4\n");
+	CHECK_LACKS(t, "unmatched");
+	free(t);
+	o.stages = 1u << NETLAT_TX_TCP_IP | 1u << NETLAT_RX_TOTAL;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "WARNING: 6 events were not timed (tx_tcp_ip."
+		  "unmatched_start 2, probes_missed 4)");
+	free(t);
+	o.stages = 1u << NETLAT_RX_TOTAL;
+	t = render(TEXT, &delta, &o);
+	CHECK_HAS(t, "\nnot timed: none\nother counters: none\n");
+	CHECK_LACKS(t, "coverage tx");
+	CHECK_LACKS(t, "WARNING");
+	free(t);
+	o.stages = NL_ALL_STAGES;
 	nl_delta(&snap, &prev, &delta);		/* went down: a reset */
 	t = render(TEXT, &delta, &o);
 	CHECK_HAS(t, "NOTE: the statistics were reset in this interval");
@@ -382,6 +415,18 @@ static void test_summary(void)
 	CHECK_HAS(t, "\ncoverage tx: 4 of 20 data segments timed (20.0%)\n"
 		  "WARNING: 15 events were not timed");
 	free(t);
+	/* -s: the warning of the stages shown */
+	o.stages = 1u << NETLAT_TX_TOTAL;
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "\ncoverage tx: 4 of 20 data segments timed (20.0%)\n"
+		  "WARNING: 3 events were not timed (ring_full 3): ");
+	free(t);
+	o.stages = 1u << NETLAT_TX_TCP_IP;
+	t = render(TEXT, &snap, &o);
+	CHECK_HAS(t, "WARNING: 13 events were not timed (tx_tcp_ip."
+		  "unmatched_start 10, ring_full 3): ");
+	free(t);
+	o.stages = NL_ALL_STAGES;
 
 	/* the overflow bucket */
 	CHECK_U64(parse_fixture("huge.txt", &snap, &err), NL_OK);
@@ -538,14 +583,38 @@ static void test_json(void)
 		  "\"rx\":1.0000}}\n");
 	free(j);
 
+	/*
+	 * -s: the stages and the counters that go with them: the stage's
+	 * own, its direction's, those of neither; the coverage of its
+	 * direction
+	 */
 	o.stages = 1u << NETLAT_RX_IP_TCP;
 	j = render(JSON, &snap, &o);
 	CHECK_HAS(j, "\"stages\":[{\"stage\":\"rx_ip_tcp\"");
 	CHECK_LACKS(j, "\"tx_sock_tcp\",\"direction\"");
-	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,");	/* all */
+	CHECK_HAS(j, "\"counters\":{\"rx_incomplete\":0,"
+		  "\"rx_ip_tcp\":{\"unmatched_start\":0,\"unmatched_end\":0},"
+		  "\"rx_duplicate_segments\":0,\"rx_data_skbs\":{\"total\":662,"
+		  "\"ipv4\":null,\"ipv6\":null},\"rx_gro_segments\":662,"
+		  "\"negative_delta\":0,\"table_full\":0,\"ring_full\":0,"
+		  "\"expired\":0,\"sockets_purged\":4},\"probes\":[");
+	CHECK_LACKS(j, "\"rx_tcp_user\":");
+	CHECK_HAS(j, "\"coverage\":{\"rx\":1.0000}}\n");
+	free(j);
+	o.stages = 1u << NETLAT_TX_SOCK_TCP | 1u << NETLAT_TX_IP_DEV;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"counters\":{\"tx_incomplete\":0,\"tx_sock_tcp\":"
+		  "{\"unmatched_start\":0,\"unmatched_end\":0},\"tx_ip_dev\":"
+		  "{\"unmatched_start\":0,\"unmatched_end\":0},"
+		  "\"tx_retransmit_segments\":0,\"tx_data_segments\":"
+		  "{\"total\":661,\"ipv4\":null,\"ipv6\":null},"
+		  "\"negative_delta\":0,\"table_full\":0,\"ring_full\":0,"
+		  "\"expired\":0,\"sockets_purged\":4},\"probes\":[");
+	CHECK_HAS(j, "\"coverage\":{\"tx\":1.0000}}\n");
 	free(j);
 
 	/* counters of a group nested, no dots in keys */
+	o.stages = NL_ALL_STAGES;
 	j = render(JSON, &snap, &o);
 	CHECK_HAS(j, "\"tx_sock_tcp\":{\"unmatched_start\":0,"
 		  "\"unmatched_end\":0},");
@@ -900,11 +969,43 @@ static void test_prometheus(void)
 	CHECK_HAS(p, "netlat_tx_calls_without_tcp_total 0\n");
 	CHECK_HAS(p, "netlat_sockets_reused_total 0\n");
 	free(p);
-	/* narrowed stages do not narrow the counters */
+	/*
+	 * -s narrows the counters too: tx_total brings tx's, not its other
+	 * stages' own nor rx's; those of no direction stay
+	 */
 	o.stages = 1u << NETLAT_TX_TOTAL;
 	p = render(PROM, &snap, &o);
+	save("current-6.12-dual-tx_total.prom", p);
+	CHECK(!prom_check(p, why, sizeof(why)));
+	CHECK_HAS(p, "# TYPE netlat_data_units_total counter\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"ipv4\"} 400\n"
+		  "netlat_data_units_total{direction=\"tx\",family=\"ipv6\"} 225\n"
+		  "# HELP netlat_untimed_total ");
+	CHECK_HAS(p, "# TYPE netlat_untimed_total counter\n"
+		  "netlat_untimed_total{direction=\"tx\",reason=\"incomplete\"} 0\n"
+		  "netlat_untimed_total{reason=\"negative_delta\"} 0\n"
+		  "netlat_untimed_total{reason=\"table_full\"} 0\n"
+		  "netlat_untimed_total{reason=\"ring_full\"} 0\n"
+		  "netlat_untimed_total{direction=\"tx\",reason=\"interleaved\"} 0\n"
+		  "# HELP netlat_tx_retransmit_segments_total ");
+	CHECK_HAS(p, "netlat_tx_calls_without_tcp_total 0\n");
+	CHECK_HAS(p, "netlat_sockets_purged_total 4\n");
+	CHECK_HAS(p, "netlat_sockets_reused_total 0\n");
+	CHECK_LACKS(p, "direction=\"rx\"");
+	CHECK_LACKS(p, "unmatched");
+	CHECK_LACKS(p, "netlat_rx_");
+	free(p);
+	/* the rx stages (--rx) */
+	o.stages = 0xf0;
+	p = render(PROM, &snap, &o);
+	CHECK(!prom_check(p, why, sizeof(why)));
 	CHECK_HAS(p, "netlat_data_units_total{direction=\"rx\",family=\"ipv6\"} "
 		  "233\n");
+	CHECK_HAS(p, "netlat_untimed_total{direction=\"rx\","
+		  "reason=\"tcp_user_unmatched_end\"} 0\n");
+	CHECK_HAS(p, "netlat_rx_gro_segments_total 644\n");
+	CHECK_LACKS(p, "direction=\"tx\"");
+	CHECK_LACKS(p, "netlat_tx_");
 	free(p);
 	o.stages = NL_ALL_STAGES;
 	/* half a split: the total, as if not split */

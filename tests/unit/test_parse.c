@@ -5,6 +5,7 @@
  * right status, line and reason.
  */
 #include "test.h"
+#include "report.h"
 #include "stats.h"
 
 static struct nl_snapshot snap;
@@ -241,6 +242,92 @@ static void test_counter_names(void)
 	CHECK_STR(nl_name_dir("rx_total"), "rx");
 	CHECK(!nl_name_dir("table_full"));
 	CHECK(!nl_name_dir("sock_destroy"));
+}
+
+#define TX_STAGES	0x0fu	/* tx_sock_tcp .. tx_total */
+#define RX_STAGES	0xf0u	/* rx_dev_ip .. rx_total */
+#define BIT(stage)	(1u << (stage))
+
+/*
+ * Which stages shown (-s, --tx, --rx) bring each counter of format.h
+ * (nl_counter_shown()): a stage's own with it, a direction's with any
+ * stage of it, the others always.  A counter added to format.h must be
+ * placed here.
+ */
+static void test_counter_stages(void)
+{
+	static const struct {
+		const char *name;
+		unsigned int with;	/* the stages that bring it */
+	} want[] = {
+		{ "tx_incomplete", TX_STAGES },
+		{ "tx_sock_tcp.unmatched_end", BIT(NETLAT_TX_SOCK_TCP) },
+		{ "tx_tcp_ip.unmatched_end", BIT(NETLAT_TX_TCP_IP) },
+		{ "tx_ip_dev.unmatched_start", BIT(NETLAT_TX_IP_DEV) },
+		{ "tx_ip_dev.unmatched_end", BIT(NETLAT_TX_IP_DEV) },
+		{ "tx_retransmit_segments", TX_STAGES },
+		{ "tx_data_segments", TX_STAGES },
+		{ "rx_incomplete", RX_STAGES },
+		{ "rx_dev_ip.unmatched_end", BIT(NETLAT_RX_DEV_IP) },
+		{ "rx_ip_tcp.unmatched_end", BIT(NETLAT_RX_IP_TCP) },
+		{ "rx_tcp_user.unmatched_start", BIT(NETLAT_RX_TCP_USER) },
+		{ "rx_tcp_user.unmatched_end", BIT(NETLAT_RX_TCP_USER) },
+		{ "rx_duplicate_segments", RX_STAGES },
+		{ "rx_data_skbs", RX_STAGES },
+		{ "rx_gro_segments", RX_STAGES },
+		{ "negative_delta", NL_ALL_STAGES },
+		{ "table_full", NL_ALL_STAGES },
+		{ "ring_full", NL_ALL_STAGES },
+		{ "expired", NL_ALL_STAGES },
+		{ "sockets_purged", NL_ALL_STAGES },
+		{ "tx_interleaved", TX_STAGES },
+		{ "rx_fastopen_data", RX_STAGES },
+		{ "sockets_reused", NL_ALL_STAGES },
+		{ "tx_calls_without_tcp", TX_STAGES },
+		{ "rx_dropped_before_socket", RX_STAGES },
+		{ "tx_data_segments.ipv4", TX_STAGES },
+		{ "tx_data_segments.ipv6", TX_STAGES },
+		{ "rx_data_skbs.ipv4", RX_STAGES },
+		{ "rx_data_skbs.ipv6", RX_STAGES },
+		{ "tx_thinned", TX_STAGES },
+		{ "rx_thinned", RX_STAGES },
+		{ "tx_timed", TX_STAGES },
+		{ "rx_timed", RX_STAGES },
+		/* a newer module's, by the same rules */
+		{ "tx_total.unmatched_end", BIT(NETLAT_TX_TOTAL) },
+		{ "rx_new.thing", RX_STAGES },
+		{ "tx_total_bytes", TX_STAGES },
+		{ "new_thing.x", NL_ALL_STAGES },
+		{ "tx.x", NL_ALL_STAGES },
+	};
+	unsigned int i, k, bad = 0;
+
+	/* the masks above are format.h's directions */
+	CHECK_U64(TX_STAGES | RX_STAGES, NL_ALL_STAGES);
+	for (k = 0; k < NETLAT_NR_STAGES; k++)
+		CHECK_STR(netlat_stage_info(k)->dir,
+			  TX_STAGES & BIT(k) ? "tx" : "rx");
+	for (i = 0; i < NETLAT_NR_COUNTERS; i++)
+		CHECK_STR(want[i].name, netlat_counter_name(i));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		/* each stage alone, then every stage but those that bring it */
+		for (k = 0; k < NETLAT_NR_STAGES; k++)
+			if (nl_counter_shown(want[i].name, BIT(k)) !=
+			    !!(want[i].with & BIT(k))) {
+				fprintf(stderr, "%s with stage %u alone: %d\n",
+					want[i].name, k, !!(want[i].with &
+							     BIT(k)));
+				bad++;
+			}
+		CHECK(nl_counter_shown(want[i].name, NL_ALL_STAGES));
+		CHECK(want[i].with == NL_ALL_STAGES ||
+		      !nl_counter_shown(want[i].name,
+					NL_ALL_STAGES & ~want[i].with));
+	}
+	CHECK_U64(bad, 0);
+	CHECK(nl_dir_shown("tx", BIT(NETLAT_TX_IP_DEV)));
+	CHECK(!nl_dir_shown("rx", BIT(NETLAT_TX_IP_DEV)));
+	CHECK(nl_dir_shown(NULL, BIT(NETLAT_TX_IP_DEV)));
 }
 
 struct bad_file {
@@ -896,6 +983,7 @@ int main(int argc, char **argv)
 	test_family_split();
 	test_fixtures_minimal();
 	test_counter_names();
+	test_counter_stages();
 	test_bad_fixtures();
 	test_escape();
 	test_filters();
