@@ -172,6 +172,8 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 			return -1;	/* EINTR too: the caller decides */
 		if (!r)
 			st->eof = 1;
+		else
+			st->any = 1;
 		st->len += (size_t)r;
 	}
 }

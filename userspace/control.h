@@ -32,6 +32,7 @@ struct nl_stream {
 	size_t used;		/* of them, returned already */
 	int eof;
 	int skip;		/* discard up to the next "end" line */
+	int any;		/* anything read from fd */
 };
 
 void nl_stream_init(struct nl_stream *st, int fd, size_t max);
@@ -39,11 +40,12 @@ void nl_stream_free(struct nl_stream *st);
 
 /*
  * The next snapshot: 1 with @snap/@len set (valid until the next call);
- * 0 at the end of the stream (only blank and '#' lines left); -1 with
- * errno set: EFBIG when a snapshot exceeds max bytes (the next call skips
- * to the line after its "end"), EINTR when a signal came, or a read error.
- * Trailing data without an "end" line is returned as a snapshot: the
- * parser says it was cut short.
+ * 0 at the end of the stream (only blank and '#' lines left), and at once
+ * again on every call after it (st->any: whether anything was read at
+ * all); -1 with errno set: EFBIG when a snapshot exceeds max bytes (the
+ * next call skips to the line after its "end"), EINTR when a signal came,
+ * or a read error.  Trailing data without an "end" line is returned as a
+ * snapshot: the parser says it was cut short.
  */
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
 

@@ -50,6 +50,7 @@ static struct env {
 	int streaming;		/* -f - -i: one snapshot after another */
 	struct nl_stream stream;
 	int stream_failed;	/* a read error: the stream is over */
+	int stream_status;	/* of its last snapshot; NL_NONE: none yet */
 	unsigned long snapshots;	/* read from the stream */
 	unsigned int stream_line;	/* lines before the last snapshot */
 	unsigned int stream_lines;	/* lines of the last snapshot */
@@ -325,10 +326,14 @@ static int parsed(const char *path, const struct nl_snapshot *s,
 
 /*
  * The next snapshot of the stream on standard input (-f - -i): the exit
- * status, NL_EOF at its end, or NL_SIGNAL when a signal came.
+ * status, NL_EOF at its end, or NL_SIGNAL when a signal came.  At the end
+ * env.stream_status is the exit status of the run: that of the last
+ * snapshot (read_snapshot() keeps it), or NL_EXIT_MALFORMED when there was
+ * none.
  */
 #define NL_EOF		(-1)
 #define NL_SIGNAL	(-2)
+#define NL_NONE		(-3)
 
 static int read_stream(struct nl_snapshot *s)
 {
@@ -356,10 +361,14 @@ static int read_stream(struct nl_snapshot *s)
 		return NL_EXIT_ERROR;
 	}
 	if (!r) {
-		if (env.snapshots)
-			return NL_EOF;
-		say("netlat: standard input: no snapshot (empty input)\n");
-		return NL_EXIT_MALFORMED;
+		/* nl_stream_next() would say 0 again at once: the run ends */
+		if (env.stream_status == NL_NONE) {
+			say("netlat: standard input: no snapshot (%s)\n",
+			    env.stream.any ? "only comments and blank lines" :
+			    "empty input");
+			env.stream_status = NL_EXIT_MALFORMED;
+		}
+		return NL_EOF;
 	}
 	env.snapshots++;
 	env.stream_line += env.stream_lines;
@@ -407,9 +416,15 @@ static int read_path(const char *path, int is_file, struct nl_snapshot *s)
 /* Read and parse the snapshot; on failure say why and return the exit. */
 static int read_snapshot(struct nl_snapshot *s)
 {
+	int rc;
+
 	clock_gettime(CLOCK_REALTIME, &env.o.now);
-	if (env.streaming)
-		return read_stream(s);
+	if (env.streaming) {
+		rc = read_stream(s);
+		if (rc >= 0)	/* a snapshot's, not NL_EOF or NL_SIGNAL */
+			env.stream_status = rc;
+		return rc;
+	}
 	return read_path(env.file ? env.file : NL_PROC_PATH, !!env.file, s);
 }
 
@@ -675,7 +690,8 @@ static int watch(void)
 		first = 0;
 		rc = read_snapshot(cur);
 		if (rc == NL_EOF || rc == NL_SIGNAL) {
-			rc = NL_EXIT_OK;
+			/* the end of a stream: the status of its last snapshot */
+			rc = rc == NL_EOF ? env.stream_status : NL_EXIT_OK;
 			stop = 1;	/* the exporter's last write */
 			break;
 		}
@@ -710,9 +726,13 @@ static int watch(void)
 		cur = tmp;
 		have_prev = 1;
 	}
-	/* stopped by a signal: the exporter's numbers would go stale */
-	if (stop && exporter())
-		rc = emit(NULL, NULL);
+	/* stopped by a signal or the stream's end: its numbers would go stale */
+	if (stop && exporter()) {
+		int wrc = emit(NULL, NULL);
+
+		if (!rc)
+			rc = wrc;
+	}
 out:
 	free(prev);
 	free(cur);
@@ -840,6 +860,7 @@ int main(int argc, char **argv)
 		return NL_EXIT_ERROR;
 	if (env.file && !strcmp(env.file, "-") && env.interval > 0) {
 		env.streaming = 1;
+		env.stream_status = NL_NONE;
 		nl_stream_init(&env.stream, 0, NL_INPUT_MAX);
 	}
 	if (env.interval <= 0)

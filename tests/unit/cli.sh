@@ -134,6 +134,8 @@ if [ ! -e /proc/netlat ] && [ ! -e /sys/module/netlat ]; then
 	rc 3 "no module: netlat reset" reset
 	rc 3 "no module: netlat -i 1" -i 1 -c 1
 	rc 3 "no module: --json" --json
+	rc 0 "no module: the exporter" -i 0.05 -c 2 -p -
+	check "no module: the exporter: a write a read" [ "$(grep -c '^netlat_up 0$' "$out/last.out")" -eq 3 ]
 else
 	echo "cli: netlat is loaded on this machine: 'not loaded' checks skipped"
 fi
@@ -613,6 +615,15 @@ rc 6 "one-shot -p, failed again" -f "$fix/malformed.txt" -p "$exp/cron.prom"
 check "one-shot -p, failed again: the last success still kept" grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
 # an exporter started while the module is away: the same
 rc 0 "exporter started without input" -f "$exp/nonexistent.txt" -i 0.05 -c 1 -p "$exp/cron.prom"
+# it tries again every interval, sleeping in between: 5 reads take 0.4 s
+t0=$(date +%s%N)
+timeout 10 "$netlat" -f "$exp/nonexistent.txt" -i 0.1 -c 4 -p - > "$out/last.out" 2> "$out/last.err"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "exporter without input: exit 0 ($rc)" [ $rc -eq 0 ]
+check "exporter without input: a write a read" [ "$(grep -c '^netlat_up 0$' "$out/last.out")" -eq 5 ]
+check "exporter without input: the interval waited ($ms ms)" [ $ms -ge 390 ]
+check "exporter without input: said once" [ "$(grep -c 'cannot read' "$out/last.err")" -eq 1 ]
 check "exporter started without input: up 0, the last success kept" \
 	grep -qx "netlat_last_success_timestamp_seconds $ok1" "$exp/cron.prom"
 rm "$exp/cron.prom"
@@ -727,6 +738,57 @@ timeout 10 "$netlat" -f - -i 1 -p "$out/stream-dir.prom" < "$out" > /dev/null 2>
 check "stream exporter: unreadable input: exit 1 ($?)" [ $? -eq 1 ]
 check "stream exporter: unreadable: said once" [ "$(grep -c 'cannot read standard input' "$out/last.err")" -eq 1 ]
 check "stream exporter: unreadable: up 0" [ "$(up "$out/stream-dir.prom")" = 0 ]
+# the end of the stream ends the exporter too, with the status of its last
+# snapshot (6: none, or one cut short), never a loop of netlat_up 0 (the
+# timeouts: a regression fails, it does not hang the run)
+timeout 10 "$netlat" -f - -i 1 -p "$out/stream-empty.prom" < /dev/null > /dev/null 2> "$out/last.err"
+check "stream exporter: empty input: exit 6 ($?)" [ $? -eq 6 ]
+check "stream exporter: empty: says so, once" [ "$(grep -c '^netlat: standard input: no snapshot (empty input)$' "$out/last.err")" -eq 1 ]
+check "stream exporter: empty: nothing else said" [ "$(wc -l < "$out/last.err")" -eq 1 ]
+check "stream exporter: empty: up 0" [ "$(up "$out/stream-empty.prom")" = 0 ]
+printf '# snapshots of /proc/netlat follow\n\n\t# none yet\n' > "$out/stream-comments.txt"
+rc 6 "stream: only comments" -f - -i 1 < "$out/stream-comments.txt"
+check "stream: only comments: says so" has err "^netlat: standard input: no snapshot (only comments and blank lines)$"
+# '-p -' wrote netlat_up 0 in a loop: at most 100 KB of it read here
+{ timeout 10 "$netlat" -f - -i 1 -p - < "$out/stream-comments.txt" 2> "$out/last.err"; echo $? > "$out/stream-rc"; } |
+	head -c 100000 > "$out/last.out"
+check "stream exporter -p -: only comments: exit 6 ($(cat "$out/stream-rc"))" [ "$(cat "$out/stream-rc")" = 6 ]
+check "stream exporter -p -: only comments: one exposition" [ "$(grep -c '^netlat_up 0$' "$out/last.out")" -eq 1 ]
+check "stream exporter -p -: only comments: says so" has err "no snapshot (only comments and blank lines)"
+head -c 5000000 /dev/zero | timeout 10 "$netlat" -f - -i 1 -p "$out/stream-big.prom" > /dev/null 2> "$out/last.err"
+check "stream exporter: 5 MB without an end: exit 6 ($?)" [ $? -eq 6 ]
+check "stream exporter: too large: up 0" [ "$(up "$out/stream-big.prom")" = 0 ]
+timeout 10 "$netlat" -f - -i 1 -p "$out/stream-cut.prom" < "$out/stream-cut.txt" > /dev/null 2> "$out/last.err"
+check "stream exporter: cut short at the end: exit 6 ($?)" [ $? -eq 6 ]
+check "stream exporter: cut short: says so" has err "standard input: truncated"
+cat "$fix/real-6.12-lo.txt" "$out/stream-comments.txt" |
+	timeout 10 "$netlat" -f - -i 1 -p "$out/stream-tail.prom" > /dev/null 2> "$out/last.err"
+check "stream exporter: comments after the last snapshot: exit 0 ($?)" [ $? -eq 0 ]
+check "stream exporter: comments after it: nothing said" [ ! -s "$out/last.err" ]
+# waiting on a pipe that has no data yet: blocked in read, not spinning
+# (utime + stime in /proc/PID/stat, in clock ticks), and SIGTERM ends it
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+mkfifo "$out/idle.fifo"
+(exec sleep 30) > "$out/idle.fifo" &
+feeder=$!
+"$netlat" -f - -i 0.01 -p "$out/idle.prom" < "$out/idle.fifo" > /dev/null 2> "$out/last.err" &
+pid=$!
+i=0
+until [ "$(cat "/proc/$pid/comm" 2> /dev/null)" = netlat ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1
+ticks=$(cpu_ticks $pid)
+check "stream exporter: waiting on an empty pipe: blocked ($ticks ticks in 1 s)" [ "${ticks:-999}" -le 10 ]
+check "stream exporter: waiting: no file yet" [ ! -e "$out/idle.prom" ]
+kill -TERM $pid
+i=0
+while kill -0 $pid 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+check "stream exporter: SIGTERM while waiting: promptly" [ $i -lt 20 ]
+kill -KILL $pid 2> /dev/null
+wait $pid
+check "stream exporter: SIGTERM while waiting: exit 0 ($?)" [ $? -eq 0 ]
+check "stream exporter: SIGTERM while waiting: up 0" [ "$(up "$out/idle.prom")" = 0 ]
+kill $feeder 2> /dev/null
+wait $feeder 2> /dev/null
 
 # Ctrl-C while waiting for the next snapshot
 mkfifo "$out/stream.fifo"

@@ -189,6 +189,17 @@ static void test_stream(void)
 	CHECK_STR(next(&st), "");	/* only a comment and a blank line */
 	CHECK_STR(next(&st), "");
 	stream_done(&st);
+	/* the end, again at once: empty, or nothing but comments */
+	stream_of(&st, "", 1000);
+	CHECK_STR(next(&st), "");
+	CHECK_STR(next(&st), "");
+	CHECK(!st.any);
+	stream_done(&st);
+	stream_of(&st, "# no snapshot yet\n\n  \t\n# nor here", 1000);
+	CHECK_STR(next(&st), "");
+	CHECK_STR(next(&st), "");
+	CHECK(st.any);
+	stream_done(&st);
 	/* "ending" is not "end"; the last snapshot without an end line */
 	stream_of(&st, "ending\nend x\nversion 1\nendx\n", 1000);
 	CHECK_STR(next(&st), "ending\nend x\n");
