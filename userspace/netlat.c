@@ -710,8 +710,8 @@ static int watch(void)
 		}
 		if (env.quiet)
 			fprintf(stderr, "netlat: read %s again: a new "
-				"baseline\n", esc(env.file ? env.file :
-						   NL_PROC_PATH));
+				"baseline\n", input_name(env.file ? env.file :
+							  NL_PROC_PATH));
 		env.quiet = 0;
 		env.o.last_ok = env.o.now;
 		if (have_prev) {

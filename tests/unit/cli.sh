@@ -731,6 +731,7 @@ check "stream: too large: says so" has err "larger than"
 	"$netlat" -f - -i 1 -p "$out/stream.prom" --json > "$out/stream-exp.out" 2> "$out/stream-exp.err"
 check "stream exporter: exit 0 ($?)" [ $? -eq 0 ]
 check "stream exporter: said the bad snapshot" grep -q 'table_full' "$out/stream-exp.err"
+check "stream exporter: the next one: read standard input again" grep -q '^netlat: read standard input again: a new baseline$' "$out/stream-exp.err"
 check "stream exporter: EOF: up 0 at the end" [ "$(up "$out/stream.prom")" = 0 ]
 # a stream that cannot be read (a directory): netlat_up 0 and exit 1 at
 # once, not a loop of failed reads
