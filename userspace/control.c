@@ -2,8 +2,10 @@
 /*
  * Reading the snapshot and writing the reset control files (control.h).
  */
+#define _GNU_SOURCE		/* ppoll() */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,6 +103,14 @@ static int blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Wait until @fd can be read, with the signal mask @mask meanwhile. */
+static int wait_input(int fd, const sigset_t *mask)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return ppoll(&p, 1, NULL, mask) < 0 ? -1 : 0;
+}
+
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 {
 	size_t scan, cap = st->max + 65536;
@@ -167,6 +177,8 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 			st->len = 0;
 			scan = 0;
 		}
+		if (st->sigmask && wait_input(st->fd, st->sigmask))
+			return -1;	/* EINTR: a signal came */
 		r = read(st->fd, st->buf + st->len, cap - st->len);
 		if (r < 0)
 			return -1;	/* EINTR too: the caller decides */

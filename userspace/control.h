@@ -5,6 +5,7 @@
 #ifndef NETLAT_CONTROL_H
 #define NETLAT_CONTROL_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #define NL_PROC_PATH	"/proc/netlat"
@@ -33,6 +34,8 @@ struct nl_stream {
 	int eof;
 	int skip;		/* discard up to the next "end" line */
 	int any;		/* anything read from fd */
+	/* not NULL: wait for input in ppoll() with this signal mask */
+	const sigset_t *sigmask;
 };
 
 void nl_stream_init(struct nl_stream *st, int fd, size_t max);
@@ -45,7 +48,10 @@ void nl_stream_free(struct nl_stream *st);
  * all); -1 with errno set: EFBIG when a snapshot exceeds max bytes (the
  * next call skips to the line after its "end"), EINTR when a signal came,
  * or a read error.  Trailing data without an "end" line is returned as a
- * snapshot: the parser says it was cut short.
+ * snapshot: the parser says it was cut short.  With st->sigmask, a signal
+ * that the caller blocks and that mask lets through comes while it waits
+ * for input, even one that came before (EINTR), never only after a read
+ * that blocks.
  */
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
 

@@ -339,13 +339,32 @@ static int read_stream(struct nl_snapshot *s)
 {
 	struct nl_error err;
 	enum nl_status st;
+	sigset_t stops, old;
 	const char *buf;
 	size_t len;
-	int r;
+	int r, e;
 
-	do {
+	/*
+	 * SIGINT and SIGTERM blocked from the check of stop on, let through
+	 * only while nl_stream_next() waits for input: one that comes just
+	 * before it blocks in read() is not lost until the next snapshot.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	env.stream.sigmask = &old;
+	r = -1;
+	e = EINTR;
+	while (!stop) {
 		r = nl_stream_next(&env.stream, &buf, &len);
-	} while (r < 0 && errno == EINTR && !stop);
+		e = errno;
+		if (r >= 0 || e != EINTR)
+			break;
+	}
+	env.stream.sigmask = NULL;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
 	if (r < 0 && errno == EINTR)
 		return NL_SIGNAL;
 	if (r < 0 && errno == EFBIG) {

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "test.h"
@@ -255,6 +256,54 @@ static void test_stream(void)
 	free(big);
 }
 
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+/*
+ * With st.sigmask: a signal blocked by the caller and pending before the
+ * wait for input comes in it (EINTR), not after a read that would block
+ * until data came (alarm(): the test ends rather than hang).
+ */
+static void test_stream_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct nl_stream st;
+	sigset_t usr1, old;
+	int fds[2];
+
+	if (pipe(fds)) {
+		CHECK(!"pipe");
+		return;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	nl_stream_init(&st, fds[0], 1000);
+	st.sigmask = &old;
+	alarm(10);
+	raise(SIGUSR1);		/* pending: blocked until the wait */
+	CHECK(!got_usr1);
+	CHECK_STR(next(&st), "error");
+	CHECK_U64(errno, EINTR);
+	CHECK(got_usr1);
+	/* then input as without it */
+	CHECK(write(fds[1], "version 1\nend\n# x\n", 18) == 18);
+	close(fds[1]);
+	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_STR(next(&st), "");
+	alarm(0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fds[0]);
+	nl_stream_free(&st);
+}
+
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
@@ -263,5 +312,6 @@ int main(int argc, char **argv)
 	test_read();
 	test_reset();
 	test_stream();
+	test_stream_signal();
 	return test_done("test_control");
 }
