@@ -51,7 +51,6 @@ static struct env {
 	struct nl_stream stream;
 	int stream_failed;	/* a read error: the stream is over */
 	int stream_status;	/* of its last snapshot; NL_NONE: none yet */
-	unsigned long snapshots;	/* read from the stream */
 	unsigned int stream_line;	/* lines before the last snapshot */
 	unsigned int stream_lines;	/* lines of the last snapshot */
 	struct nl_opts o;
@@ -389,7 +388,6 @@ static int read_stream(struct nl_snapshot *s)
 		}
 		return NL_EOF;
 	}
-	env.snapshots++;
 	env.stream_line += env.stream_lines;
 	env.stream_lines = count_lines(buf, len);
 	st = nl_parse(buf, len, s, &err);
