@@ -256,8 +256,11 @@ static int param_set_reset(const char *val, const struct kernel_param *kp)
 		return -EINVAL;
 	}
 	/* Under the param lock: NULL before load and after unload. */
-	if (netlat_cpus)
+	if (netlat_cpus) {
+		/* what was read before the reset is not counted after it */
+		netlat_socktab_finish_reads();
 		netlat_stats_reset();
+	}
 	return 0;
 }
 

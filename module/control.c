@@ -43,6 +43,8 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 	if (v != 1)
 		return -EINVAL;
 	mutex_lock(&control_lock);
+	/* what was read before the reset is not counted after it */
+	netlat_socktab_finish_reads();
 	netlat_stats_reset();
 	mutex_unlock(&control_lock);
 	return count;

@@ -19,14 +19,17 @@ static int __init netlat_init(void)
 {
 	int err;
 
+	/* A parameter write may come any time: see param_set_reset(). */
 	kernel_param_lock(THIS_MODULE);
 	err = netlat_stats_init();
+	if (!err) {
+		err = netlat_socktab_init();
+		if (err)
+			netlat_stats_exit();
+	}
 	kernel_param_unlock(THIS_MODULE);
 	if (err)
 		return err;
-	err = netlat_socktab_init();
-	if (err)
-		goto err_stats;
 	err = netlat_proc_init();
 	if (err)
 		goto err_socktab;
@@ -45,9 +48,8 @@ err_control:
 err_proc:
 	netlat_proc_exit();
 err_socktab:
-	netlat_socktab_exit();
-err_stats:
 	kernel_param_lock(THIS_MODULE);
+	netlat_socktab_exit();
 	netlat_stats_exit();
 	kernel_param_unlock(THIS_MODULE);
 	return err;
@@ -58,9 +60,9 @@ static void __exit netlat_exit_module(void)
 	netlat_probes_unregister();
 	netlat_control_exit();
 	netlat_proc_exit();
-	netlat_socktab_exit();
 	/* A parameter write may race with unload: see param_set_reset(). */
 	kernel_param_lock(THIS_MODULE);
+	netlat_socktab_exit();
 	netlat_stats_exit();
 	kernel_param_unlock(THIS_MODULE);
 	pr_info("unloaded\n");

@@ -418,7 +418,22 @@ struct netlat_rxseg {
 	u64 t_tcp;
 };
 
-/* One record of the pool, in one socket's list of calls, segments or skbs. */
+/*
+ * A read whose records are not all retired yet: the records wholly below
+ * the copied_seq it left are its samples, at its time (rx.c, rx_drain).
+ */
+struct netlat_rxread {
+	u32 seq;		/* copied_seq after the read */
+	u8 fin;			/* the receive side was shut down by then */
+	u8 check;		/* count data never seen (no sampling) */
+	u8 family;
+	u64 t;
+};
+
+/*
+ * One record of the pool, in one socket's list of calls, segments, skbs
+ * or reads.
+ */
 struct netlat_rec {
 	u32 next;		/* index of the next record; NETLAT_NIL: none */
 	u32 prev;
@@ -426,6 +441,7 @@ struct netlat_rec {
 		struct netlat_call call;
 		struct netlat_txseg tx;
 		struct netlat_rxseg rx;
+		struct netlat_rxread read;
 	};
 };
 
@@ -488,6 +504,8 @@ struct netlat_sock {
 	u8 tx_lost_valid;
 	u8 rx_copied_valid:1;	/* 0 until the connection has an rcv_nxt */
 	u8 rx_in_hole:1;	/* the last read ended in data never seen */
+	u8 rx_read_open:1;	/* the oldest read is retiring: rx_copied is */
+				/* how far it got */
 	u8 rx_drop_valid;
 	u8 page_more;		/* the last sendpage call said more follow */
 	u8 wait_lost;		/* waiters pushed out of a full wait ring */
@@ -495,6 +513,7 @@ struct netlat_sock {
 	struct netlat_list calls;	/* struct netlat_call, by seq */
 	struct netlat_list tx;		/* struct netlat_txseg, as sent */
 	struct netlat_list rx;		/* struct netlat_rxseg, by seq */
+	struct netlat_list reads;	/* struct netlat_rxread, oldest first */
 	struct netlat_waiter wait[NETLAT_WAITERS];
 };
 
@@ -535,6 +554,15 @@ int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs);
+/*
+ * Records retired and reads finished per handler call: a read that took
+ * thousands of queued skbs leaves the rest to the socket's next events,
+ * so that no call runs long with interrupts off (rx.c, rx_drain).
+ */
+#define NETLAT_RX_BUDGET 16
+bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
+		     unsigned int budget);
+void netlat_socktab_finish_reads(void);
 int netlat_h_sock_purge(struct kprobe *p, struct pt_regs *regs);
 void netlat_tp_sock_destroy(void *data, struct sock *sk);
 

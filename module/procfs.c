@@ -145,6 +145,8 @@ static int netlat_proc_open(struct inode *inode, struct file *file)
 
 	if (!r || !scratch)
 		goto fail;
+	/* reads whose samples wait to be binned (rx.c): bin them first */
+	netlat_socktab_finish_reads();
 	netlat_stats_snapshot(&r->stats, scratch, r->hits);
 	r->time_ns = ktime_get_ns();
 	r->realtime_ns = ktime_get_real_ns();

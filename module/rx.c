@@ -484,6 +484,9 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	if (e) {
 		int shift = keep ? (int)level : -1;
 
+		/* the socket's earlier reads, a few steps more */
+		netlat_rx_drain(c, e, NETLAT_RX_BUDGET);
+
 		/*
 		 * A socket deeper than its share is thinned one more level
 		 * per doubling: its reads and its purge stay short, and the
@@ -564,11 +567,101 @@ static void rx_retire(struct netlat_cpu *c, const struct netlat_rxseg *r,
 	}
 }
 
+/* Data the read @rd took that no record covers: one unit, once per range. */
+static void rx_hole(struct netlat_cpu *c, struct netlat_sock *e,
+		    const struct netlat_rxread *rd)
+{
+	if (rd->check && !e->rx_in_hole) {
+		netlat_count_rx_units(c, rd->family, 1);
+		netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END);
+	}
+}
+
+/*
+ * One step of the oldest unfinished read @rd of @e: retire the oldest
+ * record it read wholly, or finish it.  Returns true once it is finished.
+ * While it is open, e->rx_copied is how far it got: the bytes below are
+ * either in a record or counted.  Bytes read that no record covers
+ * arrived unseen (a skipped probe hit): each such range counts once, even
+ * across reads (rx_in_hole).
+ */
+static bool rx_read_step(struct netlat_cpu *c, struct netlat_sock *e,
+			 const struct netlat_rxread *rd)
+{
+	u32 i = e->rx.head;
+	struct netlat_rxseg *r = i == NETLAT_NIL ? NULL : &netlat_rec(i)->rx;
+	bool ends_in_hole = false;
+
+	if (!e->rx_read_open) {
+		e->rx_read_open = 1;
+		if (e->rx_drop_valid && after(e->rx_drop_end, e->rx_copied)) {
+			e->rx_copied = e->rx_drop_end;	/* ring_full */
+			e->rx_in_hole = 0;
+		}
+	}
+	if (r && before(r->seq, rd->seq)) {
+		if (before(e->rx_copied, r->seq))
+			rx_hole(c, e, rd);
+		e->rx_in_hole = 0;
+		if (after(r->end, e->rx_copied))
+			e->rx_copied = r->end;
+		if (!after(r->end, rd->seq)) {
+			rx_retire(c, r, rd->t);
+			netlat_list_free(&e->rx, i);
+			return false;
+		}
+		/*
+		 * Read in part: it stays, and what follows it below rd->seq
+		 * overlaps it (duplicates, retired with it, untimed).
+		 */
+	} else if (before(e->rx_copied, rd->seq)) {
+		/* A FIN takes one sequence number that no record covers. */
+		if (r || rd->seq - e->rx_copied != 1 || !rd->fin) {
+			rx_hole(c, e, rd);
+			/* the next read may go on in it */
+			ends_in_hole = !r || after(r->seq, rd->seq);
+		}
+	}
+	e->rx_in_hole = ends_in_hole;
+	e->rx_copied = rd->seq;
+	e->rx_read_open = 0;
+	/* All read past it: a stale end would wrap in 2 GB and excuse again. */
+	if (e->rx_drop_valid && !after(e->rx_drop_end, rd->seq))
+		e->rx_drop_valid = 0;
+	return true;
+}
+
+/* Finish the reads of @e, oldest first, in at most *@budget steps. */
+static bool rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
+		     unsigned int *budget)
+{
+	while (e->reads.head != NETLAT_NIL) {
+		if (!*budget)
+			return false;
+		(*budget)--;
+		if (rx_read_step(c, e, &netlat_rec(e->reads.head)->read))
+			netlat_list_free(&e->reads, e->reads.head);
+	}
+	return true;
+}
+
+/*
+ * Finish the reads of @e in at most @budget steps; true if none is left.
+ * Each read's records are binned at its time, whenever the step comes:
+ * at the read, at the socket's next skb or read, when /proc/netlat is
+ * read, when the entry is dropped.
+ */
+bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
+		     unsigned int budget)
+{
+	return rx_drain(c, e, &budget);
+}
+
 /*
  * __tcp_cleanup_rbuf(sk, copied): copied_seq has moved past what was
- * read.  Every record wholly below it is a sample (or was counted); bytes
- * read that no record covers arrived unseen (a skipped probe hit), and
- * each such range counts once, as seen and as not timed.
+ * read.  Every record wholly below it is a sample (or was counted): at
+ * most NETLAT_RX_BUDGET steps of that now; the rest, with this read's
+ * time, is queued on the entry as a read record.
  */
 int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 {
@@ -576,76 +669,46 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	int copied = (int)regs_get_kernel_argument(regs, 1);
 	unsigned long flags;
 	struct netlat_cpu *c = netlat_enter(p, &flags);
+	unsigned int budget = NETLAT_RX_BUDGET;
+	struct netlat_rxread rd;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned int holes = 0, family;
-	u32 i, next, seq, from;
-	bool check, in_hole, ends_in_hole = false;
-	u64 now;
+	u32 i;
 
 	if (!c)
 		return 0;
 
-	family = netlat_sk_family(sk);
-	if (copied <= 0 || !family)
+	rd.family = netlat_sk_family(sk);
+	if (copied <= 0 || !rd.family)
 		goto out;
-	seq = READ_ONCE(tcp_sk(sk)->copied_seq);
-	now = ktime_get_ns();
+	rd.seq = READ_ONCE(tcp_sk(sk)->copied_seq);
+	rd.t = ktime_get_ns();
 	bk = netlat_bucket_lock(sk);
 	e = netlat_sock_find(c, bk, sk, false);
 	if (!e)
 		goto unlock;
 	if (!e->rx_copied_valid) {	/* nothing received since it connected */
-		e->rx_copied = seq;
+		e->rx_copied = rd.seq;
 		e->rx_copied_valid = 1;
 	}
-	from = e->rx_copied;
-	/*
-	 * Unseen data this read goes on with, from where the last one
-	 * stopped inside it, is the range already counted, not a new one.
-	 */
-	in_hole = e->rx_in_hole;
-	if (e->rx_drop_valid && after(e->rx_drop_end, from)) {
-		from = e->rx_drop_end;	/* not recorded: ring_full */
-		in_hole = false;
-	}
+	rd.fin = !!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
 	/* With sampling, unrecorded data is expected: no check. */
-	check = READ_ONCE(netlat_sample) == 1;
-	/* In sequence order: what starts at or past copied_seq stays. */
-	for (i = e->rx.head; i != NETLAT_NIL; i = next) {
-		struct netlat_rxseg *r = &netlat_rec(i)->rx;
-
-		next = netlat_rec(i)->next;
-		if (before(from, seq) && before(from, r->seq)) {
-			holes += !in_hole;
-			ends_in_hole = after(r->seq, seq);
-		}
-		in_hole = false;
-		if (after(r->end, from))
-			from = r->end;
-		if (!before(r->seq, seq))
-			break;
-		if (after(r->end, seq))
-			continue;	/* keep: not wholly read yet */
-		rx_retire(c, r, now);
-		netlat_list_free(&e->rx, i);
+	rd.check = READ_ONCE(netlat_sample) == 1;
+	if (rx_drain(c, e, &budget))
+		while (budget--)
+			if (rx_read_step(c, e, &rd))
+				goto done;
+	i = netlat_rec_alloc();
+	if (i != NETLAT_NIL) {
+		netlat_list_insert_after(&e->reads, e->reads.tail, i);
+		netlat_rec(i)->read = rd;
+	} else {
+		/* No record to queue it on (the pool is empty): finish now. */
+		netlat_rx_drain(c, e, UINT_MAX);
+		while (!rx_read_step(c, e, &rd))
+			;
 	}
-	/* A FIN takes one sequence number that no data record covers. */
-	if (before(from, seq) &&
-	    !(seq - from == 1 && (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))) {
-		holes += !in_hole;
-		ends_in_hole = true;
-	}
-	/* the next read may go on in it */
-	e->rx_in_hole = ends_in_hole;
-	if (check && holes) {
-		netlat_count_rx_units(c, family, holes);
-		netlat_count_add(c, NETLAT_C_RX_TCP_USER_UNMATCHED_END, holes);
-	}
-	e->rx_copied = seq;
-	/* All read past it: a stale end would wrap in 2 GB and excuse again. */
-	if (e->rx_drop_valid && !after(e->rx_drop_end, seq))
-		e->rx_drop_valid = 0;
+done:
 	netlat_sock_release_idle(bk, e);
 unlock:
 	netlat_bucket_unlock(bk);

@@ -31,6 +31,7 @@
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/sched.h>
 #include <linux/vmalloc.h>
 #include <linux/tcp.h>
 #include "netlat.h"
@@ -69,6 +70,7 @@ int netlat_socktab_init(void)
 		netlat_list_init(&entries[i].calls);
 		netlat_list_init(&entries[i].tx);
 		netlat_list_init(&entries[i].rx);
+		netlat_list_init(&entries[i].reads);
 	}
 	return 0;
 }
@@ -78,6 +80,8 @@ void netlat_socktab_exit(void)
 	netlat_pool_exit();
 	vfree(entries);
 	vfree(buckets);
+	entries = NULL;
+	buckets = NULL;		/* for netlat_socktab_finish_reads() */
 }
 
 unsigned int netlat_socktab_capacity(void)
@@ -88,13 +92,14 @@ unsigned int netlat_socktab_capacity(void)
 /*
  * Count what an entry still holds as data units that will never be timed:
  * segments between IP and the driver, received data never read.  Waiting
- * senders and calls whose bytes never reached IP are no data units.  Its
- * records go back to the pool.
+ * senders and calls whose bytes never reached IP are no data units.  Data
+ * read is timed first.  Its records go back to the pool.
  */
 static void drop_entry(struct netlat_cpu *c, struct netlat_sock *e)
 {
 	u32 i;
 
+	netlat_rx_drain(c, e, UINT_MAX);
 	netlat_count_add(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START, e->tx.n);
 	for (i = e->rx.head; i != NETLAT_NIL; i = netlat_rec(i)->next)
 		if (!netlat_rec(i)->rx.counted)
@@ -126,6 +131,40 @@ void netlat_socktab_flush(void)
 		}
 		WRITE_ONCE(buckets[i].idle, 0);
 		raw_spin_unlock_irqrestore(&buckets[i].lock, flags);
+	}
+}
+
+/*
+ * Bin what every socket has read (process context, before a snapshot or
+ * a reset), NETLAT_RX_BUDGET steps per lock hold, as a handler would.
+ */
+void netlat_socktab_finish_reads(void)
+{
+	unsigned int i, w;
+
+	if (!buckets)		/* not loaded yet, or unloading */
+		return;
+	for (i = 0; i < 1u << bucket_bits; i++) {
+		struct netlat_bucket *bk = &buckets[i];
+		unsigned long flags;
+		bool done;
+
+		do {
+			done = true;
+			raw_spin_lock_irqsave(&bk->lock, flags);
+			for (w = 0; w < NETLAT_WAYS && done; w++) {
+				struct netlat_sock *e = &entries[i * NETLAT_WAYS + w];
+
+				if (!bk->key[w] || !e->reads.n)
+					continue;
+				done = netlat_rx_drain(netlat_this_cpu(), e,
+						       NETLAT_RX_BUDGET);
+				if (done)
+					netlat_sock_release_idle(bk, e);
+			}
+			raw_spin_unlock_irqrestore(&bk->lock, flags);
+			cond_resched();
+		} while (!done);
 	}
 }
 
@@ -317,8 +356,8 @@ void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
 {
 	unsigned int w = e - &entries[(bk - buckets) * NETLAT_WAYS];
 
-	if (e->nwait || e->calls.n || e->tx.n || e->rx.n || e->page_more ||
-	    e->wait_lost || e->tx_lost_valid)
+	if (e->nwait || e->calls.n || e->tx.n || e->rx.n || e->reads.n ||
+	    e->page_more || e->wait_lost || e->tx_lost_valid)
 		return;
 	WRITE_ONCE(bk->idle, bk->idle | BIT(w));
 }
