@@ -9,9 +9,9 @@
 # are instruction counts, free of host noise.
 # Load, for SECS: two 64 KiB-write streams over loopback, one to a reader
 # that sleeps 20 ms before each read; a paced reader about 2000 skbs of
-# 1000 bytes behind, whose every read retires the most records a handler
-# ever does at once (a share of 1024, then thinned); ping-pongs over veth
-# and over the NICs, connection churn over veth.
+# 1000 bytes behind, whose every read completes more samples than a share
+# (1024, then thinned): the most a read leaves to retire; ping-pongs over
+# veth and over the NICs, connection churn over veth.
 # Raw lines go to $OUT/irqoff.txt:
 #   round mode samples irq_p50 irq_p99 irq_max thread_p99 thread_max
 . "$NETLAT_TREE/tests/guest/lib.sh"
@@ -102,7 +102,7 @@ while [ $round -lt "$ROUNDS" ]; do
 done
 check "every run has timerlat samples" sh -c "! awk '\$3 == 0' $OUT/irqoff.txt | grep -q ."
 check "netlat timed something under the load" sh -c "awk '\$1 == \"stage\" && \$5 > 0' $OUT/netlat-1.txt | grep -q ."
-check "reads retired over a share of records at once (rx_thinned > 0)" \
+check "reads took over a share of skbs at once (rx_thinned > 0)" \
 	sh -c "awk '\$1 == \"counter\" && \$2 == \"rx_thinned\" && \$3 > 0' $OUT/netlat-1.txt | grep -q ."
 check_dmesg
 finish

@@ -66,6 +66,57 @@ paced veth "$PATH_VETH"
 # on the NICs, 2500 queued at once
 paced nic "$PATH_NIC" 5000
 
+# Reads left to retire: a read handler retires at most NETLAT_RX_BUDGET
+# records; what a read of 3000 queued skbs leaves waits, with the read's
+# time, for the socket's next events, and opening /proc/netlat or a reset
+# retires it all first.  The reader takes the whole queue in one read,
+# then sleeps 6 s with its socket open and no more data coming: within
+# that window, /proc/netlat must show every skb timed or thinned (run
+# "left"), and a reset must leave nothing of them for after it ("reset").
+recvq() {	# NS PORT: bytes the reader's socket holds unread (none: -1)
+	in_ns "$1" ss -Htn "( sport = :$2 )" | awk '{ n += $2 } END { print NR ? n : -1 }'
+}
+left_to_retire() {	# NAME
+	local name=$1 i
+	set -- $PATH_LO
+	next_port
+	netlat_reset
+	in_ns "$1" "$TCPGEN" paced -a "$3" -p $PORT -n $N -l $LEN -b 4000000 \
+		-s 6000000 > /tmp/paced.log 2>&1 &
+	spid=$!
+	# 200 us apart: one skb a message, as in paced above
+	check "$name: writer" in_ns "$2" "$TCPGEN" paced -m write -a "$3" -p $PORT \
+		-n $N -l $LEN -g 200 > /tmp/writer.log 2>&1
+	# the one read: nothing left unread, the reader asleep for 6 s
+	for i in $(seq 150); do
+		[ "$(recvq "$1" $PORT)" = 0 ] && break
+		sleep 0.1
+	done
+	check "$name: the reader took the whole queue in one read" [ "$(recvq "$1" $PORT)" = 0 ]
+	if [ "$name" = reset ]; then
+		netlat_reset
+		check "$name: reader" wait $spid
+		snapshot "$name"
+		F=$OUT/$name.txt
+		check "$name: nothing read before the reset is binned after it (rx_timed $(counter rx_timed), rx_total count $(stage rx_total count))" \
+			[ "$(counter rx_timed)" = 0 ] && [ "$(stage rx_total count)" = 0 ]
+	else
+		snapshot "$name"
+		check "$name: reader" wait $spid
+		F=$OUT/$name.txt
+		units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
+		missed=$(probe_missed rx_)
+		check "$name: every skb timed or thinned while its read's records waited, but for $missed skipped hits ($(counter rx_timed) + $(counter rx_thinned) of $units)" \
+			between $((units - $(counter rx_timed) - $(counter rx_thinned))) 0 "$missed"
+		check "$name: deep: skbs thinned beyond the share ($(counter rx_thinned))" \
+			[ "$(counter rx_thinned)" -gt 0 ]
+		expect_sums "$name"
+	fi
+	unset F
+}
+left_to_retire left
+left_to_retire reset
+
 # The send side.  tx_check NAME: every segment timed or thinned, nothing
 # cut off; $1 $2 $3: netlat's stage, the writer's truth key, percentile.
 tx_check() {
