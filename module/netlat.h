@@ -555,13 +555,14 @@ int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs);
 /*
- * Records retired and reads finished per handler call: a read that took
- * thousands of queued skbs leaves the rest to the socket's next events,
- * so that no call runs long with interrupts off (rx.c, rx_drain).
+ * Records retired or given back per handler call: a read that took
+ * thousands of queued skbs leaves the rest to the socket's next events, a
+ * socket that goes with thousands of records leaves them to its bucket's,
+ * so that no call runs long with interrupts off (rx.c, socktab.c).
  */
 #define NETLAT_RX_BUDGET 16
 bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
-		     unsigned int budget);
+		     unsigned int *budget);
 void netlat_socktab_finish_reads(void);
 int netlat_h_sock_purge(struct kprobe *p, struct pt_regs *regs);
 void netlat_tp_sock_destroy(void *data, struct sock *sk);

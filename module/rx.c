@@ -484,8 +484,10 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	if (e) {
 		int shift = keep ? (int)level : -1;
 
+		unsigned int budget = NETLAT_RX_BUDGET;
+
 		/* the socket's earlier reads, a few steps more */
-		netlat_rx_drain(c, e, NETLAT_RX_BUDGET);
+		netlat_rx_drain(c, e, &budget);
 
 		/*
 		 * A socket deeper than its share is thinned one more level
@@ -631,8 +633,13 @@ static bool rx_read_step(struct netlat_cpu *c, struct netlat_sock *e,
 	return true;
 }
 
-/* Finish the reads of @e, oldest first, in at most *@budget steps. */
-static bool rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
+/*
+ * Finish the reads of @e, oldest first, in at most *@budget steps; true if
+ * none is left.  Each read's records are binned at its time, whenever the
+ * step comes: at the read, at the socket's next skb or read, when
+ * /proc/netlat is read, as the entry is given back (socktab.c).
+ */
+bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
 		     unsigned int *budget)
 {
 	while (e->reads.head != NETLAT_NIL) {
@@ -643,18 +650,6 @@ static bool rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
 			netlat_list_free(&e->reads, e->reads.head);
 	}
 	return true;
-}
-
-/*
- * Finish the reads of @e in at most @budget steps; true if none is left.
- * Each read's records are binned at its time, whenever the step comes:
- * at the read, at the socket's next skb or read, when /proc/netlat is
- * read, when the entry is dropped.
- */
-bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
-		     unsigned int budget)
-{
-	return rx_drain(c, e, &budget);
 }
 
 /*
@@ -694,7 +689,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	rd.fin = !!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
 	/* With sampling, unrecorded data is expected: no check. */
 	rd.check = READ_ONCE(netlat_sample) == 1;
-	if (rx_drain(c, e, &budget))
+	if (netlat_rx_drain(c, e, &budget))
 		while (budget--)
 			if (rx_read_step(c, e, &rd))
 				goto done;
@@ -704,7 +699,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		netlat_rec(i)->read = rd;
 	} else {
 		/* No record to queue it on (the pool is empty): finish now. */
-		netlat_rx_drain(c, e, UINT_MAX);
+		budget = UINT_MAX;
+		netlat_rx_drain(c, e, &budget);
 		while (!rx_read_step(c, e, &rd))
 			;
 	}

@@ -41,8 +41,12 @@
 struct netlat_bucket {
 	raw_spinlock_t lock;
 	u8 idle;		/* bit w: entry w has nothing in flight */
+	u8 gone;		/* bit w: entry w's socket went, see purge */
 	const struct sock *key[NETLAT_WAYS];
 } ____cacheline_aligned;
+
+/* The key of a way whose socket went: never equal to a socket's address. */
+#define NETLAT_GONE_KEY(sk)	((const struct sock *)((unsigned long)(sk) | 1))
 
 static struct netlat_bucket *buckets;
 static struct netlat_sock *entries;
@@ -93,21 +97,61 @@ unsigned int netlat_socktab_capacity(void)
  * Count what an entry still holds as data units that will never be timed:
  * segments between IP and the driver, received data never read.  Waiting
  * senders and calls whose bytes never reached IP are no data units.  Data
- * read is timed first.  Its records go back to the pool.
+ * read is timed first.  Its records go back to the pool, at most *@budget
+ * of them (and of the reads' steps); true once all are back.
  */
+static bool drop_entry_steps(struct netlat_cpu *c, struct netlat_sock *e,
+			     unsigned int *budget)
+{
+	if (!netlat_rx_drain(c, e, budget))
+		return false;
+	for (; e->tx.n; (*budget)--) {
+		if (!*budget)
+			return false;
+		netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START);
+		netlat_list_free(&e->tx, e->tx.head);
+	}
+	for (; e->rx.n; (*budget)--) {
+		if (!*budget)
+			return false;
+		if (!netlat_rec(e->rx.head)->rx.counted)
+			netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
+		netlat_list_free(&e->rx, e->rx.head);
+	}
+	for (; e->calls.n; (*budget)--) {
+		if (!*budget)
+			return false;
+		netlat_list_free(&e->calls, e->calls.head);
+	}
+	e->nwait = 0;
+	return true;
+}
+
 static void drop_entry(struct netlat_cpu *c, struct netlat_sock *e)
 {
-	u32 i;
+	unsigned int budget = UINT_MAX;
 
-	netlat_rx_drain(c, e, UINT_MAX);
-	netlat_count_add(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START, e->tx.n);
-	for (i = e->rx.head; i != NETLAT_NIL; i = netlat_rec(i)->next)
-		if (!netlat_rec(i)->rx.counted)
-			netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
-	netlat_list_free_all(&e->calls);
-	netlat_list_free_all(&e->tx);
-	netlat_list_free_all(&e->rx);
-	e->nwait = 0;
+	drop_entry_steps(c, e, &budget);
+}
+
+/*
+ * Give back a budget's worth of what the ways of @bk whose sockets went
+ * still hold (locked bucket, interrupts off); a way all given back is
+ * free again.
+ */
+static void step_gone(struct netlat_cpu *c, struct netlat_bucket *bk,
+		      unsigned int *budget)
+{
+	unsigned int w;
+
+	for (w = 0; w < NETLAT_WAYS && *budget; w++) {
+		if (!(bk->gone & BIT(w)) ||
+		    !drop_entry_steps(c, &entries[(bk - buckets) * NETLAT_WAYS + w],
+				      budget))
+			continue;
+		bk->gone &= ~BIT(w);
+		WRITE_ONCE(bk->key[w], NULL);
+	}
 }
 
 /*
@@ -130,13 +174,15 @@ void netlat_socktab_flush(void)
 			WRITE_ONCE(buckets[i].key[w], NULL);
 		}
 		WRITE_ONCE(buckets[i].idle, 0);
+		buckets[i].gone = 0;
 		raw_spin_unlock_irqrestore(&buckets[i].lock, flags);
 	}
 }
 
 /*
- * Bin what every socket has read (process context, before a snapshot or
- * a reset), NETLAT_RX_BUDGET steps per lock hold, as a handler would.
+ * Bin what every socket has read, and give back what sockets that went
+ * still hold (process context, before a snapshot or a reset),
+ * NETLAT_RX_BUDGET steps per lock hold, as a handler would.
  */
 void netlat_socktab_finish_reads(void)
 {
@@ -146,25 +192,25 @@ void netlat_socktab_finish_reads(void)
 		return;
 	for (i = 0; i < 1u << bucket_bits; i++) {
 		struct netlat_bucket *bk = &buckets[i];
+		unsigned int budget;
 		unsigned long flags;
-		bool done;
 
 		do {
-			done = true;
+			budget = NETLAT_RX_BUDGET;
 			raw_spin_lock_irqsave(&bk->lock, flags);
-			for (w = 0; w < NETLAT_WAYS && done; w++) {
+			step_gone(netlat_this_cpu(), bk, &budget);
+			for (w = 0; w < NETLAT_WAYS && budget; w++) {
 				struct netlat_sock *e = &entries[i * NETLAT_WAYS + w];
 
-				if (!bk->key[w] || !e->reads.n)
+				if (!bk->key[w] || (bk->gone & BIT(w)) ||
+				    !e->reads.n)
 					continue;
-				done = netlat_rx_drain(netlat_this_cpu(), e,
-						       NETLAT_RX_BUDGET);
-				if (done)
+				if (netlat_rx_drain(netlat_this_cpu(), e, &budget))
 					netlat_sock_release_idle(bk, e);
 			}
 			raw_spin_unlock_irqrestore(&bk->lock, flags);
 			cond_resched();
-		} while (!done);
+		} while (!budget);
 	}
 }
 
@@ -289,6 +335,11 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 	unsigned long now = jiffies;
 	unsigned int w, free = NETLAT_WAYS;
 
+	if (unlikely(bk->gone)) {
+		unsigned int budget = NETLAT_RX_BUDGET;
+
+		step_gone(c, bk, &budget);
+	}
 	for (w = 0; w < NETLAT_WAYS; w++) {
 		if (bk->key[w] == sk) {
 			e = &base[w];
@@ -325,6 +376,7 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 	e = &base[free];
 	init_entry(e, sk, now);
 	bk->idle &= ~BIT(free);
+	bk->gone &= ~BIT(free);
 	WRITE_ONCE(bk->key[free], sk);
 	return e;
 }
@@ -372,12 +424,25 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 	unsigned int w;
 
 	for (w = 0; w < NETLAT_WAYS; w++) {
+		unsigned int budget = NETLAT_RX_BUDGET;
+
 		if (bk->key[w] != sk)
 			continue;
-		drop_entry(c, &entries[(bk - buckets) * NETLAT_WAYS + w]);
-		WRITE_ONCE(bk->key[w], NULL);
 		WRITE_ONCE(bk->idle, bk->idle & ~BIT(w));
 		netlat_count(c, NETLAT_C_SOCKETS_PURGED);
+		if (drop_entry_steps(c, &entries[(bk - buckets) * NETLAT_WAYS + w],
+				     &budget)) {
+			WRITE_ONCE(bk->key[w], NULL);
+			continue;
+		}
+		/*
+		 * More than a budget left: the way keeps it under a key no
+		 * socket has (a new one at this address is another
+		 * connection), given back by the bucket's next lookups and
+		 * before /proc/netlat is read.
+		 */
+		WRITE_ONCE(bk->key[w], NETLAT_GONE_KEY(sk));
+		bk->gone |= BIT(w);
 	}
 	netlat_bucket_unlock(bk);
 }
