@@ -10,8 +10,9 @@
 # Load, for SECS: two 64 KiB-write streams over loopback, one to a reader
 # that sleeps 20 ms before each read; a paced reader about 2000 skbs of
 # 1000 bytes behind, whose every read completes more samples than a share
-# (1024, then thinned): the most a read leaves to retire; ping-pongs over
-# veth and over the NICs, connection churn over veth.
+# (1024, then thinned): the most a read leaves to retire; readers that
+# close right after reading 1500 skbs at once, or with 1000 unread;
+# ping-pongs over veth and over the NICs, connection churn over veth.
 # Raw lines go to $OUT/irqoff.txt:
 #   round mode samples irq_p50 irq_p99 irq_max thread_p99 thread_max
 . "$NETLAT_TREE/tests/guest/lib.sh"
@@ -45,6 +46,21 @@ load() {
 		-s 200000 > /dev/null 2>&1 &
 	sleep 0.2
 	"$TCPGEN" paced -m write -a 127.0.0.1 -p $PORT -n $PACED -l 1000 -g 100 \
+		> /dev/null 2>&1 &
+	# sockets that go holding over a thousand records: one closed right
+	# after it read its whole queue, one closed with its queue unread
+	next_port
+	"$TCPGEN" server -a 127.0.0.1 -p $PORT -m push -n 1500 -l 1000 -g 50 \
+		-c 100000000 > /dev/null 2>&1 &
+	sleep 0.2
+	touch /tmp/irqoff-go
+	(while :; do "$TCPGEN" lag -a 127.0.0.1 -p $PORT -b 1500000 \
+		-G /tmp/irqoff-go || break; done) > /dev/null 2>&1 &
+	next_port
+	"$TCPGEN" server -a 127.0.0.1 -p $PORT -m flood -l 1000 -g 50 \
+		-c 100000000 > /dev/null 2>&1 &
+	sleep 0.2
+	"$TCPGEN" unreadclose -a 127.0.0.1 -p $PORT -n 100000000 -b 1000000 \
 		> /dev/null 2>&1 &
 	for path in "$PATH_VETH" "$PATH_NIC"; do
 		set -- $path
