@@ -427,6 +427,7 @@ struct netlat_rxread {
 	u8 fin;			/* the receive side was shut down by then */
 	u8 check;		/* count data never seen (no sampling) */
 	u8 family;
+	u8 mid_skb;		/* it stopped inside a queued skb */
 	u64 t;
 };
 
@@ -503,7 +504,7 @@ struct netlat_sock {
 	u8 tx_unseen_valid;
 	u8 tx_lost_valid;
 	u8 rx_copied_valid:1;	/* 0 until the connection has an rcv_nxt */
-	u8 rx_in_hole:1;	/* the last read ended in data never seen */
+	u8 rx_in_hole:1;	/* the last read stopped inside a skb never seen */
 	u8 rx_read_open:1;	/* the oldest read is retiring: rx_copied is */
 				/* how far it got */
 	u8 rx_drop_valid;

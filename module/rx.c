@@ -620,8 +620,12 @@ static bool rx_read_step(struct netlat_cpu *c, struct netlat_sock *e,
 		/* A FIN takes one sequence number that no record covers. */
 		if (r || rd->seq - e->rx_copied != 1 || !rd->fin) {
 			rx_hole(c, e, rd);
-			/* the next read may go on in it */
-			ends_in_hole = !r || after(r->seq, rd->seq);
+			/*
+			 * Where skbs never seen began and ended is unknown:
+			 * the next read goes on with this one's unit only if
+			 * it stopped inside a skb.
+			 */
+			ends_in_hole = rd->mid_skb;
 		}
 	}
 	e->rx_in_hole = ends_in_hole;
@@ -668,6 +672,7 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_rxread rd;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
+	struct sk_buff *skb;
 	u32 i;
 
 	if (!c)
@@ -687,6 +692,10 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		e->rx_copied_valid = 1;
 	}
 	rd.fin = !!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
+	/* The reader holds the socket: its receive queue stands still. */
+	skb = skb_peek(&sk->sk_receive_queue);
+	rd.mid_skb = skb && before(TCP_SKB_CB(skb)->seq, rd.seq) &&
+		     after(TCP_SKB_CB(skb)->end_seq, rd.seq);
 	/* With sampling, unrecorded data is expected: no check. */
 	rd.check = READ_ONCE(netlat_sample) == 1;
 	if (netlat_rx_drain(c, e, &budget))
