@@ -118,7 +118,10 @@ while [ $round -lt "$ROUNDS" ]; do
 done
 check "every run has timerlat samples" sh -c "! awk '\$3 == 0' $OUT/irqoff.txt | grep -q ."
 check "netlat timed something under the load" sh -c "awk '\$1 == \"stage\" && \$5 > 0' $OUT/netlat-1.txt | grep -q ."
-check "reads took over a share of skbs at once (rx_thinned > 0)" \
-	sh -c "awk '\$1 == \"counter\" && \$2 == \"rx_thinned\" && \$3 > 0' $OUT/netlat-1.txt | grep -q ."
+# (the smoke run, 1 s under plain TCG, may not get that deep)
+if [ "${SECS%.*}" -ge 3 ]; then
+	check "reads took over a share of skbs at once (rx_thinned > 0)" \
+		sh -c "awk '\$1 == \"counter\" && \$2 == \"rx_thinned\" && \$3 > 0' $OUT/netlat-1.txt | grep -q ."
+fi
 check_dmesg
 finish
