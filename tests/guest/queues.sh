@@ -24,8 +24,28 @@ N=3000 LEN=1000 READ=500 EVERY_US=1000
 setup_all_paths || exit 1
 check "insmod" load_netlat || exit 1
 
+# rx_all_timed NAME: every skb but duplicates timed or thinned, a hit the
+# kprobe core skipped aside.  rx_truth NAME LOG KEY: rx_tcp_user p50 and
+# p99 within 10% of the truth the workload printed in LOG (KEY_p50_ns ...).
+rx_all_timed() {
+	local units missed
+	units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
+	missed=$(probe_missed rx_)
+	check "$1: every skb but duplicates timed or thinned, but for $missed skipped hits ($(counter rx_timed) + $(counter rx_thinned) of $units)" \
+		between $((units - $(counter rx_timed) - $(counter rx_thinned))) 0 "$missed"
+}
+rx_truth() {
+	local p truth net
+	for p in p50 p99; do
+		truth=$(awk -v k="$3_${p}_ns" '$1 == k { print $2 }' "$2")
+		net=$(stage rx_tcp_user ${p}_ns)
+		check "$1: rx_tcp_user $p $net ns within 10% of the truth $truth ns" \
+			within 10 "$net" "${truth:-0}"
+	done
+}
+
 paced() {	# NAME PATH [MESSAGES]
-	local name=$1 truth net held N=${3:-$N}
+	local name=$1 held N=${3:-$N}
 	set -- $2
 	next_port
 	netlat_reset
@@ -42,20 +62,12 @@ paced() {	# NAME PATH [MESSAGES]
 	held=$(awk '$1 == "paced_held" { print $2 }' /tmp/writer.log)
 	check "$name: next to no message waited in the writer ($held of $N)" \
 		[ "${held:-$N}" -le $((N / 100)) ]
-	units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
-	missed=$(probe_missed rx_)
 	check "$name: nothing cut off (ring_full $(counter ring_full))" \
 		[ "$(counter ring_full)" = 0 ]
 	check "$name: deep: skbs thinned beyond the share ($(counter rx_thinned))" \
 		[ "$(counter rx_thinned)" -gt 0 ]
-	check "$name: every skb but duplicates timed or thinned, but for $missed skipped hits ($(counter rx_timed) + $(counter rx_thinned) of $units)" \
-		between $((units - $(counter rx_timed) - $(counter rx_thinned))) 0 "$missed"
-	for p in p50 p99; do
-		truth=$(awk -v k="paced_${p}_ns" '$1 == k { print $2 }' /tmp/paced.log)
-		net=$(stage rx_tcp_user ${p}_ns)
-		check "$name: rx_tcp_user $p $net ns within 10% of the truth $truth ns" \
-			within 10 "$net" "${truth:-0}"
-	done
+	rx_all_timed "$name"
+	rx_truth "$name" /tmp/paced.log paced
 	expect_accounting "$name"
 	expect_sums "$name"
 	unset F
@@ -104,10 +116,7 @@ left_to_retire() {	# NAME
 		snapshot "$name"
 		check "$name: reader" wait $spid
 		F=$OUT/$name.txt
-		units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
-		missed=$(probe_missed rx_)
-		check "$name: every skb timed or thinned while its read's records waited, but for $missed skipped hits ($(counter rx_timed) + $(counter rx_thinned) of $units)" \
-			between $((units - $(counter rx_timed) - $(counter rx_thinned))) 0 "$missed"
+		rx_all_timed "$name (its read's records waited)"
 		check "$name: deep: skbs thinned beyond the share ($(counter rx_thinned))" \
 			[ "$(counter rx_thinned)" -gt 0 ]
 		expect_sums "$name"
@@ -209,7 +218,7 @@ unset F
 # 10%.  On the NICs with a 16 MiB buffer (-m deep), the queue passes the
 # share and netlat thins.
 bulk() {	# NAME PATH CONNS READ [MODE]
-	local name=$1 conns=$3 read=$4 mode=${5:+-m $5} truth net units skbs missed dups
+	local name=$1 conns=$3 read=$4 mode=${5:+-m $5} units skbs missed dups
 	set -- $2
 	next_port
 	netlat_reset
@@ -235,14 +244,8 @@ bulk() {	# NAME PATH CONNS READ [MODE]
 		$(awk '$1 == "bulk_duplicates" { print $2 }' /tmp/bulk.log)))
 	check "$name: netlat's skbs are the capture's: $units and $skbs, but for $missed skipped hits and $dups duplicates" \
 		between $((${skbs:-0} - units)) $((-dups)) $((missed + dups))
-	check "$name: every skb but duplicates timed or thinned, but for $missed skipped hits ($(counter rx_timed) + $(counter rx_thinned) of $units)" \
-		between $((units - $(counter rx_timed) - $(counter rx_thinned))) 0 "$missed"
-	for p in p50 p99; do
-		truth=$(awk -v k="bulk_${p}_ns" '$1 == k { print $2 }' /tmp/bulk.log)
-		net=$(stage rx_tcp_user ${p}_ns)
-		check "$name: rx_tcp_user $p $net ns within 10% of the truth per skb $truth ns" \
-			within 10 "$net" "${truth:-0}"
-	done
+	rx_all_timed "$name"
+	rx_truth "$name" /tmp/bulk.log bulk
 	expect_accounting "$name"
 	expect_sums "$name"
 	unset F
