@@ -111,14 +111,6 @@ struct netlat_stats {
 	u64 counter[NETLAT_NR_COUNTERS];
 };
 
-/* One send call seen entering the socket layer, not yet at TCP. */
-struct netlat_sock_stamp {
-	const struct task_struct *task;
-	const struct sock *sk;
-	u64 t_sock;
-	bool before_reset;	/* its loss belongs to the window reset away */
-};
-
 /*
  * A received data skb between the device layer and the point where TCP
  * binds it to a socket.  These stages run back to back in one softirq (or
@@ -155,7 +147,6 @@ struct netlat_cpu {
 	u32 sample_rand;		/* xorshift state, for sample=N */
 	u32 rx_gen;			/* data skbs seen at the device layer */
 	u32 rx_reset_gen;		/* rx_gen at the last reset */
-	struct netlat_sock_stamp send;
 	struct netlat_rx_set rx[NETLAT_RX_SETS];
 };
 
@@ -291,6 +282,7 @@ void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 			   u64 *hits);
 void netlat_stats_reset(void);
 unsigned int netlat_stats_resets(void);
+extern u64 netlat_reset_ns;
 void netlat_inflight_flush(void);
 
 /* ---- probes (probes.c) ---- */
@@ -371,11 +363,19 @@ static inline unsigned int netlat_share_level(u32 n)
 /* The pool holds this many records per socket entry of the table. */
 #define NETLAT_RECS_PER_SOCKET 8
 
+/*
+ * A send call between the socket layer and the socket lock.  t_sock is 0
+ * if the socket layer was not seen; t_tcp is NETLAT_WAIT_SOCK until TCP
+ * takes the call, NETLAT_WAIT_SKIPPED if it is not sampled.
+ */
 struct netlat_waiter {
 	const struct task_struct *task;
 	u64 t_sock;
 	u64 t_tcp;
 };
+
+#define NETLAT_WAIT_SOCK	0
+#define NETLAT_WAIT_SKIPPED	1	/* no clock reads 1 ns after boot */
 
 /* What the segments of a call become at IP. */
 enum netlat_call_kind {
@@ -537,6 +537,7 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
 
 /* ---- handlers (tx.c, rx.c, socktab.c) ---- */
 int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs);
+int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs);

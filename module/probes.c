@@ -68,7 +68,7 @@ static const struct netlat_point points[] = {
 	 * where these go through sendmsg.
 	 */
 	{ "tx_sendpage", TX, false, {
-		{ KP("kernel_sendpage", netlat_h_sock_send),
+		{ KP("kernel_sendpage", netlat_h_sock_sendpage),
 		  KP("tcp_sendpage", netlat_h_tcp_sendpage),
 		  KP("do_tcp_sendpages", netlat_h_tcp_sendpage_locked) } } },
 	/* send: TCP hands a segment to IP */

@@ -103,6 +103,8 @@ unsigned int netlat_socktab_capacity(void)
 static bool drop_entry_steps(struct netlat_cpu *c, struct netlat_sock *e,
 			     unsigned int *budget)
 {
+	unsigned int i;
+
 	if (!netlat_rx_drain(c, e, budget))
 		return false;
 	for (; e->tx.n; (*budget)--) {
@@ -123,6 +125,11 @@ static bool drop_entry_steps(struct netlat_cpu *c, struct netlat_sock *e,
 			return false;
 		netlat_list_free(&e->calls, e->calls.head);
 	}
+	/* A call still at the socket layer will not reach TCP now: kTLS. */
+	for (i = 0; i < e->nwait; i++)
+		if (e->wait[i].t_tcp == NETLAT_WAIT_SOCK &&
+		    e->wait[i].t_sock >= READ_ONCE(netlat_reset_ns))
+			netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
 	e->nwait = 0;
 	return true;
 }

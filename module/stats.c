@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include "netlat.h"
 
@@ -182,12 +183,11 @@ static void reset_cpu(struct netlat_cpu *c)
 	memset(c->hits, 0, sizeof(c->hits));
 	/*
 	 * What is in flight on this CPU stays, so that its samples complete;
-	 * but a loss found later (an skb that never reached its socket, a
-	 * call that never reached TCP) happened before the reset, and must
-	 * not be counted in the new window.
+	 * but a loss found later (an skb that never reached its socket)
+	 * happened before the reset, and must not be counted in the new
+	 * window.
 	 */
 	c->rx_reset_gen = c->rx_gen;
-	c->send.before_reset = true;
 }
 
 static void reset_this_cpu(void *unused)
@@ -198,7 +198,6 @@ static void reset_this_cpu(void *unused)
 
 static void flush_cpu(struct netlat_cpu *c)
 {
-	memset(&c->send, 0, sizeof(c->send));
 	memset(c->rx, 0, sizeof(c->rx));
 }
 
@@ -232,8 +231,15 @@ unsigned int netlat_stats_resets(void)
 	return atomic_read(&netlat_resets);
 }
 
+/*
+ * When the last reset began: a send call that entered the socket layer
+ * before it and never reached TCP is not counted in the new window.
+ */
+u64 netlat_reset_ns;
+
 void netlat_stats_reset(void)
 {
+	WRITE_ONCE(netlat_reset_ns, ktime_get_ns());
 	for_every_cpu(reset_this_cpu, reset_cpu);
 	netlat_probes_reset_missed();
 	atomic_inc(&netlat_resets);

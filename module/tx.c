@@ -3,8 +3,8 @@
  * Send side.  One sample per new data segment, tied to the send call that
  * queued its last byte:
  *
- *   t_sock  socket layer entry     (security_socket_sendmsg)  per-CPU slot
- *   t_tcp   TCP takes the call     (tcp_sendmsg entry)        -> waiter
+ *   t_sock  socket layer entry     (security_socket_sendmsg)  -> waiter
+ *   t_tcp   TCP takes the call     (tcp_sendmsg entry)        the waiter
  *           socket lock held       (tcp_sendmsg_locked)       -> call @write_seq
  *   t_ip    segment reaches IP     (ip_queue_xmit,            -> txseg
  *                                   inet6_csk_xmit)
@@ -61,7 +61,90 @@ static bool tx_segment(const struct sk_buff *skb, u32 *seq, u32 *end,
 	return len > 0;
 }
 
+/*
+ * The waiter of the current task on @e, or NULL.  A task has one send
+ * call at a time on a socket, so this is its call: a waiter left by an
+ * earlier one (a call that never reached TCP) is replaced.
+ */
+static struct netlat_waiter *waiter_of_current(struct netlat_sock *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nwait; i++)
+		if (e->wait[i].task == current)
+			return &e->wait[i];
+	return NULL;
+}
+
+/* A new waiter of the current task; the oldest goes if all are in use. */
+static struct netlat_waiter *waiter_add(struct netlat_sock *e)
+{
+	if (e->nwait == NETLAT_WAITERS) {
+		/* More concurrent senders than slots: forget the oldest. */
+		if (e->wait[0].t_tcp != NETLAT_WAIT_SOCK && e->wait_lost < U8_MAX)
+			e->wait_lost++;	/* its call will find no waiter */
+		memmove(&e->wait[0], &e->wait[1],
+			sizeof(e->wait[0]) * (NETLAT_WAITERS - 1));
+		e->nwait--;
+	}
+	e->wait[e->nwait].task = current;
+	return &e->wait[e->nwait++];
+}
+
+/*
+ * A send call enters the socket layer.  Its waiter is made here, in the
+ * socket's entry and keyed by the task, not in a per-CPU slot: the task
+ * may be preempted and move to another CPU before TCP takes the call
+ * (PREEMPT_RT preempts anywhere), and another task's call may run on this
+ * CPU meanwhile.  @fastopen: as for tcp_send() below.
+ */
+static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
+{
+	struct netlat_waiter *w;
+	struct netlat_bucket *bk;
+	struct netlat_sock *e;
+	u64 now;
+
+	if (!netlat_sk_measured(sk) || (!netlat_sk_open(sk) && !fastopen))
+		return;
+	now = ktime_get_ns();
+	bk = netlat_bucket_lock(sk);
+	e = netlat_sock_find(c, bk, sk, true);
+	if (!e)
+		goto unlock;
+	w = waiter_of_current(e);
+	if (!w)
+		w = waiter_add(e);
+	else if (w->t_tcp == NETLAT_WAIT_SOCK &&
+		 w->t_sock >= READ_ONCE(netlat_reset_ns))
+		/* this task's last call never reached TCP: a ULP (kTLS) took it */
+		netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
+	w->t_sock = now;
+	w->t_tcp = NETLAT_WAIT_SOCK;
+unlock:
+	netlat_bucket_unlock(bk);
+}
+
+/* security_socket_sendmsg(sock, msg, size), or a fallback of the same args */
 int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
+{
+	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
+	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
+	unsigned long flags;
+	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
+
+	if (!c)
+		return 0;
+	if (sk)
+		sock_send(c, sk, READ_ONCE(sk->sk_state) == TCP_CLOSE && msg &&
+			  (msg->msg_flags & MSG_FASTOPEN));
+	netlat_exit(flags);
+	return 0;
+}
+
+/* kernel_sendpage(sock, page, offset, size, flags): 6.1 */
+int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs)
 {
 	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
 	unsigned long flags;
@@ -70,58 +153,43 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-
-	if (sk && netlat_sk_measured(sk)) {
-		/* a call that never reached TCP: a ULP (kTLS) took it */
-		if (c->send.task && !c->send.before_reset)
-			netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
-		c->send.task = current;
-		c->send.before_reset = false;
-		c->send.sk = sk;
-		c->send.t_sock = ktime_get_ns();
-	}
+	if (sk)
+		sock_send(c, sk, false);
 	netlat_exit(flags);
 	return 0;
 }
 
 /*
  * TCP takes a send call (tcp_sendmsg or tcp_sendpage, before the socket
- * lock): a waiter, until the call holds the lock.  @fastopen: the call
- * connects the socket (MSG_FASTOPEN), which is closed until then.
+ * lock): its waiter, made at the socket layer, waits until the call holds
+ * the lock.  @fastopen: the call connects the socket (MSG_FASTOPEN),
+ * which is closed until then.
  */
 static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 {
+	struct netlat_waiter *w;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	u64 t_sock = 0, now;
-	bool stamped = c->send.task == current && c->send.sk == sk;
+	u64 now = NETLAT_WAIT_SKIPPED;	/* not sampled: no timestamps */
 
-	c->send.task = NULL;
 	if (!netlat_sk_measured(sk) || (!netlat_sk_open(sk) && !fastopen))
 		return;
-	if (!netlat_sampled(c)) {
-		now = 0;		/* a waiter without t_tcp: skipped */
-	} else {
-		if (stamped)
-			t_sock = c->send.t_sock;
+	if (netlat_sampled(c))
 		now = ktime_get_ns();
-	}
 	bk = netlat_bucket_lock(sk);
 	e = netlat_sock_find(c, bk, sk, true);
 	if (!e)		/* its segments count as table_full at IP */
 		goto unlock;
-	if (e->nwait == NETLAT_WAITERS) {
-		/* More concurrent senders than slots: forget the oldest. */
-		memmove(&e->wait[0], &e->wait[1],
-			sizeof(e->wait[0]) * (NETLAT_WAITERS - 1));
-		e->nwait--;
-		if (e->wait_lost < U8_MAX)
-			e->wait_lost++;
+	w = waiter_of_current(e);
+	if (!w) {
+		w = waiter_add(e);
+		w->t_sock = 0;
+	} else if (w->t_tcp != NETLAT_WAIT_SOCK) {
+		w->t_sock = 0;	/* an earlier call's, not this one's */
 	}
-	e->wait[e->nwait].task = current;
-	e->wait[e->nwait].t_sock = t_sock;
-	e->wait[e->nwait].t_tcp = now;
-	e->nwait++;
+	if (now == NETLAT_WAIT_SKIPPED)
+		w->t_sock = 0;
+	w->t_tcp = now;
 unlock:
 	netlat_bucket_unlock(bk);
 }
@@ -259,10 +327,12 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		goto unlock;
 	/* The waiter of this task; none for in-kernel callers (kTLS...). */
 	for (i = 0; i < e->nwait; i++) {
-		if (e->wait[i].task != current)
+		/* not one that has not reached TCP: kTLS calls this itself */
+		if (e->wait[i].task != current ||
+		    e->wait[i].t_tcp == NETLAT_WAIT_SOCK)
 			continue;
-		call.kind = e->wait[i].t_tcp ? NETLAT_CALL_STAMPED :
-			    NETLAT_CALL_SKIPPED;
+		call.kind = e->wait[i].t_tcp != NETLAT_WAIT_SKIPPED ?
+			    NETLAT_CALL_STAMPED : NETLAT_CALL_SKIPPED;
 		call.t_sock = e->wait[i].t_sock;
 		call.t_tcp = e->wait[i].t_tcp;
 		e->nwait--;
