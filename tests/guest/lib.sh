@@ -213,7 +213,7 @@ expect_samples() {
 			check "$label: $d samples <= $n <= samples + duplicates ($cnt + $dups), nothing else untimed ($lost)" \
 				[ "$(between "$n" "$cnt" $((cnt + dups)) && echo y):$lost" = y:0 ]
 		else
-			check "$label: $d has exactly $n samples ($cnt), none untimed ($lost)" \
+			check "$label: $d has exactly $n samples ($cnt), none untimed ($lost$(nonzero_fates $d))" \
 				[ "$cnt:$lost" = "$n:0" ]
 		fi
 	done
@@ -240,6 +240,13 @@ fates() {
 	n=0
 	for c in "$@"; do n=$((n + $(counter "$c"))); done
 	echo "$n"
+}
+# nonzero_fates DIR: ": name=value..." of DIR's untimed fates that are not
+# 0, so that a failed count says which fate took the data
+nonzero_fates() {
+	awk -v d="$1" '$1 == "counter" && index($2, d "_") == 1 && $3 != 0 &&
+		$2 !~ /^(tx_data_segments|rx_data_skbs|rx_gro_segments|tx_timed|rx_timed|tx_retransmit_segments)/ {
+			s = s " " $2 "=" $3 } END { if (s != "") printf ":%s", s }' "${F:-$PROC}"
 }
 # lag_group NAME PORT CONNS BYTES GOFILE: a reader lagging its whole
 # stream (tcpgen lag) on CONNS connections to the push server on

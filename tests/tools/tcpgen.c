@@ -7,6 +7,7 @@
  *                   [-f] [-s SLEEP_US] [-C CPU] [-n COUNT] [-l LEN]
  *                   [-g GAP_US] [-D SECS] [-F]
  *   tcpgen pingpong -a ADDR -p PORT -n COUNT -l LEN [-s SLEEP_US] [-C CPU] [-S]
+ *                   [-M]
  *   tcpgen stream   -a ADDR -p PORT -b BYTES [-l WRITE_LEN] [-C CPU] [-d SECS]
  *                   [-g GAP_US] [-z] [-W WRITERS]
  *   tcpgen churn    -a ADDR -p PORT -n CONNS [-l LEN]
@@ -26,6 +27,9 @@
  *   tcpgen bulk     -a ADDR -p PORT -c CONNS -b BYTES -s SLEEP_US
  *                   [-m write -n COUNT -l LEN]
  *
+ * -M (any command): a child process moves this one from CPU to CPU all
+ * the time, so that a system call may change CPU wherever the kernel
+ * preempts (anywhere, on PREEMPT_RT), until this process exits.
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
  * sleeping GAP_US after each (so they arrive as COUNT segments), then
@@ -140,7 +144,7 @@ struct samples {
 };
 
 static struct samples rtts, sleeps, ts_tx, ts_qdisc, ts_rx;
-static int stamps;
+static int stamps, migrate;
 
 static long long now_ns(void)
 {
@@ -664,6 +668,34 @@ static int round_trips(int fd)
 	free(buf);
 	free(back);
 	return i;
+}
+
+/*
+ * -M: a child that moves this process to each of its CPUs in turn, as
+ * fast as it can, until this process is gone.
+ */
+static void start_mover(void)
+{
+	pid_t parent = getpid();
+	cpu_set_t all, one;
+	long i;
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		die("sched_getaffinity");
+	if (CPU_COUNT(&all) < 2) {
+		fprintf(stderr, "tcpgen: -M needs two CPUs\n");
+		exit(2);
+	}
+	if (fork())
+		return;
+	for (i = 0; getppid() == parent; i++) {
+		if (!CPU_ISSET(i % CPU_SETSIZE, &all))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(i % CPU_SETSIZE, &one);
+		sched_setaffinity(parent, sizeof(one), &one);
+	}
+	_exit(0);
 }
 
 static int do_pingpong(void)
@@ -1737,7 +1769,7 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:EG:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:c:s:C:n:l:b:t:Sfd:g:P:w:D:FzW:EG:M")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -1761,6 +1793,7 @@ int main(int argc, char **argv)
 		case 'W': writers = atoi(optarg); break;
 		case 'E': exthdr = 1; break;
 		case 'G': gofile = optarg; break;
+		case 'M': migrate = 1; break;
 		default: return 2;
 		}
 	}
@@ -1783,6 +1816,8 @@ int main(int argc, char **argv)
 			die("sched_setaffinity");
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (migrate)
+		start_mover();
 	if (!strcmp(cmd, "server"))
 		return do_server();
 	if (!strcmp(cmd, "pingpong"))
