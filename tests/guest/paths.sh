@@ -158,6 +158,8 @@ if modprobe tls 2> /dev/null; then
 		[ "$(counter tx_tcp_ip.unmatched_end)" = "$(counter tx_data_segments)" ]
 	check "ktls: at least a segment per record ($(counter tx_data_segments))" \
 		[ "$(counter tx_data_segments)" -ge 20 ]
+	check "ktls: each write a call that never reached TCP ($(counter tx_calls_without_tcp))" \
+		[ "$(counter tx_calls_without_tcp)" = 20 ]
 	expect_accounting ktls
 	unset F
 else
