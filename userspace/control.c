@@ -190,6 +190,25 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 	}
 }
 
+int nl_sleep_until(const struct timespec *deadline, const sigset_t *mask)
+{
+	struct timespec now, left;
+
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = deadline->tv_sec - now.tv_sec;
+		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000;
+		}
+		if (left.tv_sec < 0)
+			return 0;
+		if (ppoll(NULL, 0, &left, mask) < 0)
+			return -1;
+	}
+}
+
 static int write_str(const char *path, const char *s)
 {
 	size_t n = strlen(s);

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <time.h>
 
 #define NL_PROC_PATH	"/proc/netlat"
 #define NL_RESET_DEBUGFS "/sys/kernel/debug/netlat/reset"
@@ -54,6 +55,13 @@ void nl_stream_free(struct nl_stream *st);
  * that blocks.
  */
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
+
+/*
+ * Sleep until @deadline (CLOCK_MONOTONIC) with the signal mask @mask
+ * meanwhile (ppoll()): 0 at the deadline; -1 with errno EINTR when a
+ * signal came, even one that the caller blocked and that came before.
+ */
+int nl_sleep_until(const struct timespec *deadline, const sigset_t *mask);
 
 /*
  * Reset: write "1\n" to @debugfs; when that fails (debugfs not mounted,

@@ -334,12 +334,23 @@ static int parsed(const char *path, const struct nl_snapshot *s,
 #define NL_SIGNAL	(-2)
 #define NL_NONE		(-3)
 
+/* Block SIGINT and SIGTERM, the signals that set stop; @old: the mask. */
+static void block_stops(sigset_t *old)
+{
+	sigset_t stops;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, old);
+}
+
 static int read_stream(struct nl_snapshot *s)
 {
 	struct nl_error err;
 	enum nl_status st;
-	sigset_t stops, old;
 	const char *buf;
+	sigset_t old;
 	size_t len;
 	int r, e;
 
@@ -348,10 +359,7 @@ static int read_stream(struct nl_snapshot *s)
 	 * only while nl_stream_next() waits for input: one that comes just
 	 * before it blocks in read() is not lost until the next snapshot.
 	 */
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stops, &old);
+	block_stops(&old);
 	env.stream.sigmask = &old;
 	r = -1;
 	e = EINTR;
@@ -668,6 +676,21 @@ static void restart_note(const struct nl_snapshot *prev,
 			"reload): a new baseline\n", src);
 }
 
+/*
+ * Sleep until @t (CLOCK_MONOTONIC) or SIGINT or SIGTERM.  They are blocked
+ * from the check of stop on and let through only in the wait: one that
+ * comes just before it does not go unseen for a whole interval.
+ */
+static void sleep_until(const struct timespec *t)
+{
+	sigset_t old;
+
+	block_stops(&old);
+	while (!stop && nl_sleep_until(t, &old) && errno == EINTR)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
@@ -696,10 +719,8 @@ static int watch(void)
 				break;
 			add_ns(&next, env.interval);
 			/* a stream paces itself: each snapshot is a report */
-			while (!stop && !env.streaming &&
-			       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-					       &next, NULL) == EINTR)
-				;
+			if (!env.streaming)
+				sleep_until(&next);
 			if (stop)
 				break;
 			n++;

@@ -4,7 +4,8 @@
 # Prometheus file checked with promtool when installed, -p refusing all
 # but a regular file, watch mode on a file, the exporter (-i -p) through
 # its input going away and failed writes, a stream of snapshots (-f - -i),
-# escaped control characters in messages, enabled and the filters, Ctrl-C.
+# escaped control characters in messages, enabled and the filters, Ctrl-C
+# (also just before the sleep, through signal_before_wait.so).
 # Also parses back the JSON and Prometheus files that test_export left in
 # BUILD_DIR.  No kernel module needed.
 #
@@ -824,6 +825,21 @@ done
 wait $pid
 check "SIGINT: exit 0" [ $? -eq 0 ]
 check "SIGINT: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+
+# a signal that comes after the watch loop checked its flag, just before
+# it sleeps (signal_before_wait.so raises it there): it ends the sleep, not
+# a whole interval later (timeout: a regression fails, it does not hang)
+shim=$build/signal_before_wait.so
+check "signal_before_wait.so built" [ -f "$shim" ]
+for sig in 15:SIGTERM 2:SIGINT; do
+	t0=$(date +%s)
+	timeout 10 env NL_TEST_SIGNAL=${sig%%:*} LD_PRELOAD="$shim" \
+		"$netlat" -f "$fix/real-6.12-lo.txt" -i 30 -c 2 > /dev/null 2> "$out/last.err"
+	rc=$?
+	check "${sig#*:} just before the sleep: exit 0 ($rc)" [ $rc -eq 0 ]
+	check "${sig#*:} just before the sleep: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+	check "${sig#*:} just before the sleep: nothing said" [ ! -s "$out/last.err" ]
+done
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

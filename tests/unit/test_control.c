@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading a snapshot file (nl_read_all()) and the reset fallback
- * (nl_reset()), with ordinary files standing in for debugfs and sysfs.
+ * (nl_reset()), with ordinary files standing in for debugfs and sysfs;
+ * the stream of snapshots (nl_stream_next()) and nl_sleep_until().
  *
  * usage: test_control [FIXTURE_DIR [OUTDIR]]
  */
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "test.h"
 #include "control.h"
@@ -304,6 +306,54 @@ static void test_stream_signal(void)
 	nl_stream_free(&st);
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * nl_sleep_until(): to the deadline, not before it; at once when it has
+ * passed; a signal blocked by the caller and pending before the call
+ * ends it (EINTR), not the deadline 10 s later.
+ */
+static void test_sleep(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct timespec t0, deadline;
+	sigset_t usr1, old;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	deadline = t0;
+	CHECK(!nl_sleep_until(&deadline, NULL));
+	deadline.tv_nsec += 50000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	CHECK(!nl_sleep_until(&deadline, NULL));
+	CHECK(since(&t0) >= 0.05);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	got_usr1 = 0;
+	raise(SIGUSR1);		/* pending: blocked until the wait */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	deadline = t0;
+	deadline.tv_sec += 10;
+	errno = 0;
+	CHECK_U64(nl_sleep_until(&deadline, &old), (uint64_t)-1);
+	CHECK_U64(errno, EINTR);
+	CHECK(got_usr1);
+	CHECK(since(&t0) < 5);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
@@ -313,5 +363,6 @@ int main(int argc, char **argv)
 	test_reset();
 	test_stream();
 	test_stream_signal();
+	test_sleep();
 	return test_done("test_control");
 }
