@@ -103,6 +103,19 @@ static int blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Drop the first @n bytes of the buffer, counting their lines. */
+static void drop(struct nl_stream *st, size_t n)
+{
+	const char *p = st->buf, *end = st->buf + n;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		st->lines++;
+		p++;
+	}
+	memmove(st->buf, st->buf + n, st->len - n);
+	st->len -= n;
+}
+
 /* Wait until @fd can be read, with the signal mask @mask meanwhile. */
 static int wait_input(int fd, const sigset_t *mask)
 {
@@ -123,8 +136,7 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 			return -1;
 	}
 	/* drop what was returned last time */
-	memmove(st->buf, st->buf + st->used, st->len - st->used);
-	st->len -= st->used;
+	drop(st, st->used);
 	st->used = 0;
 	scan = 0;
 	for (;;) {
@@ -133,16 +145,13 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 			size_t n = (size_t)(nl - (st->buf + scan));
 
 			if (end_line(st->buf + scan, n)) {
-				st->used = scan + n + 1;
 				if (st->skip) {
 					st->skip = 0;
-					memmove(st->buf, st->buf + st->used,
-						st->len - st->used);
-					st->len -= st->used;
-					st->used = 0;
+					drop(st, scan + n + 1);
 					scan = 0;
 					continue;
 				}
+				st->used = scan + n + 1;
 				if (st->used > st->max) {
 					errno = EFBIG;	/* dropped whole */
 					return -1;
@@ -154,8 +163,7 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 			scan += n + 1;
 		}
 		if (st->skip && scan) {	/* the lines being skipped */
-			memmove(st->buf, st->buf + scan, st->len - scan);
-			st->len -= scan;
+			drop(st, scan);
 			scan = 0;
 		}
 		if (!st->skip && st->len > st->max) {
@@ -165,7 +173,7 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 		}
 		if (st->eof) {
 			if (st->skip || blank(st->buf, st->len)) {
-				st->len = 0;
+				drop(st, st->len);
 				return 0;
 			}
 			st->used = st->len;	/* cut short: the parser says so */
@@ -174,7 +182,7 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 			return 1;
 		}
 		if (st->len == cap) {	/* a line longer than max, skipping */
-			st->len = 0;
+			drop(st, st->len);
 			scan = 0;
 		}
 		if (st->sigmask && wait_input(st->fd, st->sigmask))

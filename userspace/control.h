@@ -35,6 +35,8 @@ struct nl_stream {
 	int eof;
 	int skip;		/* discard up to the next "end" line */
 	int any;		/* anything read from fd */
+	/* lines before the snapshot returned last, skipped ones included */
+	unsigned int lines;
 	/* not NULL: wait for input in ppoll() with this signal mask */
 	const sigset_t *sigmask;
 };
@@ -52,7 +54,8 @@ void nl_stream_free(struct nl_stream *st);
  * snapshot: the parser says it was cut short.  With st->sigmask, a signal
  * that the caller blocks and that mask lets through comes while it waits
  * for input, even one that came before (EINTR), never only after a read
- * that blocks.
+ * that blocks.  Line N of @snap is line st->lines + N of the stream: the
+ * lines of snapshots skipped as too large are counted too.
  */
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
 

@@ -51,8 +51,6 @@ static struct env {
 	struct nl_stream stream;
 	int stream_failed;	/* a read error: the stream is over */
 	int stream_status;	/* of its last snapshot; NL_NONE: none yet */
-	unsigned int stream_line;	/* lines before the last snapshot */
-	unsigned int stream_lines;	/* lines of the last snapshot */
 	struct nl_opts o;
 } env = {
 	.o = { .stages = 0, .unit = NL_UNIT_AUTO },
@@ -294,19 +292,6 @@ static int errno_exit(int err)
 	return err == EACCES || err == EPERM ? NL_EXIT_PERM : NL_EXIT_ERROR;
 }
 
-static unsigned int count_lines(const char *p, size_t n)
-{
-	unsigned int lines = 0;
-	const char *nl;
-
-	while ((nl = memchr(p, '\n', n))) {
-		lines++;
-		n -= (size_t)(nl + 1 - p);
-		p = nl + 1;
-	}
-	return lines;
-}
-
 /* fprintf(stderr, ...) unless env.quiet (a failure said once already) */
 __attribute__((format(printf, 1, 2)))
 static void say(const char *fmt, ...)
@@ -396,11 +381,9 @@ static int read_stream(struct nl_snapshot *s)
 		}
 		return NL_EOF;
 	}
-	env.stream_line += env.stream_lines;
-	env.stream_lines = count_lines(buf, len);
 	st = nl_parse(buf, len, s, &err);
 	if (st != NL_OK && err.line)
-		err.line += env.stream_line;	/* a line of the stream */
+		err.line += env.stream.lines;	/* a line of the stream */
 	return parsed("standard input", s, st, &err);
 }
 

@@ -724,6 +724,17 @@ lines=$(wc -l < "$fix/real-6.12-lo.txt")
 { cat "$fix/real-6.12-lo.txt" "$fix/malformed.txt"; } > "$out/stream-bad.txt"
 rc 6 "stream: a malformed second snapshot" -f - -i 1 < "$out/stream-bad.txt"
 check "stream: the line of the stream" has err "standard input:$((lines + 335)): table_full"
+# the lines of a snapshot too large count too: the exporter goes on past
+# it, and a bad line after it is named by its line of the stream
+yes 'counter padding 0' | head -n 300000 > "$out/stream-big.txt"
+echo end >> "$out/stream-big.txt"
+cat "$out/stream-big.txt" "$fix/real-6.12-lo.txt" "$fix/malformed.txt" |
+	timeout 20 "$netlat" -f - -i 1 -p "$out/stream-lines.prom" > /dev/null 2> "$out/last.err"
+check "stream: too large, good, malformed: exit 6 ($?)" [ $? -eq 6 ]
+check "stream: too large first: says so" has err "standard input: a snapshot larger than"
+check "stream: after one too large: the line of the stream" \
+	has err "standard input:$((300001 + lines + 335)): table_full"
+rm -f "$out/stream-big.txt"
 head -c 5000000 /dev/zero | "$netlat" -f - -i 1 > /dev/null 2> "$out/last.err"
 check "stream: 5 MB without an end: exit 6 ($?)" [ $? -eq 6 ]
 check "stream: too large: says so" has err "larger than"

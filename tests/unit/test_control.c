@@ -183,12 +183,15 @@ static void test_stream(void)
 	struct nl_stream st;
 	char *a, *b, *big;
 	size_t alen, blen;
+	unsigned int i;
 
 	/* snapshots one after another: each through its end line */
 	stream_of(&st, "version 1\nx 1\nend\nversion 1\n  end  \n"
 		  "# a comment\n\n", 1000);
 	CHECK_STR(next(&st), "version 1\nx 1\nend\n");
+	CHECK_U64(st.lines, 0);		/* lines before it */
 	CHECK_STR(next(&st), "version 1\n  end  \n");
+	CHECK_U64(st.lines, 3);
 	CHECK_STR(next(&st), "");	/* only a comment and a blank line */
 	CHECK_STR(next(&st), "");
 	stream_done(&st);
@@ -217,6 +220,7 @@ static void test_stream(void)
 	stream_of(&st, "0123456789abcdef\nmore\nend\nversion 1\nend\n", 16);
 	CHECK_STR(next(&st), "EFBIG");
 	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_U64(st.lines, 3);		/* the skipped lines counted */
 	CHECK_STR(next(&st), "");
 	stream_done(&st);
 	/* too large at the end of the stream: nothing more */
@@ -232,6 +236,19 @@ static void test_stream(void)
 	stream_of(&st, big, 1000);
 	CHECK_STR(next(&st), "EFBIG");
 	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_U64(st.lines, 2);
+	CHECK_STR(next(&st), "");
+	stream_done(&st);
+	/* more lines than the buffer holds, skipped a bufferful at a time */
+	for (i = 0; i < 70000; i++)
+		memcpy(big + 2 * i, "x\n", 2);
+	strcpy(big + 140000, "end\nversion 1\nx\nend\nversion 1\nend\n");
+	stream_of(&st, big, 1000);
+	CHECK_STR(next(&st), "EFBIG");
+	CHECK_STR(next(&st), "version 1\nx\nend\n");
+	CHECK_U64(st.lines, 70001);
+	CHECK_STR(next(&st), "version 1\nend\n");
+	CHECK_U64(st.lines, 70004);
 	CHECK_STR(next(&st), "");
 	stream_done(&st);
 	free(big);
