@@ -296,19 +296,25 @@ void nl_print_json(FILE *f, const struct nl_snapshot *s,
 	fputc(']', f);
 	json_counters(f, s, o);
 	fputs(",\"probes\":[", f);
+	sep = "";
 	for (i = 0; i < s->nr_probes; i++) {
 		const struct nl_probe *p = &s->probe[i];
 
+		if (!nl_probe_shown(p->point, o->stages))
+			continue;
+		fputs(sep, f);
+		sep = ",";
 		fputs("{\"point\":", f);
 		json_str(f, p->point);
 		fputs(",\"symbol\":", f);
 		json_str(f, p->symbol);
 		fputs(",\"mode\":", f);
 		json_str(f, p->mode);
-		fprintf(f, ",\"hits\":%" PRIu64 ",\"missed\":%" PRIu64 "}%s",
-			p->hits, p->missed, i + 1 < s->nr_probes ? "," : "");
+		fprintf(f, ",\"hits\":%" PRIu64 ",\"missed\":%" PRIu64 "}",
+			p->hits, p->missed);
 	}
-	fprintf(f, "],\"probes_missed\":%" PRIu64, nl_probes_missed(s));
+	fprintf(f, "],\"probes_missed\":%" PRIu64,
+		nl_probes_missed(s, o->stages));
 	json_coverage(f, s, o);
 	fputs("}\n", f);
 }

@@ -354,7 +354,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 {
 	static const char *const dirs[] = { "tx", "rx" };
 	static const char *const what[] = { "data segments", "data skbs" };
-	uint64_t timed, seen, v4, v6, missed = 0, lost = 0, thinned = 0;
+	uint64_t timed, seen, v4, v6, missed, lost = 0, thinned = 0;
 	char warn[512] = "";
 	unsigned int i;
 	size_t wl = 0;
@@ -371,9 +371,7 @@ static void print_counters(FILE *f, const struct nl_snapshot *s,
 			fprintf(f, "; IPv4 %" PRIu64 ", IPv6 %" PRIu64, v4, v6);
 		fputc('\n', f);
 	}
-	for (i = 0; i < s->nr_probes; i++)
-		if (nl_dir_shown(nl_name_dir(s->probe[i].point), o->stages))
-			missed += s->probe[i].missed;
+	missed = nl_probes_missed(s, o->stages);
 	if (!o->summary) {
 		print_list(f, s, o, 1, missed);
 		print_list(f, s, o, 0, 0);

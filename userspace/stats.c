@@ -270,13 +270,19 @@ int nl_counter_shown(const char *name, unsigned int stages)
 	return nl_dir_shown(nl_name_dir(group), stages);
 }
 
-uint64_t nl_probes_missed(const struct nl_snapshot *s)
+int nl_probe_shown(const char *point, unsigned int stages)
+{
+	return nl_dir_shown(nl_name_dir(point), stages);
+}
+
+uint64_t nl_probes_missed(const struct nl_snapshot *s, unsigned int stages)
 {
 	uint64_t n = 0;
 	unsigned int i;
 
 	for (i = 0; i < s->nr_probes; i++)
-		n += s->probe[i].missed;
+		if (nl_probe_shown(s->probe[i].point, stages))
+			n += s->probe[i].missed;
 	return n;
 }
 

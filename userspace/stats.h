@@ -74,7 +74,15 @@ int nl_dir_shown(const char *dir, unsigned int stages);
  */
 int nl_counter_shown(const char *name, unsigned int stages);
 
-uint64_t nl_probes_missed(const struct nl_snapshot *s);
+/*
+ * Does probe point @point go with the @stages shown?  As a counter of a
+ * direction: tx_* and rx_* with any stage of theirs, the others (such as
+ * sock_destroy and sock_disconnect, which serve both) always.
+ */
+int nl_probe_shown(const char *point, unsigned int stages);
+
+/* The missed hits of the probes that go with @stages (nl_probe_shown()). */
+uint64_t nl_probes_missed(const struct nl_snapshot *s, unsigned int stages);
 
 /*
  * Direction @dir ("tx"/"rx"): samples timed (@timed, each once, whatever

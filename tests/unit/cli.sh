@@ -189,6 +189,10 @@ if have jq; then
 	check "--json --tx: no rx counter" [ "$(jq '[.counters | keys[] | select(startswith("rx_"))] | length' "$out/narrow.json")" = 0 ]
 	check "--json --tx: every tx stage's" [ "$(jq -c '[.counters.tx_sock_tcp, .counters.tx_ip_dev.unmatched_start, .counters.tx_data_segments.ipv6]' "$out/narrow.json")" = '[{"unmatched_end":0},0,225]' ]
 	check "--json --tx: tx's coverage" [ "$(jq -c .coverage "$out/narrow.json")" = '{"tx":1}' ]
+	check "--json --tx: the probes of tx and of both" \
+		[ "$(jq -c '[.probes[].point] | unique' "$out/narrow.json")" = '["sock_destroy","sock_disconnect","tx_dev","tx_ip","tx_sock","tx_tcp","tx_tcp_locked"]' ]
+	"$netlat" -f "$fix/warnings.txt" --json --tx > "$out/narrow.json"
+	check "--json --tx: probes_missed of tx's, as the text's" [ "$(jq .probes_missed "$out/narrow.json")" = 0 ]
 fi
 rc 0 "-p - -s" -f "$fix/current-6.12-dual.txt" -p - -s rx_total,rx_tcp_user
 cp "$out/last.out" "$out/narrow-s.prom"

@@ -123,7 +123,7 @@ static void test_interval(void)
 	CHECK_U64(d.probe[0].hits, 5);
 	CHECK_U64(d.probe[1].hits, 0);
 	CHECK_U64(d.probe[3].missed, 1);
-	CHECK_U64(nl_probes_missed(&d), 1);
+	CHECK_U64(nl_probes_missed(&d, ~0u), 1);
 	CHECK_STR(d.probe[12].symbol, "sch_direct_xmit");
 	CHECK_U64(d.probe[12].hits, 9);
 }

@@ -613,6 +613,52 @@ static void test_json(void)
 	CHECK_HAS(j, "\"coverage\":{\"tx\":1.0000}}\n");
 	free(j);
 
+	/*
+	 * -s, --tx, --rx: the probes of the direction shown, and those of
+	 * both (sock_destroy, sock_disconnect); probes_missed of those, as
+	 * the text's
+	 */
+	CHECK_U64(parse_fixture("current-6.12-dual.txt", &snap, &err), NL_OK);
+	o.stages = 1u << NETLAT_RX_TCP_USER | 1u << NETLAT_RX_TOTAL;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"probes\":[{\"point\":\"sock_destroy\",\"symbol\":"
+		  "\"tcp:tcp_destroy_sock\",\"mode\":\"tracepoint\",\"hits\":6,"
+		  "\"missed\":0},{\"point\":\"sock_disconnect\",");
+	CHECK_HAS(j, "\"missed\":0},{\"point\":\"rx_dev\",");
+	CHECK_HAS(j, "{\"point\":\"rx_user\",\"symbol\":\"__tcp_cleanup_rbuf\","
+		  "\"mode\":\"ftrace\",\"hits\":1235,\"missed\":0}],"
+		  "\"probes_missed\":0,");
+	CHECK_LACKS(j, "\"point\":\"tx_");
+	free(j);
+	o.stages = 1u << NETLAT_TX_IP_DEV;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "{\"point\":\"tx_dev\",\"symbol\":"
+		  "\"net:net_dev_start_xmit\",\"mode\":\"tracepoint\","
+		  "\"hits\":681,\"missed\":0}],\"probes_missed\":0,");
+	CHECK_HAS(j, "\"point\":\"sock_disconnect\"");
+	CHECK_LACKS(j, "\"point\":\"rx_");
+	free(j);
+	CHECK_U64(parse_fixture("warnings.txt", &snap, &err), NL_OK);
+	o.stages = 1u << NETLAT_TX_TOTAL;	/* rx_sock's 2 missed left out */
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"probes\":[{\"point\":\"tx_sock\",\"symbol\":"
+		  "\"security_socket_sendmsg\",\"mode\":\"ftrace\","
+		  "\"hits\":10,\"missed\":0},{\"point\":\"sock_destroy\","
+		  "\"symbol\":\"tcp_v4_destroy_sock\",\"mode\":\"ftrace\","
+		  "\"hits\":1,\"missed\":0}],\"probes_missed\":0,");
+	free(j);
+	o.stages = 1u << NETLAT_RX_TOTAL;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"probes\":[{\"point\":\"rx_sock\",");
+	CHECK_HAS(j, "\"probes_missed\":2,");
+	free(j);
+	o.stages = NL_ALL_STAGES;
+	j = render(JSON, &snap, &o);
+	CHECK_HAS(j, "\"probes\":[{\"point\":\"tx_sock\",");
+	CHECK_HAS(j, "\"probes_missed\":2,");
+	free(j);
+	CHECK_U64(parse_fixture("real-6.12-lo.txt", &snap, &err), NL_OK);
+
 	/* counters of a group nested, no dots in keys */
 	o.stages = NL_ALL_STAGES;
 	j = render(JSON, &snap, &o);

@@ -37,7 +37,7 @@ static void test_real_exact(void)
 	CHECK_STR(snap.probe[9].symbol, "tcp_add_backlog");
 	CHECK_U64(snap.probe[9].hits, 42);
 	CHECK_U64(snap.probe[10].hits, 1239);
-	CHECK_U64(nl_probes_missed(&snap), 0);
+	CHECK_U64(nl_probes_missed(&snap, ~0u), 0);
 
 	st = &snap.stage[NETLAT_TX_SOCK_TCP];
 	CHECK_U64(st->count, 661);
@@ -328,6 +328,12 @@ static void test_counter_stages(void)
 	CHECK(nl_dir_shown("tx", BIT(NETLAT_TX_IP_DEV)));
 	CHECK(!nl_dir_shown("rx", BIT(NETLAT_TX_IP_DEV)));
 	CHECK(nl_dir_shown(NULL, BIT(NETLAT_TX_IP_DEV)));
+	/* probe points: a direction's with it, the lifecycle ones always */
+	CHECK(nl_probe_shown("tx_tcp_locked", BIT(NETLAT_TX_IP_DEV)));
+	CHECK(!nl_probe_shown("rx_sock", BIT(NETLAT_TX_IP_DEV)));
+	CHECK(!nl_probe_shown("tx_dev", BIT(NETLAT_RX_TOTAL)));
+	CHECK(nl_probe_shown("sock_destroy", BIT(NETLAT_TX_IP_DEV)));
+	CHECK(nl_probe_shown("sock_disconnect", BIT(NETLAT_RX_TOTAL)));
 }
 
 struct bad_file {
