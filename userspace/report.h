@@ -13,10 +13,12 @@
 #define NETLAT_TOOL_VERSION NETLAT_VERSION	/* format.h */
 
 /*
- * The JSON schema: bumped when a key is renamed or changes meaning (2:
- * nested counters, null for undefined values, Prometheus' label words).
+ * The JSON schema: bumped when a key is renamed, changes meaning or may be
+ * left out (2: nested counters, null for undefined values, Prometheus'
+ * label words; 3: -s, --tx and --rx leave out the counters, coverage keys
+ * and probes of the stages not shown).
  */
-#define NL_JSON_SCHEMA	2
+#define NL_JSON_SCHEMA	3
 
 enum nl_unit { NL_UNIT_AUTO, NL_UNIT_NS, NL_UNIT_US, NL_UNIT_MS };
 

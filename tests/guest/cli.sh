@@ -142,8 +142,8 @@ grep -v '^time_ns\|^realtime_ns' "$OUT/live-a.txt" > "$OUT/live-a.nt"
 grep -v '^time_ns\|^realtime_ns' "$OUT/live-b.txt" > "$OUT/live-b.nt"
 check "no traffic: /proc/netlat read twice is the same" cmp -s "$OUT/live-a.nt" "$OUT/live-b.nt"
 check "live --json agrees with /proc/netlat" agree "$OUT/live-a.txt" "$OUT/live-json.out"
-check "live --json: schema 2, the load_id of /proc/netlat" \
-	grep -q "^{\"schema_version\":2,.*\"load_id\":\"$(awk '$1 == "load_id" { print $2 }' "$OUT/live-a.txt")\"," "$OUT/live-json.out"
+check "live --json: schema 3, the load_id of /proc/netlat" \
+	grep -q "^{\"schema_version\":3,.*\"load_id\":\"$(awk '$1 == "load_id" { print $2 }' "$OUT/live-a.txt")\"," "$OUT/live-json.out"
 run netlat
 check "live text: exit 0 ($RC)" [ "$RC" -eq 0 ]
 check "live text: tx_total histogram" grep -q "^tx_total (tx): " "$OUT/netlat.out"

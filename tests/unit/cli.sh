@@ -343,7 +343,7 @@ if have python3; then
 	check "python3: counts and buckets agree" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema_version"] == 2 and d["format"] == 1
+assert d["schema_version"] == 3 and d["format"] == 1
 assert d["interval_s"] is None
 s = {x["stage"]: x for x in d["stages"]}
 assert list(s) == ["tx_sock_tcp", "tx_tcp_ip", "tx_ip_dev", "tx_total",
@@ -401,7 +401,7 @@ check "--prometheus: mode 0644" [ "$(stat -c %a "$out/netlat.prom")" = 644 ]
 check "--prometheus: no temporary left" [ "$(ls -A "$out" | grep -c 'netlat\.prom')" -eq 1 ]
 check "--prometheus: +Inf = count" grep -q 'stage="tx_sock_tcp",le="+Inf"} 661$' "$out/netlat.prom"
 rc 0 "--prometheus with --json" -f "$fix/real-6.12-lo.txt" -p "$out/both.prom" --json
-check "--prometheus --json: JSON on stdout" has out '^{"schema_version":2,"format":1,'
+check "--prometheus --json: JSON on stdout" has out '^{"schema_version":3,"format":1,'
 rc 1 "--prometheus into a missing directory" -f "$fix/minimal.txt" -p "$out/no/such/x.prom"
 check "--prometheus error explained" has err "cannot write .*x.prom: No such file or directory"
 check "--prometheus: no split from an older module" sh -c "! grep -q 'ipv[46]' '$out/netlat.prom'"

@@ -557,7 +557,7 @@ static void test_json(void)
 	j = render(JSON, &snap, &o);
 	CHECK(j[0] == '{');
 	CHECK(strchr(j, '\n') == j + strlen(j) - 1);	/* one line */
-	CHECK_HAS(j, "{\"schema_version\":2,\"format\":1,\"tool\":\"0.1.0\","
+	CHECK_HAS(j, "{\"schema_version\":3,\"format\":1,\"tool\":\"0.1.0\","
 		  "\"module\":\"0.1.0\","
 		  "\"kernel\":\"6.12.117+deb12-amd64\","
 		  "\"time\":\"2026-01-01T00:00:00.123Z\","
