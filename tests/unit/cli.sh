@@ -815,31 +815,32 @@ feeder=$!
 pid=$!
 sleep 0.3
 t0=$(date +%s)
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for i in $(seq 50); do
 	kill -INT $pid 2> /dev/null || break
 	sleep 0.2
 done
 wait $pid
 check "stream: SIGINT while reading: exit 0 ($?)" [ $? -eq 0 ]
-check "stream: SIGINT: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+check "stream: SIGINT: promptly" [ $(($(date +%s) - t0)) -le 10 ]
 kill $feeder 2> /dev/null
 wait $feeder 2> /dev/null
 
 # Ctrl-C ends watch mode at once, exit 0.  A background job starts with
 # SIGINT ignored until netlat installs its handler: a signal that comes
-# before that is lost, so it is sent again until netlat is gone (and -c 2
-# ends a run that still missed them all).
+# before that is lost, so it is sent again until netlat is gone, for up to
+# 10 s (a busy machine, a sanitizer build), far below the 30 s interval a
+# missed signal would wait (and -c 2 ends a run that missed them all).
 "$netlat" -f "$fix/real-6.12-lo.txt" -i 30 -c 2 > "$out/int.out" 2>&1 &
 pid=$!
 sleep 0.3
 t0=$(date +%s)
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for i in $(seq 50); do
 	kill -INT $pid 2> /dev/null || break
 	sleep 0.2
 done
 wait $pid
 check "SIGINT: exit 0" [ $? -eq 0 ]
-check "SIGINT: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+check "SIGINT: promptly" [ $(($(date +%s) - t0)) -le 10 ]
 
 # a signal that comes after the watch loop checked its flag, just before
 # it sleeps (signal_before_wait.so raises it there): it ends the sleep, not
@@ -852,7 +853,7 @@ for sig in 15:SIGTERM 2:SIGINT; do
 		"$netlat" -f "$fix/real-6.12-lo.txt" -i 30 -c 2 > /dev/null 2> "$out/last.err"
 	rc=$?
 	check "${sig#*:} just before the sleep: exit 0 ($rc)" [ $rc -eq 0 ]
-	check "${sig#*:} just before the sleep: promptly" [ $(($(date +%s) - t0)) -le 2 ]
+	check "${sig#*:} just before the sleep: promptly" [ $(($(date +%s) - t0)) -le 5 ]
 	check "${sig#*:} just before the sleep: nothing said" [ ! -s "$out/last.err" ]
 done
 
