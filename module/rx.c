@@ -362,9 +362,10 @@ static void rx_unrecorded(struct netlat_sock *e, u32 end)
 /*
  * Keep the bytes [start, end) of a data skb until they are read, in
  * sequence order, to be binned with weight 1 << @shift; @shift < 0: it was
- * thinned, and needs no record.  Data still unread that a retransmission
- * overlaps arrived twice, and which copy TCP kept cannot be told: neither
- * is timed (both count as duplicates), but both stay to cover their bytes.
+ * thinned, and needs no record.  Data beyond rcv_nxt (out of order, or in
+ * the backlog) that a retransmission overlaps arrived twice, and which
+ * copy TCP kept cannot be told: neither is timed (both count as
+ * duplicates), but both stay to cover their bytes.
  * A record overlapping [start, end) starts less than the longest record
  * kept before @end: the walk back from the newest stops there, after a
  * step or two however deep the queue.
@@ -470,6 +471,13 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		netlat_count(c, NETLAT_C_RX_DUPLICATES);
 		return;
 	}
+	/*
+	 * Partly: TCP keeps its copy of the bytes below rcv_nxt (queued, or
+	 * read already and waiting to be retired), and this skb brings the
+	 * rest.  Those copies are right, and this skb is timed for its own.
+	 */
+	if (before(start, rcv_nxt))
+		start = rcv_nxt;
 	open = netlat_sk_open(sk);
 	level = READ_ONCE(netlat_thin_level);
 	keep = netlat_thin_keep(c, level);
