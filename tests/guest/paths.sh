@@ -6,7 +6,8 @@
 # start (6.1's sendpage path included), MSG_ZEROCOPY is timed, two
 # writers' interleaved calls and kTLS are counted; data
 # on a connection's first segments (TCP_DEFER_ACCEPT, Fast Open) is timed
-# or counted; a socket closed with data unread leaves no state behind.
+# or counted; a segment partly over data the socket has is timed for its
+# new bytes, and the old copy keeps its sample; a socket closed with data unread leaves no state behind.
 # Every data unit is a sample or one count, exactly.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
@@ -195,6 +196,23 @@ expect_accounting fastopen
 expect_sums fastopen
 unset F
 sysctl -qw net.ipv4.tcp_fastopen="$old_tfo"
+
+log "== a segment that brings 50 bytes the socket has, unread, again and 100 new ones"
+# TCP keeps its copy of the old bytes and queues the new ones: both skbs
+# are right samples, neither a duplicate (the first was one, untimed)
+old_ts=$(sysctl -n net.ipv4.tcp_timestamps)
+sysctl -qw net.ipv4.tcp_timestamps=0	# the made-up segment has none
+netlat_reset
+next_port
+check "overlap: 200 bytes read" "$TCPGEN" overlap -a 127.0.0.1 -p $PORT
+sysctl -qw net.ipv4.tcp_timestamps="$old_ts"
+after overlap
+check "overlap: both skbs timed, no duplicate (rx $(stage rx_total count), $(counter rx_duplicate_segments) duplicates)" \
+	[ "$(stage rx_total count):$(counter rx_duplicate_segments)" = 2:0 ]
+check "overlap: the client's 100 bytes timed on the send side ($(stage tx_total count))" \
+	[ "$(stage tx_total count)" = 1 ]
+expect_accounting overlap
+unset F
 
 log "== 20 sockets closed with data unread while the peer keeps sending"
 netlat_reset

@@ -26,7 +26,15 @@
  *                   [-m write -g GAP_US]
  *   tcpgen bulk     -a ADDR -p PORT -c CONNS -b BYTES -s SLEEP_US
  *                   [-m write -n COUNT -l LEN]
+ *   tcpgen overlap  -a ADDR -p PORT     (IPv4, root, TCP timestamps off)
  *
+ * overlap, both ends in this process: the client sends 100 bytes, which
+ * the server leaves unread; then a segment made up on a raw socket, as if
+ * from the client, brings its last 50 bytes again and 100 new ones (a
+ * retransmission that partly overlaps data the socket has); the server
+ * reads all 200 and both ends reset.  The sequence numbers come from
+ * TCP_REPAIR; the made-up segment carries no timestamp option, hence
+ * net.ipv4.tcp_timestamps=0.
  * -M (any command): a child process moves this one from CPU to CPU all
  * the time, so that a system call may change CPU wherever the kernel
  * preempts (anywhere, on PREEMPT_RT), until this process exits.
@@ -105,6 +113,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/ip.h>
 #include <linux/errqueue.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -696,6 +705,114 @@ static void start_mover(void)
 		sched_setaffinity(parent, sizeof(one), &one);
 	}
 	_exit(0);
+}
+
+/* The Internet checksum of @n bytes, folded in with @sum. */
+static unsigned short csum(const void *p, size_t n, unsigned int sum)
+{
+	const unsigned char *b = p;
+
+	for (; n > 1; n -= 2, b += 2)
+		sum += b[0] << 8 | b[1];
+	if (n)
+		sum += b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (unsigned short)~sum;
+}
+
+/* TCP_REPAIR: write_seq (TCP_SEND_QUEUE) or rcv_nxt (TCP_RECV_QUEUE) */
+static unsigned int repair_seq(int fd, int q)
+{
+	int on = TCP_REPAIR_ON, off = TCP_REPAIR_OFF_NO_WP;
+	unsigned int seq;
+	socklen_t n = sizeof(seq);
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &n) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
+		die("TCP_REPAIR");
+	return seq;
+}
+
+static int wait_unread(int fd, long long n);
+
+static int do_overlap(void)
+{
+	struct {
+		struct iphdr ip;
+		struct tcphdr tcp;
+		char data[150];
+	} __attribute__((packed)) pkt;
+	struct {
+		unsigned int src, dst;
+		unsigned char zero, proto;
+		unsigned short len;
+	} __attribute__((packed)) ph;
+	struct linger lg = { .l_onoff = 1 };
+	union sockaddr_any sa, ca;
+	socklen_t sl = setup_addr(&sa, port), cl = sizeof(ca);
+	int lfd = tcp_socket(), cfd, sfd, raw, one = 1;
+	unsigned int rcv_nxt, ack;
+	char buf[200];
+
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, &sa.sa, sl) || listen(lfd, 1))
+		die("listen");
+	cfd = dial();
+	sfd = accept(lfd, NULL, NULL);
+	if (sfd < 0 || getsockname(cfd, &ca.sa, &cl))
+		die("accept");
+	memset(buf, 'a', 100);
+	write_all(cfd, buf, 100);
+	wait_unread(sfd, 100);
+	rcv_nxt = repair_seq(sfd, TCP_RECV_QUEUE);
+	ack = repair_seq(sfd, TCP_SEND_QUEUE);
+
+	memset(&pkt, 0, sizeof(pkt));
+	memset(pkt.data, 'a', 50);
+	memset(pkt.data + 50, 'b', 100);
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 5;
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = IPPROTO_TCP;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	pkt.ip.saddr = ca.in.sin_addr.s_addr;
+	pkt.ip.daddr = sa.in.sin_addr.s_addr;
+	pkt.tcp.source = ca.in.sin_port;
+	pkt.tcp.dest = sa.in.sin_port;
+	pkt.tcp.seq = htonl(rcv_nxt - 50);
+	pkt.tcp.ack_seq = htonl(ack);
+	pkt.tcp.doff = 5;
+	pkt.tcp.ack = 1;
+	pkt.tcp.psh = 1;
+	pkt.tcp.window = htons(65535);
+	ph.src = pkt.ip.saddr;
+	ph.dst = pkt.ip.daddr;
+	ph.zero = 0;
+	ph.proto = IPPROTO_TCP;
+	ph.len = htons(sizeof(pkt) - sizeof(pkt.ip));
+	pkt.tcp.check = htons(csum(&pkt.tcp, sizeof(pkt) - sizeof(pkt.ip),
+				   (unsigned short)~csum(&ph, sizeof(ph), 0)));
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (raw < 0 || sendto(raw, &pkt, sizeof(pkt), 0, &sa.sa, sl) !=
+	    (ssize_t)sizeof(pkt))
+		die("raw send");
+	wait_unread(sfd, 200);
+	if (read_all(sfd, buf, 200) != 1 || buf[99] != 'a' || buf[100] != 'b' ||
+	    buf[199] != 'b') {
+		fprintf(stderr, "tcpgen: overlap: not the bytes sent\n");
+		return 1;
+	}
+	/* the client's sequence space is behind the server's now: reset */
+	setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	setsockopt(sfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(cfd);
+	close(sfd);
+	close(raw);
+	printf("overlap: 100 bytes, then 50 of them again with 100 new\n");
+	return 0;
 }
 
 static int do_pingpong(void)
@@ -1764,7 +1881,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: tcpgen server|pingpong|stream|churn|block|"
-			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag|paced|bulk [options]\n");
+			"reconnect|sendfile|ktls|fastopen|unreadclose|scale|lag|paced|bulk|overlap [options]\n");
 		return 2;
 	}
 	cmd = argv[1];
@@ -1846,6 +1963,8 @@ int main(int argc, char **argv)
 		return do_paced();
 	if (!strcmp(cmd, "bulk"))
 		return do_bulk();
+	if (!strcmp(cmd, "overlap"))
+		return do_overlap();
 	fprintf(stderr, "tcpgen: unknown command %s\n", cmd);
 	return 2;
 }
