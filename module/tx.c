@@ -92,11 +92,27 @@ static struct netlat_waiter *waiter_add(struct netlat_sock *e)
 }
 
 /*
+ * A send call is timed on an open socket, and on a closed one that it
+ * connects (@fastopen: MSG_FASTOPEN).
+ */
+static bool send_measured(const struct sock *sk, bool fastopen)
+{
+	return netlat_sk_measured(sk) && (netlat_sk_open(sk) || fastopen);
+}
+
+/* A sendmsg call that connects @sk with its data (Fast Open). */
+static bool send_connects(const struct sock *sk, const struct msghdr *msg)
+{
+	return READ_ONCE(sk->sk_state) == TCP_CLOSE && msg &&
+	       (msg->msg_flags & MSG_FASTOPEN);
+}
+
+/*
  * A send call enters the socket layer.  Its waiter is made here, in the
  * socket's entry and keyed by the task, not in a per-CPU slot: the task
  * may be preempted and move to another CPU before TCP takes the call
  * (PREEMPT_RT preempts anywhere), and another task's call may run on this
- * CPU meanwhile.  @fastopen: as for tcp_send() below.
+ * CPU meanwhile.  @fastopen: see send_measured().
  */
 static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 {
@@ -105,7 +121,7 @@ static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	struct netlat_sock *e;
 	u64 now;
 
-	if (!netlat_sk_measured(sk) || (!netlat_sk_open(sk) && !fastopen))
+	if (!send_measured(sk, fastopen))
 		return;
 	now = ktime_get_ns();
 	bk = netlat_bucket_lock(sk);
@@ -137,8 +153,7 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 	if (sk)
-		sock_send(c, sk, READ_ONCE(sk->sk_state) == TCP_CLOSE && msg &&
-			  (msg->msg_flags & MSG_FASTOPEN));
+		sock_send(c, sk, send_connects(sk, msg));
 	netlat_exit(flags);
 	return 0;
 }
@@ -172,7 +187,7 @@ static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	struct netlat_sock *e;
 	u64 now = NETLAT_WAIT_SKIPPED;	/* not sampled: no timestamps */
 
-	if (!netlat_sk_measured(sk) || (!netlat_sk_open(sk) && !fastopen))
+	if (!send_measured(sk, fastopen))
 		return;
 	if (netlat_sampled(c))
 		now = ktime_get_ns();
@@ -181,14 +196,11 @@ static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	if (!e)		/* its segments count as table_full at IP */
 		goto unlock;
 	w = waiter_of_current(e);
-	if (!w) {
-		w = waiter_add(e);
+	if (!w || w->t_tcp != NETLAT_WAIT_SOCK) {
+		/* none, or an earlier call's: no socket layer time for this one */
+		w = w ?: waiter_add(e);
 		w->t_sock = 0;
-	} else if (w->t_tcp != NETLAT_WAIT_SOCK) {
-		w->t_sock = 0;	/* an earlier call's, not this one's */
 	}
-	if (now == NETLAT_WAIT_SKIPPED)
-		w->t_sock = 0;
 	w->t_tcp = now;
 unlock:
 	netlat_bucket_unlock(bk);
@@ -204,8 +216,7 @@ int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-	tcp_send(c, sk, READ_ONCE(sk->sk_state) == TCP_CLOSE &&
-		 (msg->msg_flags & MSG_FASTOPEN));
+	tcp_send(c, sk, send_connects(sk, msg));
 	netlat_exit(flags);
 	return 0;
 }
