@@ -6,13 +6,17 @@
  * value), with a pr_err naming the parameter and its allowed range.
  *
  * Handlers read the run-time values without locks: single words with
- * READ_ONCE, the port filter through an RCU-published bitmap (handlers run
- * with preemption off, so synchronize_rcu() waits for them).
+ * READ_ONCE, the port filter through an RCU-published bitmap and the
+ * cgroup filter through an RCU-published cgroup (handlers run with
+ * preemption off, so synchronize_rcu() waits for them).  Writes are
+ * serialized by the module's param lock, and at load by load_module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/cgroup.h>
 #include <linux/ctype.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
@@ -246,6 +250,74 @@ module_param_cb(ports, &ports_ops, NULL, 0644);
 MODULE_PARM_DESC(ports,
 		 "measure only connections with a local or remote port in this list, e.g. 80,443,8000-8100; all (default)");
 
+/*
+ * ---- cgroup: one cgroup v2 and its descendants, by id; 0: all ----
+ *
+ * The id is the cgroup directory's inode number.  The cgroup is looked up
+ * once, when written (in the writer's cgroup namespace), and pinned while
+ * it is the filter; handlers then only compare pointers
+ * (cgroup_is_descendant, netlat.h).  A removed cgroup stays pinned, and
+ * matches what is still in it, until another value is written or netlat
+ * is unloaded (.free).
+ */
+struct cgroup __rcu *netlat_cgroup;
+static u64 netlat_cgroup_id;
+
+static int param_set_cgroup(const char *val, const struct kernel_param *kp)
+{
+	struct cgroup *cgrp = NULL, *old;
+	u64 id;
+
+	if (kstrtou64(val, 0, &id))
+		goto bad;
+	if (id) {
+#ifdef CONFIG_SOCK_CGROUP_DATA
+		cgrp = cgroup_get_from_id(id);
+		if (IS_ERR_OR_NULL(cgrp))
+			goto bad;
+#else
+		goto bad;
+#endif
+	}
+	old = rcu_dereference_protected(netlat_cgroup, 1);
+	rcu_assign_pointer(netlat_cgroup, cgrp);
+	WRITE_ONCE(netlat_cgroup_id, id);
+	synchronize_rcu();	/* no handler sees the old one any more */
+	if (old)
+		cgroup_put(old);
+	return 0;
+bad:
+	pr_err("invalid %s=%.32s: must be the id of a cgroup v2 directory (its inode number: stat -c %%i /sys/fs/cgroup/PATH), or 0 for all\n",
+	       kp->name, val);
+	return -EINVAL;
+}
+
+static int param_get_cgroup(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(netlat_cgroup_id));
+}
+
+/* At unload, or a load that failed: no handler runs. */
+static void param_free_cgroup(void *arg)
+{
+	struct cgroup *cgrp = rcu_dereference_protected(netlat_cgroup, 1);
+
+	RCU_INIT_POINTER(netlat_cgroup, NULL);
+	netlat_cgroup_id = 0;
+	if (cgrp)
+		cgroup_put(cgrp);
+}
+
+static const struct kernel_param_ops cgroup_ops = {
+	.set = param_set_cgroup,
+	.get = param_get_cgroup,
+	.free = param_free_cgroup,
+};
+
+module_param_cb(cgroup, &cgroup_ops, NULL, 0644);
+MODULE_PARM_DESC(cgroup,
+		 "measure only sockets made in this cgroup v2 or below it, by id (stat -c %i /sys/fs/cgroup/PATH); 0: all (default)");
+
 /* ---- reset: the path that works where debugfs is locked down ---- */
 
 static int param_set_reset(const char *val, const struct kernel_param *kp)
@@ -276,6 +348,7 @@ MODULE_PARM_DESC(reset,
 void netlat_filters_show(struct seq_file *m, const char *prefix)
 {
 	unsigned int netns = READ_ONCE(netlat_netns);
+	u64 cgroup = READ_ONCE(netlat_cgroup_id);
 	unsigned long *map;
 
 	seq_printf(m, "%sdirections %s%s%s\n", prefix,
@@ -295,6 +368,10 @@ void netlat_filters_show(struct seq_file *m, const char *prefix)
 		seq_printf(m, "%snetns %u\n", prefix, netns);
 	else
 		seq_printf(m, "%snetns all\n", prefix);
+	if (cgroup)
+		seq_printf(m, "%scgroup %llu\n", prefix, cgroup);
+	else
+		seq_printf(m, "%scgroup all\n", prefix);
 	seq_printf(m, "%ssample %u\n", prefix, READ_ONCE(netlat_sample));
 }
 

@@ -34,6 +34,7 @@
 #define NETLAT_H
 
 #include <linux/bitops.h>
+#include <linux/cgroup.h>
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
 #include <linux/seqlock.h>
@@ -62,6 +63,7 @@ extern unsigned int netlat_directions;
 extern unsigned int netlat_family;	/* 0: both, 4 or 6 */
 extern int netlat_enabled;
 extern unsigned long __rcu *netlat_port_map;
+extern struct cgroup __rcu *netlat_cgroup;	/* NULL: all */
 
 struct seq_file;
 int netlat_config_show(struct seq_file *m);
@@ -89,11 +91,31 @@ static inline bool netlat_family_wanted(unsigned int family)
 	return !f || f == family;
 }
 
-/* Does the port and netns filter let this socket's traffic in? */
+/*
+ * Is @sk in the cgroup of the cgroup= filter, or below it?  A socket's
+ * cgroup (v2) is the one of the task that made it, kept in sk_cgrp_data
+ * with a reference for the socket's life: a pointer walk with no lock,
+ * safe in any context.  Never current's: in softirq, current is anyone.
+ * The filter's own cgroup is pinned while it is published (config.c).
+ */
+static inline bool netlat_cgroup_wanted(const struct sock *sk)
+{
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	struct cgroup *want = rcu_dereference_sched(netlat_cgroup);
+	struct sock_cgroup_data *skcd = (struct sock_cgroup_data *)&sk->sk_cgrp_data;
+
+	return !want || cgroup_is_descendant(sock_cgroup_ptr(skcd), want);
+#else
+	return true;
+#endif
+}
+
+/* Does the port, netns and cgroup filter let this socket's traffic in? */
 static inline bool netlat_sk_wanted(const struct sock *sk)
 {
 	return netlat_net_wanted(sock_net(sk)) &&
-	       netlat_ports_wanted(inet_sk(sk)->inet_sport, sk->sk_dport);
+	       netlat_ports_wanted(inet_sk(sk)->inet_sport, sk->sk_dport) &&
+	       netlat_cgroup_wanted(sk);
 }
 
 /* ---- statistics (stats.c) ---- */

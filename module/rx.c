@@ -454,8 +454,16 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	start = cb->seq + !!(cb->tcp_flags & TCPHDR_SYN);
 	end = cb->end_seq - !!(cb->tcp_flags & TCPHDR_FIN);
 	/* Another packet at that address, unseen: its read counts it. */
-	if (cb->seq != s.seq || !after(end, start) || !netlat_sk_wanted(sk)) {
+	if (cb->seq != s.seq || !after(end, start)) {
 		rx_slot_lost(c, set, w);
+		return;
+	}
+	/*
+	 * A socket the filters leave out (the cgroup filter can only tell
+	 * here, by the socket): not ours, no data unit, nothing to count.
+	 */
+	if (!netlat_sk_wanted(sk)) {
+		set->skb[w] = NULL;
 		return;
 	}
 	set->skb[w] = NULL;
