@@ -296,7 +296,7 @@ static inline bool netlat_thin_keep(struct netlat_cpu *c, unsigned int level)
 }
 
 #define NETLAT_MAX_STAMPS 4	/* timestamps per sample, either direction */
-void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
+bool netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int nstamps, unsigned int shift);
 int netlat_stats_init(void);
 void netlat_stats_exit(void);

@@ -30,9 +30,9 @@ struct netlat_cpu **netlat_cpus;
  * (2..NETLAT_MAX_STAMPS) increasing timestamps; stage @first + i gets
  * t[i + 1] - t[i], and the direction's total (the stage after the last
  * one) gets t[nstamps - 1] - t[0].  A sample with a missing (0) timestamp,
- * or one going backwards, is counted, never binned.
+ * or one going backwards, is counted, never binned.  True if it was binned.
  */
-void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
+bool netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int nstamps, unsigned int shift)
 {
 	struct netlat_stage_stats *s = &c->stage[first];
@@ -55,7 +55,7 @@ void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 				     NETLAT_C_RX_SAMPLES_INCOMPLETE);
 		else
 			netlat_count(c, NETLAT_C_NEGATIVE_DELTA);
-		return;
+		return false;
 	}
 	raw_write_seqcount_begin(&c->seq);
 	for (i = 0; i < nstamps; i++, s++) {
@@ -70,6 +70,7 @@ void netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 	raw_write_seqcount_end(&c->seq);
 	netlat_count(c, first < NETLAT_RX_DEV_IP ? NETLAT_C_TX_TIMED :
 		     NETLAT_C_RX_TIMED);
+	return true;
 }
 
 int netlat_stats_init(void)
