@@ -31,6 +31,8 @@ unsigned int netlat_netns;
 unsigned int netlat_directions = NETLAT_DIR_TX | NETLAT_DIR_RX;
 unsigned int netlat_family;
 unsigned int netlat_tracepoints = 1;
+unsigned int netlat_slow_us;
+unsigned int netlat_slow_ring_size = 4096;
 int netlat_enabled = 1;
 
 /* ---- unsigned integers within [min, max] ---- */
@@ -101,6 +103,20 @@ static struct netlat_uint_param tracepoints_param = {
 module_param_cb(tracepoints, &bounded_ops, &tracepoints_param, 0444);
 MODULE_PARM_DESC(tracepoints,
 		 "1: serve a layer point with the kernel tracepoint that sits exactly there, where there is one (default); 0: kprobes only; load time only");
+
+static struct netlat_uint_param slow_us_param = {
+	.value = &netlat_slow_us, .min = 0, .max = 60000000,
+};
+module_param_cb(slow_us, &bounded_ops, &slow_us_param, 0644);
+MODULE_PARM_DESC(slow_us,
+		 "write every sample longer than this in total to the slow log (/proc/netlat_slow), 0-60000000 us; 0: no slow log (default)");
+
+static struct netlat_uint_param slow_ring_size_param = {
+	.value = &netlat_slow_ring_size, .min = 64, .max = 65536,
+};
+module_param_cb(slow_ring_size, &bounded_ops, &slow_ring_size_param, 0444);
+MODULE_PARM_DESC(slow_ring_size,
+		 "records the slow log's ring holds, 64-65536, rounded up to a power of two, 112 bytes each; load time only (default 4096)");
 
 /* ---- directions: "tx", "rx" or "tx,rx"; load time only ---- */
 
@@ -388,5 +404,7 @@ int netlat_config_show(struct seq_file *m)
 	seq_printf(m, "records %u\n", netlat_pool_capacity());
 	seq_printf(m, "rx_slots sets %d ways %d\n", NETLAT_RX_SETS,
 		   NETLAT_RX_WAYS);
+	seq_printf(m, "slow_us %u\n", READ_ONCE(netlat_slow_us));
+	seq_printf(m, "slow_ring_size %u\n", netlat_slow_capacity());
 	return 0;
 }

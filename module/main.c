@@ -30,9 +30,12 @@ static int __init netlat_init(void)
 	kernel_param_unlock(THIS_MODULE);
 	if (err)
 		return err;
-	err = netlat_proc_init();
+	err = netlat_slow_init();
 	if (err)
 		goto err_socktab;
+	err = netlat_proc_init();
+	if (err)
+		goto err_slow;
 	err = netlat_control_init();
 	if (err)
 		goto err_proc;
@@ -47,6 +50,8 @@ err_control:
 	netlat_control_exit();
 err_proc:
 	netlat_proc_exit();
+err_slow:
+	netlat_slow_exit();
 err_socktab:
 	kernel_param_lock(THIS_MODULE);
 	netlat_socktab_exit();
@@ -58,6 +63,8 @@ err_socktab:
 static void __exit netlat_exit_module(void)
 {
 	netlat_probes_unregister();
+	/* readers blocked in the slow log's stream are let go first */
+	netlat_slow_exit();
 	netlat_control_exit();
 	netlat_proc_exit();
 	/* A parameter write may race with unload: see param_set_reset(). */

@@ -37,8 +37,10 @@
 #include <linux/cgroup.h>
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
+#include <linux/time64.h>
 #include <linux/types.h>
 #include <net/ipv6.h>
 #include <net/inet_sock.h>
@@ -62,6 +64,8 @@ extern unsigned int netlat_netns;
 extern unsigned int netlat_directions;
 extern unsigned int netlat_family;	/* 0: both, 4 or 6 */
 extern int netlat_enabled;
+extern unsigned int netlat_slow_us;	/* 0: no slow log */
+extern unsigned int netlat_slow_ring_size;
 extern unsigned long __rcu *netlat_port_map;
 extern struct cgroup __rcu *netlat_cgroup;	/* NULL: all */
 
@@ -409,13 +413,18 @@ enum netlat_call_kind {
 	NETLAT_CALL_THINNED,	/* left out by thinning: counted at IP */
 };
 
-/* A sample's weight is 1 << shift: the thinning level it was kept at. */
+/*
+ * A sample's weight is 1 << shift: the thinning level it was kept at.
+ * pid: the sending process, taken only while slow_us is on (else 0), for
+ * the slow log; it goes with the call's segments.
+ */
 struct netlat_call {
 	u32 seq;		/* first byte this call appended */
 	u32 len;		/* bytes it may append: the call's size */
 	u8 kind;
 	u8 seq_pending;		/* Fast Open: the ISN is not chosen yet */
 	u8 shift;
+	u32 pid;
 	u64 t_sock;
 	u64 t_tcp;
 };
@@ -424,6 +433,7 @@ struct netlat_txseg {
 	u32 seq;
 	u32 end;		/* one past the last data byte */
 	u32 shift;
+	u32 pid;		/* its call's */
 	u64 t_sock;
 	u64 t_tcp;
 	u64 t_ip;
@@ -451,11 +461,13 @@ struct netlat_rxread {
 	u8 family;
 	u8 mid_skb;		/* it stopped inside a queued skb */
 	u64 t;
+	u32 pid;		/* the reader, while slow_us is on; else 0 */
+	char comm[TASK_COMM_LEN];
 };
 
 /*
  * One record of the pool, in one socket's list of calls, segments, skbs
- * or reads.
+ * or reads: 48 bytes, whichever (pool.c checks).
  */
 struct netlat_rec {
 	u32 next;		/* index of the next record; NETLAT_NIL: none */
@@ -529,6 +541,7 @@ struct netlat_sock {
 	u8 rx_in_hole:1;	/* the last read stopped inside a skb never seen */
 	u8 rx_read_open:1;	/* the oldest read is retiring: rx_copied is */
 				/* how far it got */
+	u8 slow_ident:1;	/* slow_netns and slow_cgroup are set */
 	u8 rx_drop_valid;
 	u8 page_more;		/* the last sendpage call said more follow */
 	u8 wait_lost;		/* waiters pushed out of a full wait ring */
@@ -537,7 +550,12 @@ struct netlat_sock {
 	struct netlat_list tx;		/* struct netlat_txseg, as sent */
 	struct netlat_list rx;		/* struct netlat_rxseg, by seq */
 	struct netlat_list reads;	/* struct netlat_rxread, oldest first */
+	u32 snd_pid;		/* the newest timed call's sender, */
 	struct netlat_waiter wait[NETLAT_WAITERS];
+	char snd_comm[TASK_COMM_LEN];	/* and its name; */
+	u64 slow_cgroup;	/* the socket's cgroup v2 id */
+	u32 slow_netns;		/* and netns inode: all for the slow log, */
+				/* taken only while slow_us is on */
 };
 
 int netlat_socktab_init(void);
@@ -590,6 +608,33 @@ bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
 void netlat_socktab_finish_reads(void);
 int netlat_h_sock_purge(struct kprobe *p, struct pt_regs *regs);
 void netlat_tp_sock_destroy(void *data, struct sock *sk);
+
+/* ---- the slow log (slow.c) ---- */
+
+/* Is the sample with timestamps @t (@n of them) one for the slow log? */
+static inline bool netlat_slow(const u64 *t, unsigned int n)
+{
+	unsigned int us = READ_ONCE(netlat_slow_us);
+
+	return unlikely(us) && t[n - 1] - t[0] > (u64)us * NSEC_PER_USEC;
+}
+
+static inline bool netlat_slow_on(void)
+{
+	return unlikely(READ_ONCE(netlat_slow_us));
+}
+
+void netlat_slow_sock(struct netlat_sock *e, const struct sock *sk);
+void netlat_slow_sender(struct netlat_sock *e, const struct sock *sk);
+void netlat_slow_tx(struct netlat_cpu *c, const struct netlat_sock *e,
+		    const struct netlat_txseg *seg, const u64 *t,
+		    unsigned int family, unsigned int segs);
+void netlat_slow_rx(struct netlat_cpu *c, const struct netlat_sock *e,
+		    const struct netlat_rxseg *r,
+		    const struct netlat_rxread *rd, const u64 *t);
+int netlat_slow_init(void);
+void netlat_slow_exit(void);
+unsigned int netlat_slow_capacity(void);
 
 /* ---- user interfaces (procfs.c, control.c) ---- */
 int netlat_proc_init(void);

@@ -48,6 +48,7 @@ int netlat_pool_init(unsigned int n)
 {
 	unsigned int i;
 
+	BUILD_BUG_ON(sizeof(struct netlat_rec) != 48);
 	netlat_recs = vzalloc(array_size(n, sizeof(*netlat_recs)));
 	mags = vzalloc(array_size(nr_cpu_ids, sizeof(*mags)));
 	if (!netlat_recs || !mags) {

@@ -567,11 +567,12 @@ int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-/* A record wholly read: a sample, or the reason it is none. */
-static void rx_retire(struct netlat_cpu *c, const struct netlat_rxseg *r,
-		      u64 now)
+/* A record of @e wholly read by @rd: a sample, or the reason it is none. */
+static void rx_retire(struct netlat_cpu *c, const struct netlat_sock *e,
+		      const struct netlat_rxseg *r,
+		      const struct netlat_rxread *rd)
 {
-	u64 t[4] = { r->t_dev, r->t_ip, r->t_tcp, now };
+	u64 t[4] = { r->t_dev, r->t_ip, r->t_tcp, rd->t };
 
 	if (r->counted)
 		return;
@@ -580,7 +581,9 @@ static void rx_retire(struct netlat_cpu *c, const struct netlat_rxseg *r,
 	} else if (!r->t_ip) {	/* its IP receive hit was skipped */
 		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_END);
 	} else {
-		netlat_record(c, NETLAT_RX_DEV_IP, t, 4, r->shift);
+		if (netlat_record(c, NETLAT_RX_DEV_IP, t, 4, r->shift) &&
+		    netlat_slow(t, 4))
+			netlat_slow_rx(c, e, r, rd, t);
 		netlat_count_add(c, NETLAT_C_RX_GRO_SEGMENTS, r->segs);
 	}
 }
@@ -624,7 +627,7 @@ static bool rx_read_step(struct netlat_cpu *c, struct netlat_sock *e,
 		if (after(r->end, e->rx_copied))
 			e->rx_copied = r->end;
 		if (!after(r->end, rd->seq)) {
-			rx_retire(c, r, rd->t);
+			rx_retire(c, e, r, rd);
 			netlat_list_free(&e->rx, i);
 			return false;
 		}
@@ -699,6 +702,17 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		goto out;
 	rd.seq = READ_ONCE(tcp_sk(sk)->copied_seq);
 	rd.t = ktime_get_ns();
+	/*
+	 * The slow log names the reader: the task reading, unless this is
+	 * no task's read (a softirq consumer: kTLS, sockmap).
+	 */
+	rd.pid = 0;
+	rd.comm[0] = '\0';
+	if (netlat_slow_on() && in_task()) {
+		rd.pid = task_tgid_nr(current);
+		/* racy against a rename, as the kernel's tracepoints copy it */
+		memcpy(rd.comm, current->comm, TASK_COMM_LEN);
+	}
 	bk = netlat_bucket_lock(sk);
 	e = netlat_sock_find(c, bk, sk, false);
 	if (!e)
@@ -707,6 +721,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		e->rx_copied = rd.seq;
 		e->rx_copied_valid = 1;
 	}
+	if (netlat_slow_on())
+		netlat_slow_sock(e, sk);
 	rd.fin = !!(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
 	/* The reader holds the socket: its receive queue stands still. */
 	skb = skb_peek(&sk->sk_receive_queue);

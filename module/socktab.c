@@ -276,6 +276,8 @@ static void init_entry(struct netlat_sock *e, const struct sock *sk,
 	e->rx_copied_valid = !((1 << READ_ONCE(sk->sk_state)) &
 			       (TCPF_SYN_SENT | TCPF_CLOSE));
 	e->rx_in_hole = 0;
+	e->slow_ident = 0;	/* the slow log's view of it: not taken yet */
+	e->snd_pid = 0;
 	e->last_used = now;
 	sock_id(&e->id, sk);
 }

@@ -394,6 +394,11 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		tx_thin(c, e, &call);
 	if (call_merge(e, &call))
 		goto unlock;
+	/* The slow log names the sender of a timed call: the current task. */
+	if (call.kind == NETLAT_CALL_STAMPED && netlat_slow_on()) {
+		netlat_slow_sender(e, sk);
+		call.pid = e->snd_pid;
+	}
 	r = netlat_rec_alloc();
 	if (r == NETLAT_NIL) {
 		if (!call.seq_pending)
@@ -634,6 +639,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	seg->t_tcp = call->t_tcp;
 	seg->t_ip = now;
 	seg->shift = call->shift + more;
+	seg->pid = call->pid;
 unlock:
 	if (e) {
 		tx_calls_done(e);
@@ -694,7 +700,10 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		if (seg->end == end) {
 			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, *now };
 
-			netlat_record(c, NETLAT_TX_SOCK_TCP, t, 4, seg->shift);
+			if (netlat_record(c, NETLAT_TX_SOCK_TCP, t, 4,
+					  seg->shift) && netlat_slow(t, 4))
+				netlat_slow_tx(c, e, seg, t, family,
+					       skb_shinfo(skb)->gso_segs);
 			netlat_list_free(&e->tx, i);
 			goto unlock;
 		}

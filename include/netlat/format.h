@@ -15,6 +15,9 @@
 #define NETLAT_FORMAT_VERSION 1
 
 #define NETLAT_PROC_NAME "netlat"
+/* The slow log (docs/format.md, "The slow log"), root only */
+#define NETLAT_PROC_SLOW "netlat_slow"		/* a stream, read once */
+#define NETLAT_PROC_SLOW_SNAPSHOT "netlat_slow_snapshot"	/* the ring */
 #define NETLAT_DEBUGFS_DIR "netlat"
 
 /* The user-facing stages; a direction's total comes last. */
@@ -104,6 +107,8 @@ enum netlat_counter {
 	NETLAT_C_RX_THINNED,
 	NETLAT_C_TX_TIMED,		/* samples binned, each once, unweighted */
 	NETLAT_C_RX_TIMED,
+	NETLAT_C_SLOW_LOGGED,		/* samples written to the slow log */
+	NETLAT_C_SLOW_LOST,		/* of them, overwritten before the stream read them */
 	NETLAT_NR_COUNTERS
 };
 
@@ -143,6 +148,8 @@ static inline const char *netlat_counter_name(unsigned int i)
 		[NETLAT_C_RX_THINNED] = "rx_thinned",
 		[NETLAT_C_TX_TIMED] = "tx_timed",
 		[NETLAT_C_RX_TIMED] = "rx_timed",
+		[NETLAT_C_SLOW_LOGGED] = "slow_logged",
+		[NETLAT_C_SLOW_LOST] = "slow_lost",
 	};
 
 	return name[i];

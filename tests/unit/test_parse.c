@@ -198,7 +198,8 @@ static void test_counter_names(void)
 		"rx_gro_segments", "rx_dropped_before_socket", "expired",
 		"sockets_purged", "sockets_reused", "tx_data_segments.ipv4",
 		"tx_data_segments.ipv6", "rx_data_skbs.ipv4",
-		"rx_data_skbs.ipv6", "tx_timed", "rx_timed",
+		"rx_data_skbs.ipv6", "tx_timed", "rx_timed", "slow_logged",
+		"slow_lost",
 	};
 	unsigned int i, k, found;
 
@@ -293,6 +294,8 @@ static void test_counter_stages(void)
 		{ "rx_thinned", RX_STAGES },
 		{ "tx_timed", TX_STAGES },
 		{ "rx_timed", RX_STAGES },
+		{ "slow_logged", NL_ALL_STAGES },
+		{ "slow_lost", NL_ALL_STAGES },
 		/* a newer module's, by the same rules */
 		{ "tx_total.unmatched_end", BIT(NETLAT_TX_TOTAL) },
 		{ "rx_new.thing", RX_STAGES },
