@@ -20,6 +20,7 @@
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "netlat.h"
@@ -267,26 +268,58 @@ MODULE_PARM_DESC(ports,
 		 "measure only connections with a local or remote port in this list, e.g. 80,443,8000-8100; all (default)");
 
 /*
- * ---- cgroup: one cgroup v2 and its descendants, by id; 0: all ----
+ * ---- cgroup: one cgroup v2 and its descendants, by id or path; 0: all ----
  *
- * The id is the cgroup directory's inode number.  The cgroup is looked up
- * once, when written (in the writer's cgroup namespace), and pinned while
- * it is the filter; handlers then only compare pointers
- * (cgroup_is_descendant, netlat.h).  A removed cgroup stays pinned, and
- * matches what is still in it, until another value is written or netlat
- * is unloaded (.free).
+ * The id is the cgroup directory's inode number; a path starts with '/'
+ * and is taken from the root of the writer's cgroup namespace (as
+ * /proc/PID/cgroup shows it).  The cgroup is looked up once, when written,
+ * and pinned while it is the filter; handlers then only compare pointers
+ * (cgroup_is_descendant, netlat.h).  Either way the parameter reads back
+ * as the id.  A removed cgroup stays pinned, and matches what is still in
+ * it, until another value is written or netlat is unloaded (.free).
  */
 struct cgroup __rcu *netlat_cgroup;
 static u64 netlat_cgroup_id;
 
+#define NETLAT_CGROUP_PATH_MAX 4096
+
+/* The cgroup of @val, a path; an ERR_PTR if there is no such cgroup. */
+static struct cgroup *cgroup_of_path(const char *val)
+{
+	struct cgroup *cgrp;
+	char *path;
+	size_t len = strnlen(val, NETLAT_CGROUP_PATH_MAX + 1);
+
+	if (len > NETLAT_CGROUP_PATH_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	/* echo's newline is no part of the path */
+	if (len && val[len - 1] == '\n')
+		len--;
+	path = kmemdup_nul(val, len, GFP_KERNEL);
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	cgrp = cgroup_get_from_path(path);
+	kfree(path);
+	return cgrp;
+}
+
 static int param_set_cgroup(const char *val, const struct kernel_param *kp)
 {
 	struct cgroup *cgrp = NULL, *old;
-	u64 id;
+	u64 id = 0;
 
-	if (kstrtou64(val, 0, &id))
+	if (val[0] == '/') {
+#ifdef CONFIG_SOCK_CGROUP_DATA
+		cgrp = cgroup_of_path(val);
+		if (IS_ERR_OR_NULL(cgrp))
+			goto bad;
+		id = cgroup_id(cgrp);
+#else
 		goto bad;
-	if (id) {
+#endif
+	} else if (kstrtou64(val, 0, &id)) {
+		goto bad;
+	} else if (id) {
 #ifdef CONFIG_SOCK_CGROUP_DATA
 		cgrp = cgroup_get_from_id(id);
 		if (IS_ERR_OR_NULL(cgrp))
@@ -303,7 +336,7 @@ static int param_set_cgroup(const char *val, const struct kernel_param *kp)
 		cgroup_put(old);
 	return 0;
 bad:
-	pr_err("invalid %s=%.32s: must be the id of a cgroup v2 directory (its inode number: stat -c %%i /sys/fs/cgroup/PATH), or 0 for all\n",
+	pr_err("invalid %s=%.32s: must be a cgroup v2 directory, by path from the cgroup2 mount (/system.slice/x.service) or by id (its inode number: stat -c %%i /sys/fs/cgroup/PATH), or 0 for all\n",
 	       kp->name, val);
 	return -EINVAL;
 }
@@ -332,7 +365,7 @@ static const struct kernel_param_ops cgroup_ops = {
 
 module_param_cb(cgroup, &cgroup_ops, NULL, 0644);
 MODULE_PARM_DESC(cgroup,
-		 "measure only sockets made in this cgroup v2 or below it, by id (stat -c %i /sys/fs/cgroup/PATH); 0: all (default)");
+		 "measure only sockets made in this cgroup v2 or below it, by path from the cgroup2 mount (/system.slice/x.service) or id (stat -c %i /sys/fs/cgroup/PATH); reads back as the id; 0: all (default)");
 
 /* ---- reset: the path that works where debugfs is locked down ---- */
 

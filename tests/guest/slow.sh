@@ -110,9 +110,13 @@ for v in 64 100 4096 65536; do good slow_ring_size=$v; done
 for v in 0 63 65537 -1 abc ""; do bad "slow_ring_size=$v"; done
 good cgroup=0
 good "cgroup=$(cgid nl-a)"
-for v in -1 abc 18446744073709551616 "$(cgid nl-a/cgroup.procs)" ""; do
+for v in -1 abc 18446744073709551616 "$(cgid nl-a/cgroup.procs)" "" \
+	/nl-none /nl-a/cgroup.procs nl-a; do
 	bad "cgroup=$v"
 done
+# by path from the cgroup2 mount: it reads back as the id
+check "insmod cgroup=/nl-a/sub reads back its id $(cgid nl-a/sub)" sh -c \
+	"insmod '$KO' cgroup=/nl-a/sub && v=\$(cat $PARAMS/cgroup); rmmod netlat; [ \"\$v\" = $(cgid nl-a/sub) ]"
 check "insmod slow_ring_size=100" load_netlat slow_ring_size=100
 check "a ring of 100 is rounded up to 128" grep -qx 'slow_ring_size 128' $DBG/config
 check "cgroup filter 'all' shown in /proc/netlat" grep -qx 'filter cgroup all' $PROC
@@ -127,8 +131,10 @@ rt slow_us 150000 -1 60000001 x ""
 rt slow_us 0
 # no cgroup has the id 999999999999; a file's inode is no cgroup's
 rt cgroup "$(cgid nl-a)" -1 abc 18446744073709551616 999999999999 \
-	"$(cgid nl-a/cgroup.procs)" ""
+	"$(cgid nl-a/cgroup.procs)" "" /nl-none /nl-a/cgroup.procs
 check "/proc/netlat shows 'filter cgroup $(cgid nl-a)'" grep -qx "filter cgroup $(cgid nl-a)" $PROC
+check "write cgroup=/nl-b" sh -c "/bin/echo /nl-b > $PARAMS/cgroup"
+check "cgroup=/nl-b reads back its id ($(cat $PARAMS/cgroup))" [ "$(cat $PARAMS/cgroup)" = "$(cgid nl-b)" ]
 rt cgroup 0
 check "/proc/netlat shows 'filter cgroup all'" grep -qx 'filter cgroup all' $PROC
 v=$(cat $PARAMS/slow_ring_size)
