@@ -49,9 +49,10 @@ result() { printf '%-6s %-26s %-28s %s\n' "$2" "$3" "$4" "$5" >> "$1"; }
 # rt_skips KVER TEST: a test the PREEMPT_RT kernel leaves to 6.12.  RT runs
 # the same 6.12 code with the same symbols; what it changes is who runs the
 # handlers (softirqs in threads, sleeping spinlocks, preemptible sections),
-# and the probe, stage, control, lifecycle and parallel tests are the ones
+# and the probe, stage, control, lifecycle, parallel and slow-log tests
+# (the slow log's wake-up runs in an irq_work thread there) are the ones
 # that exercise that.  The others prove kernel-version paths 6.12 covers.
-rt_tests=" probes stages control lifecycle parallel "
+rt_tests=" probes stages control lifecycle parallel slow "
 rt_skips() {
 	case $1 in
 	*-rt-*) [ "${rt_tests#* $(basename "$2" .sh) }" = "$rt_tests" ] ;;

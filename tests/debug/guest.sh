@@ -119,7 +119,7 @@ check "rmmod with the pool full" unload_netlat
 touch /tmp/go-lag
 wait
 
-log "== 10 load/unload cycles under traffic, readers blocked in recv()"
+log "== 10 load/unload cycles under traffic, readers blocked in recv() and in the slow log"
 "$TCPGEN" server -p 8001 -m sink > /dev/null 2>&1 &
 "$TCPGEN" stream -p 8001 -b 1000000000000 -t 600 > /dev/null 2>&1 &
 "$TCPGEN" server -p 8002 -m echo > /dev/null 2>&1 &
@@ -132,12 +132,21 @@ in_ns nsC "$TCPGEN" block -a 198.51.100.2 -p 8004 > /dev/null 2>&1 &
 in_ns nsB "$TCPGEN" server -a 2001:db8:2::2 -p 8005 -m echo -E > /dev/null 2>&1 &
 in_ns nsA "$TCPGEN" pingpong -a 2001:db8:2::2 -p 8005 -n 1000000000 -l 64 -t 600 -E > /dev/null 2>&1 &
 sleep 2
+# The slow log's stream read the whole time, its reader blocked in it at
+# unload (which ends it: end of file); every other cycle logs every sample
+# into a ring of 64, full all the time.
 ok=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	load_netlat && sleep 1 && unload_netlat || break
+	load_netlat slow_us=$((i % 2)) slow_ring_size=64 || break
+	cat /proc/netlat_slow > /dev/null &
+	reader=$!
+	sleep 1
+	cat /proc/netlat_slow_snapshot > /dev/null || break
+	unload_netlat || break
+	wait $reader || break
 	ok=$i
 done
-check "10 load/unload cycles under traffic ($ok done)" [ "$ok" = 10 ]
+check "10 load/unload cycles under traffic, a slow log reader in each ($ok done)" [ "$ok" = 10 ]
 pkill -x tcpgen
 wait
 
