@@ -11,6 +11,33 @@
 #include <unistd.h>
 #include "control.h"
 
+volatile sig_atomic_t nl_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	nl_stop = 1;
+}
+
+void nl_catch_stops(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void nl_block_stops(sigset_t *old)
+{
+	sigset_t stops;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, old);
+}
+
 int nl_read_all(const char *path, size_t max, char **buf, size_t *len)
 {
 	size_t cap = 65536, n = 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading /proc/netlat (or a saved copy) and resetting the statistics.
+ * Reading /proc/netlat (or a saved copy) and resetting the statistics;
+ * what the commands share: exit statuses, the signals that stop them.
  */
 #ifndef NETLAT_CONTROL_H
 #define NETLAT_CONTROL_H
@@ -12,6 +13,26 @@
 #define NL_PROC_PATH	"/proc/netlat"
 #define NL_RESET_DEBUGFS "/sys/kernel/debug/netlat/reset"
 #define NL_RESET_PARAM	"/sys/module/netlat/parameters/reset"
+
+/* Exit statuses: --help and netlat.8 list them. */
+enum {
+	NL_EXIT_OK = 0,
+	NL_EXIT_ERROR = 1,	/* I/O, memory, writing an output */
+	NL_EXIT_USAGE = 2,	/* bad arguments */
+	NL_EXIT_NOMODULE = 3,	/* /proc/netlat absent: module not loaded */
+	NL_EXIT_PERM = 4,	/* permission denied */
+	NL_EXIT_VERSION = 5,	/* unknown /proc/netlat format version */
+	NL_EXIT_MALFORMED = 6,	/* malformed or truncated input */
+};
+
+/* Set by SIGINT and SIGTERM once nl_catch_stops() installed the handler. */
+extern volatile sig_atomic_t nl_stop;
+
+/* SIGINT and SIGTERM set nl_stop; no SA_RESTART: they end a wait. */
+void nl_catch_stops(void);
+
+/* Block SIGINT and SIGTERM; @old: the mask before, for the waits. */
+void nl_block_stops(sigset_t *old);
 
 /*
  * Read all of @path ("-": standard input) into a malloc'ed buffer that

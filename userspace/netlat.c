@@ -21,17 +21,6 @@
 #include "report.h"
 #include "stats.h"
 
-/* Exit codes: --help and netlat.8 list them. */
-enum {
-	NL_EXIT_OK = 0,
-	NL_EXIT_ERROR = 1,	/* I/O, memory, writing an output */
-	NL_EXIT_USAGE = 2,	/* bad arguments */
-	NL_EXIT_NOMODULE = 3,	/* /proc/netlat absent: module not loaded */
-	NL_EXIT_PERM = 4,	/* permission denied */
-	NL_EXIT_VERSION = 5,	/* unknown /proc/netlat format version */
-	NL_EXIT_MALFORMED = 6,	/* malformed or truncated input */
-};
-
 #define MAX_INTERVAL_S	86400.0
 
 enum { OPT_TX = 256, OPT_RX };
@@ -126,14 +115,6 @@ static const struct argp_option opts[] = {
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
 	{ 0 },
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 /*
  * @s for a message, escaped (nl_escape()): a path or an argument may hold
@@ -319,17 +300,6 @@ static int parsed(const char *path, const struct nl_snapshot *s,
 #define NL_SIGNAL	(-2)
 #define NL_NONE		(-3)
 
-/* Block SIGINT and SIGTERM, the signals that set stop; @old: the mask. */
-static void block_stops(sigset_t *old)
-{
-	sigset_t stops;
-
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stops, old);
-}
-
 static int read_stream(struct nl_snapshot *s)
 {
 	struct nl_error err;
@@ -340,15 +310,15 @@ static int read_stream(struct nl_snapshot *s)
 	int r, e;
 
 	/*
-	 * SIGINT and SIGTERM blocked from the check of stop on, let through
+	 * SIGINT and SIGTERM blocked from the check of nl_stop on, let through
 	 * only while nl_stream_next() waits for input: one that comes just
 	 * before it blocks in read() is not lost until the next snapshot.
 	 */
-	block_stops(&old);
+	nl_block_stops(&old);
 	env.stream.sigmask = &old;
 	r = -1;
 	e = EINTR;
-	while (!stop) {
+	while (!nl_stop) {
 		r = nl_stream_next(&env.stream, &buf, &len);
 		e = errno;
 		if (r >= 0 || e != EINTR)
@@ -661,15 +631,15 @@ static void restart_note(const struct nl_snapshot *prev,
 
 /*
  * Sleep until @t (CLOCK_MONOTONIC) or SIGINT or SIGTERM.  They are blocked
- * from the check of stop on and let through only in the wait: one that
+ * from the check of nl_stop on and let through only in the wait: one that
  * comes just before it does not go unseen for a whole interval.
  */
 static void sleep_until(const struct timespec *t)
 {
 	sigset_t old;
 
-	block_stops(&old);
-	while (!stop && nl_sleep_until(t, &old) && errno == EINTR)
+	nl_block_stops(&old);
+	while (!nl_stop && nl_sleep_until(t, &old) && errno == EINTR)
 		;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
@@ -677,7 +647,6 @@ static void sleep_until(const struct timespec *t)
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec next;
 	int rc, have_prev = 0, first = 1;
 	unsigned long n = 0;
@@ -690,9 +659,7 @@ static int watch(void)
 		rc = NL_EXIT_ERROR;
 		goto out;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: wake the sleep */
-	sigaction(SIGTERM, &sa, NULL);
+	nl_catch_stops();	/* no SA_RESTART: they wake the sleep */
 	if (exporter() && !prom_stdout())
 		old_last_ok(&env.o.last_ok);	/* until a read works */
 	clock_gettime(CLOCK_MONOTONIC, &next);
@@ -704,7 +671,7 @@ static int watch(void)
 			/* a stream paces itself: each snapshot is a report */
 			if (!env.streaming)
 				sleep_until(&next);
-			if (stop)
+			if (nl_stop)
 				break;
 			n++;
 		}
@@ -713,7 +680,7 @@ static int watch(void)
 		if (rc == NL_EOF || rc == NL_SIGNAL) {
 			/* the end of a stream: the status of its last snapshot */
 			rc = rc == NL_EOF ? env.stream_status : NL_EXIT_OK;
-			stop = 1;	/* the exporter's last write */
+			nl_stop = 1;	/* the exporter's last write */
 			break;
 		}
 		if (rc && !exporter())
@@ -748,7 +715,7 @@ static int watch(void)
 		have_prev = 1;
 	}
 	/* stopped by a signal or the stream's end: its numbers would go stale */
-	if (stop && exporter()) {
+	if (nl_stop && exporter()) {
 		int wrc = emit(NULL, NULL);
 
 		if (!rc)
