@@ -143,12 +143,34 @@ static void drop(struct nl_stream *st, size_t n)
 	st->len -= n;
 }
 
-/* Wait until @fd can be read, with the signal mask @mask meanwhile. */
+/*
+ * Wait until @fd can be read, with the signal mask @mask meanwhile.  A
+ * signal that @mask lets through and that is pending when @fd is ready
+ * ends the wait too (EINTR): ppoll() delivers it only when it returns
+ * EINTR itself, so input always ready (a flood, a large file) would hold
+ * it off until the input pauses.
+ */
 static int wait_input(int fd, const sigset_t *mask)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	sigset_t pending, cur;
+	int sig;
 
-	return ppoll(&p, 1, NULL, mask) < 0 ? -1 : 0;
+	if (ppoll(&p, 1, NULL, mask) < 0)
+		return -1;
+	if (!mask || sigpending(&pending))
+		return 0;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&pending, sig) == 1 &&
+		    sigismember(mask, sig) == 0) {
+			/* let it in: its handler runs as the mask opens */
+			sigprocmask(SIG_SETMASK, mask, &cur);
+			sigprocmask(SIG_SETMASK, &cur, NULL);
+			errno = EINTR;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)

@@ -75,8 +75,9 @@ void nl_stream_free(struct nl_stream *st);
  * snapshot: the parser says it was cut short.  With st->sigmask, a signal
  * that the caller blocks and that mask lets through comes while it waits
  * for input, even one that came before (EINTR), never only after a read
- * that blocks.  Line N of @snap is line st->lines + N of the stream: the
- * lines of snapshots skipped as too large are counted too.
+ * that blocks, nor only once input stops coming.  Line N of @snap is line
+ * st->lines + N of the stream: the lines of snapshots skipped as too
+ * large are counted too.
  */
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
 

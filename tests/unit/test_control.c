@@ -286,7 +286,8 @@ static void on_usr1(int sig)
 /*
  * With st.sigmask: a signal blocked by the caller and pending before the
  * wait for input comes in it (EINTR), not after a read that would block
- * until data came (alarm(): the test ends rather than hang).
+ * until data came (alarm(): the test ends rather than hang), nor after
+ * the input that is there already.
  */
 static void test_stream_signal(void)
 {
@@ -312,8 +313,14 @@ static void test_stream_signal(void)
 	CHECK_STR(next(&st), "error");
 	CHECK_U64(errno, EINTR);
 	CHECK(got_usr1);
-	/* then input as without it */
+	/* input there already: the signal still comes first */
 	CHECK(write(fds[1], "version 1\nend\n# x\n", 18) == 18);
+	got_usr1 = 0;
+	raise(SIGUSR1);
+	CHECK_STR(next(&st), "error");
+	CHECK_U64(errno, EINTR);
+	CHECK(got_usr1);
+	/* then input as without it */
 	close(fds[1]);
 	CHECK_STR(next(&st), "version 1\nend\n");
 	CHECK_STR(next(&st), "");
