@@ -247,6 +247,87 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 	}
 }
 
+void nl_lines_init(struct nl_lines *l, int fd, size_t max)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = fd;
+	l->max = max;
+}
+
+void nl_lines_free(struct nl_lines *l)
+{
+	free(l->buf);
+	l->buf = NULL;
+	l->len = 0;
+	l->used = 0;
+}
+
+/* Return [0, @n) of the buffer as the next line; @used bytes go with it. */
+static int line_out(struct nl_lines *l, size_t n, size_t used, int flags,
+		    const char **line, size_t *len, int *fl)
+{
+	l->line++;
+	l->used = used;
+	*line = l->buf;
+	*len = n > l->max ? l->max : n;
+	*fl = flags | (n > l->max ? NL_LINE_LONG : 0);
+	return 1;
+}
+
+int nl_lines_next(struct nl_lines *l, const char **line, size_t *len,
+		  int *flags)
+{
+	const char *nl;
+	ssize_t r;
+
+	if (!l->buf) {
+		l->cap = l->max + 65536;
+		l->buf = malloc(l->cap);
+		if (!l->buf)
+			return -1;
+	}
+	memmove(l->buf, l->buf + l->used, l->len - l->used);
+	l->len -= l->used;
+	l->used = 0;
+	for (;;) {
+		nl = memchr(l->buf, '\n', l->len);
+		if (l->skip && nl) {
+			l->skip = 0;
+			l->len -= (size_t)(nl - l->buf) + 1;
+			memmove(l->buf, nl + 1, l->len);
+			continue;
+		}
+		if (l->skip) {
+			l->len = 0;
+		} else if (nl) {
+			return line_out(l, (size_t)(nl - l->buf),
+					(size_t)(nl - l->buf) + 1, 0, line, len,
+					flags);
+		} else if (l->len > l->max) {
+			l->skip = 1;	/* its rest, up to its newline */
+			return line_out(l, l->len, l->len, 0, line, len, flags);
+		} else if (l->eof && l->len) {
+			return line_out(l, l->len, l->len, NL_LINE_CUT, line,
+					len, flags);
+		}
+		if (l->eof)
+			return 0;
+		if (l->sigmask && wait_input(l->fd, l->sigmask))
+			return -1;	/* EINTR: a signal came */
+		r = read(l->fd, l->buf + l->len, l->cap - l->len);
+		if (r < 0 && errno == EAGAIN) {
+			if (!l->sigmask && wait_input(l->fd, NULL))
+				return -1;
+			continue;
+		}
+		if (r < 0)
+			return -1;	/* EINTR too: the caller decides */
+		if (!r)
+			l->eof = 1;
+		l->len += (size_t)r;
+	}
+}
+
 int nl_sleep_until(const struct timespec *deadline, const sigset_t *mask)
 {
 	struct timespec now, left;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reading /proc/netlat (or a saved copy) and resetting the statistics;
- * what the commands share: exit statuses, the signals that stop them.
+ * Reading /proc/netlat (or a saved copy) and the slow log, resetting the
+ * statistics, and what the commands share: exit statuses, the signals
+ * that stop them.
  */
 #ifndef NETLAT_CONTROL_H
 #define NETLAT_CONTROL_H
@@ -80,6 +81,47 @@ void nl_stream_free(struct nl_stream *st);
  * large are counted too.
  */
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len);
+
+/*
+ * Lines one after another from a file, a pipe or the slow log's stream
+ * (netlat slow), each of at most @max bytes.
+ */
+struct nl_lines {
+	int fd;
+	size_t max;
+	char *buf;
+	size_t cap;
+	size_t len;		/* bytes in buf */
+	size_t used;		/* of them, returned already */
+	int eof;
+	int skip;		/* drop bytes up to the next newline */
+	unsigned int line;	/* the number of the line returned last */
+	/* not NULL: wait for input in ppoll() with this signal mask */
+	const sigset_t *sigmask;
+};
+
+/* What nl_lines_next() says of a line besides its bytes */
+#define NL_LINE_CUT	1	/* the input ended inside it: no newline */
+#define NL_LINE_LONG	2	/* longer than max: its first max bytes */
+
+void nl_lines_init(struct nl_lines *l, int fd, size_t max);
+void nl_lines_free(struct nl_lines *l);
+
+/*
+ * The next line, without its newline: 1 with @line and @len set (valid
+ * until the next call; the line may hold NUL bytes) and @flags (0,
+ * NL_LINE_CUT, NL_LINE_LONG); 0 at the end of the input, and again on
+ * every call after it; -1 with errno set: EINTR when a signal came, or a
+ * read error.  The rest of a line longer than max is dropped, counted as
+ * part of it.  An O_NONBLOCK descriptor's EAGAIN (another reader of the
+ * slow log's stream took the record poll said was there) waits again.
+ * With l->sigmask, a signal that the caller blocks and that mask lets
+ * through comes while it waits for input, even one that came before
+ * (EINTR), never only after a read that blocks, nor only once input stops
+ * coming.
+ */
+int nl_lines_next(struct nl_lines *l, const char **line, size_t *len,
+		  int *flags);
 
 /*
  * Sleep until @deadline (CLOCK_MONOTONIC) with the signal mask @mask
