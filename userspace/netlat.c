@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "control.h"
 #include "report.h"
+#include "slow.h"
 #include "stats.h"
 
 #define MAX_INTERVAL_S	86400.0
@@ -47,7 +48,7 @@ static struct env {
 
 const char *argp_program_version = "netlat " NETLAT_TOOL_VERSION;
 
-static const char args_doc[] = "[reset]\ndiff OLDER NEWER";
+static const char args_doc[] = "[reset]\ndiff OLDER NEWER\nslow [OPTION...] [FILE]";
 static const char doc[] =
 "Show where TCP data spends its time in the Linux network stack: the\n"
 "per-stage latency histograms of the netlat kernel module (/proc/netlat).\n"
@@ -56,7 +57,9 @@ static const char doc[] =
 "module was loaded or reset, then the counters of events it could not\n"
 "time.  'netlat reset' zeroes the statistics (root).  'netlat diff OLDER\n"
 "NEWER' reports what happened between two saved snapshots (one of them\n"
-"may be '-', standard input).\n"
+"may be '-', standard input).  'netlat slow' shows the slow log (root):\n"
+"the samples longer than slow_us, with their connection and process;\n"
+"its options come after it: netlat slow --help.\n"
 "\v"
 "Stages: tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total (send) and\n"
 "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total (receive); see netlat(8).\n"
@@ -72,6 +75,7 @@ static const char doc[] =
 "  netlat -i 15 -p netlat.prom     # rewrite the file every 15 s\n"
 "  netlat -f saved.txt             # a snapshot saved from /proc/netlat\n"
 "  netlat diff 08h.txt 09h.txt     # what happened between two snapshots\n"
+"  sudo netlat slow --by port      # the services of the slowest samples\n"
 "  sudo netlat reset               # zero the histograms and counters\n"
 "\n"
 "Exit status:\n"
@@ -232,9 +236,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		} else if (!state->arg_num && !strcmp(arg, "diff")) {
 			env.diff = 1;
 			env.o.diff = 1;
+		} else if (!strcmp(arg, "slow")) {
+			argp_error(state, "'slow' comes first, its options "
+				   "after it: netlat slow [OPTION...] [FILE]");
 		} else {
 			argp_error(state, "unknown command '%s' (the commands "
-				   "are 'reset' and 'diff')", esc(arg));
+				   "are 'reset', 'diff' and 'slow')", esc(arg));
 		}
 		break;
 	case ARGP_KEY_END:
@@ -835,6 +842,9 @@ int main(int argc, char **argv)
 	};
 	int rc;
 
+	/* netlat slow: its own options (-f is --follow there) */
+	if (argc > 1 && !strcmp(argv[1], "slow"))
+		return nl_slow_main(argc - 1, argv + 1);
 	argp_err_exit_status = NL_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return NL_EXIT_USAGE;

@@ -3,7 +3,7 @@
  * The slow log (docs/format.md, "The slow log"): its lines parsed
  * (slow.c), grouped for netlat slow --by (slow.c), printed as a table,
  * JSON lines or the groups (slowout.c), cgroup ids resolved to paths
- * (cgroup.c).
+ * (cgroup.c), and the command itself (slowcmd.c).
  */
 #ifndef NETLAT_SLOW_H
 #define NETLAT_SLOW_H
@@ -199,5 +199,9 @@ void nl_cgroups_free(struct nl_cgroups *c);
 const char *nl_cgroups_path(void *c, uint64_t id);
 /* Is @path the root of a cgroup v2 hierarchy? */
 int nl_is_cgroup2(const char *path);
+
+/* ---- the command (slowcmd.c): argv[0] is "slow" ---- */
+
+int nl_slow_main(int argc, char **argv);
 
 #endif /* NETLAT_SLOW_H */
