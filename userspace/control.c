@@ -262,13 +262,13 @@ void nl_lines_free(struct nl_lines *l)
 	l->used = 0;
 }
 
-/* Return [0, @n) of the buffer as the next line; @used bytes go with it. */
-static int line_out(struct nl_lines *l, size_t n, size_t used, int flags,
-		    const char **line, size_t *len, int *fl)
+/* @n bytes at @p, in the buffer, as the next line; @used go with it. */
+static int line_out(struct nl_lines *l, const char *p, size_t n, size_t used,
+		    int flags, const char **line, size_t *len, int *fl)
 {
 	l->line++;
 	l->used = used;
-	*line = l->buf;
+	*line = p;
 	*len = n > l->max ? l->max : n;
 	*fl = flags | (n > l->max ? NL_LINE_LONG : 0);
 	return 1;
@@ -277,7 +277,8 @@ static int line_out(struct nl_lines *l, size_t n, size_t used, int flags,
 int nl_lines_next(struct nl_lines *l, const char **line, size_t *len,
 		  int *flags)
 {
-	const char *nl;
+	const char *p, *nl;
+	size_t have;
 	ssize_t r;
 
 	if (!l->buf) {
@@ -286,32 +287,35 @@ int nl_lines_next(struct nl_lines *l, const char **line, size_t *len,
 		if (!l->buf)
 			return -1;
 	}
-	memmove(l->buf, l->buf + l->used, l->len - l->used);
-	l->len -= l->used;
+	l->start += l->used;
 	l->used = 0;
 	for (;;) {
-		nl = memchr(l->buf, '\n', l->len);
+		p = l->buf + l->start;
+		have = l->len - l->start;
+		nl = memchr(p, '\n', have);
 		if (l->skip && nl) {
 			l->skip = 0;
-			l->len -= (size_t)(nl - l->buf) + 1;
-			memmove(l->buf, nl + 1, l->len);
+			l->start += (size_t)(nl - p) + 1;
 			continue;
 		}
 		if (l->skip) {
-			l->len = 0;
+			have = 0;	/* all of it dropped */
 		} else if (nl) {
-			return line_out(l, (size_t)(nl - l->buf),
-					(size_t)(nl - l->buf) + 1, 0, line, len,
-					flags);
-		} else if (l->len > l->max) {
+			return line_out(l, p, (size_t)(nl - p),
+					(size_t)(nl - p) + 1, 0, line, len, flags);
+		} else if (have > l->max) {
 			l->skip = 1;	/* its rest, up to its newline */
-			return line_out(l, l->len, l->len, 0, line, len, flags);
-		} else if (l->eof && l->len) {
-			return line_out(l, l->len, l->len, NL_LINE_CUT, line,
-					len, flags);
+			return line_out(l, p, have, have, 0, line, len, flags);
+		} else if (l->eof && have) {
+			return line_out(l, p, have, have, NL_LINE_CUT, line, len,
+					flags);
 		}
 		if (l->eof)
 			return 0;
+		/* what is left to the front, once per read: room for more */
+		memmove(l->buf, p, have);
+		l->len = have;
+		l->start = 0;
 		if (l->sigmask && wait_input(l->fd, l->sigmask))
 			return -1;	/* EINTR: a signal came */
 		r = read(l->fd, l->buf + l->len, l->cap - l->len);

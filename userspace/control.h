@@ -92,7 +92,8 @@ struct nl_lines {
 	char *buf;
 	size_t cap;
 	size_t len;		/* bytes in buf */
-	size_t used;		/* of them, returned already */
+	size_t start;		/* of them, the first not returned before */
+	size_t used;		/* from start on, returned last */
 	int eof;
 	int skip;		/* drop bytes up to the next newline */
 	unsigned int line;	/* the number of the line returned last */
