@@ -265,8 +265,19 @@ enum nl_slow_kind nl_slow_parse(const char *line, size_t len,
 {
 	struct slow_parser parser;
 	struct slow_parser *p = &parser;
+	size_t i = 0, n;
 
-	memset(p, 0, sizeof(*p));
+	/* the keyword: other lines are skipped as they are, at once */
+	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+		i++;
+	for (n = 0; i + n < len && line[i + n] != ' ' && line[i + n] != '\t' &&
+	     line[i + n] != '\r'; n++)
+		;
+	if (n != 4 || (memcmp(line + i, "slow", 4) &&
+		       memcmp(line + i, "lost", 4)))
+		return NL_SLOW_NONE;	/* blank, '#', or an addition */
+	memset(p->field, 0, sizeof(p->field));
+	memset(p->stage, 0, sizeof(p->stage));
 	memset(out, 0, sizeof(*out));
 	p->out = out;
 	if (len > NL_LINE_MAX)
@@ -276,10 +287,6 @@ enum nl_slow_kind nl_slow_parse(const char *line, size_t len,
 	memcpy(p->buf, line, len);
 	p->buf[len] = '\0';
 	tokenize(p);
-	if (!p->ntok || p->tok[0][0] == '#')
-		return NL_SLOW_NONE;
-	if (strcmp(p->tok[0], "slow") && strcmp(p->tok[0], "lost"))
-		return NL_SLOW_NONE;	/* an addition within version 1 */
 	if (p->ntok > SLOW_MAX_TOKENS)
 		return bad(p, "more than %d fields on a line",
 			   SLOW_MAX_TOKENS);

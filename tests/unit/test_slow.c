@@ -305,8 +305,12 @@ static void test_parse_malformed(void)
 	memcpy(many, "slow ", 5);
 	CHECK_U64(parse(many), NL_SLOW_BAD);
 	CHECK_STR(pl.why, "a line longer than 4096 bytes");
-	/* only the "slow" line is checked: a keyword not known never is */
+	/* only "slow" and "lost" lines are checked: others never are */
 	CHECK_U64(parse("other \x1b 1 2 3"), NL_SLOW_NONE);
+	CHECK_U64(nl_slow_parse("slowly\0 1", 9, &pl), NL_SLOW_NONE);
+	CHECK_U64(nl_slow_parse("lost", 3, &pl), NL_SLOW_NONE);	/* "los" */
+	memcpy(many, "other", 5);
+	CHECK_U64(parse(many), NL_SLOW_NONE);		/* 4199 bytes */
 }
 
 /*
