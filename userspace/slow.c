@@ -504,31 +504,22 @@ static int desc(uint64_t x, uint64_t y)
 	return x > y ? -1 : x < y;
 }
 
-/* Worst first in the order asked; ties by the key, ascending. */
+/*
+ * Largest first in the order asked, ties by the next of worst, p99 and
+ * count, then by the key, ascending (ports and cgroup ids as numbers).
+ */
 static int cmp_group(const void *x, const void *y)
 {
 	const struct nl_slow_group *a = x, *b = y;
-	int c;
+	uint64_t va[3] = { a->max, a->p99, a->n };
+	uint64_t vb[3] = { b->max, b->p99, b->n };
+	unsigned int i, first = sort_order == NL_SORT_P99 ? 1 :
+				sort_order == NL_SORT_COUNT ? 2 : 0;
+	int c = desc(va[first], vb[first]);
 
-	switch (sort_order) {
-	case NL_SORT_P99:
-		c = desc(a->p99, b->p99);
-		if (!c)
-			c = desc(a->max, b->max);
-		break;
-	case NL_SORT_COUNT:
-		c = desc(a->n, b->n);
-		if (!c)
-			c = desc(a->max, b->max);
-		break;
-	default:
-		c = desc(a->max, b->max);
-		if (!c)
-			c = desc(a->p99, b->p99);
-		break;
-	}
-	if (!c)
-		c = desc(a->n, b->n);
+	for (i = 0; !c && i < 3; i++)
+		if (i != first)
+			c = desc(va[i], vb[i]);
 	if (c)
 		return c;
 	if (sort_by == NL_BY_PORT)

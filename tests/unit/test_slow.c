@@ -743,6 +743,27 @@ static void test_agg(void)
 	CHECK_STR(order_of(&a), "8080 80 22 443 ");
 	nl_slow_agg_free(&a);
 
+	/*
+	 * --sort count: equal counts and worst, the larger p99 first: 101
+	 * records each, 100 of 5 us (port 700) or of 7 us (port 800) and one
+	 * of 9 us, so that the p99 (rank 100) is not the worst
+	 */
+	nl_slow_agg_init(&a, NL_BY_PORT);
+	failed = 0;
+	for (i = 0; i < 202; i++) {
+		r = rec("tx", i % 101 == 100 ? 9000 : i < 101 ? 5000 : 7000, 0);
+		r.lport = i < 101 ? 700 : 800;
+		r.rport = 60000;
+		failed |= nl_slow_agg_add(&a, &r);
+	}
+	CHECK(!failed);
+	nl_slow_agg_finish(&a, NL_SORT_COUNT);
+	CHECK_STR(order_of(&a), "800 700 ");
+	CHECK_U64(a.group[0].p99, 7000);
+	CHECK_U64(a.group[1].p99, 5000);
+	CHECK_U64(a.group[1].max, 9000);
+	nl_slow_agg_free(&a);
+
 	/* all equal: by the key, ports as numbers */
 	nl_slow_agg_init(&a, NL_BY_PORT);
 	for (i = 0; i < 3; i++) {
