@@ -980,6 +980,24 @@ if have jq; then
 	check "--json --cgroup-root: cgroup_path" [ "$(jq -sc '[.[0].cgroup_path, .[4].cgroup_path, .[5].cgroup_path]' "$out/slow-cg.jsonl")" = '["/nl-slow","/db/main",null]' ]
 fi
 
+# the man page's examples are the fixture's output, row for row
+man=$here/../../userspace/netlat.8
+sed -n '/^A row per record/,/^\.EE/p' "$man" | grep '^[0-9][0-9]:' > "$out/man-rows.txt"
+check "netlat.8: 4 rows of the table" [ "$(wc -l < "$out/man-rows.txt")" -eq 4 ]
+check "netlat.8: each a row of the fixture's table" sh -c "grep -vxF -f '$fix/slow-snapshot.table' '$out/man-rows.txt' | { ! grep -q .; }"
+sed -n '/^of the ten records:/,/^\.EE/p' "$man" | sed '1,3d;$d' > "$out/man-by.txt"
+"$netlat" slow --by port "$slow" > "$out/by-port.txt"
+check "netlat.8: --by port as the fixture's" cmp -s "$out/man-by.txt" "$out/by-port.txt"
+# and docs/tool.md's
+doc=$here/../../docs/tool.md
+grep '^06:' "$doc" > "$out/doc-rows.txt"
+check "tool.md: 4 rows of the table" [ "$(wc -l < "$out/doc-rows.txt")" -eq 4 ]
+check "tool.md: each a row of the fixture's table" sh -c "grep -vxF -f '$fix/slow-snapshot.table' '$out/doc-rows.txt' | { ! grep -q .; }"
+grep -A 5 '^PORT    COUNT' "$doc" > "$out/doc-by.txt"
+check "tool.md: --by port as the fixture's" cmp -s "$out/doc-by.txt" "$out/by-port.txt"
+check "tool.md: a record's JSON as the fixture's" [ "$(grep '^{"seq":0,' "$doc")" = "$(head -n 1 "$out/slow.jsonl")" ]
+check "tool.md: a group's JSON as the fixture's" [ "$(grep '^{"by":"port",' "$doc")" = "$(head -n 1 "$out/slow-by.jsonl")" ]
+
 # usage errors (exit 2), help
 rc 2 "slow --by bogus" slow --by bogus "$slow"
 check "--by bogus: says what it takes" has err "netlat slow: --by takes port, peer, process or cgroup, not 'bogus'"
