@@ -11,6 +11,33 @@
 #include <unistd.h>
 #include "control.h"
 
+volatile sig_atomic_t nl_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	nl_stop = 1;
+}
+
+void nl_catch_stops(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+void nl_block_stops(sigset_t *old)
+{
+	sigset_t stops;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, old);
+}
+
 int nl_read_all(const char *path, size_t max, char **buf, size_t *len)
 {
 	size_t cap = 65536, n = 0;
@@ -116,12 +143,34 @@ static void drop(struct nl_stream *st, size_t n)
 	st->len -= n;
 }
 
-/* Wait until @fd can be read, with the signal mask @mask meanwhile. */
+/*
+ * Wait until @fd can be read, with the signal mask @mask meanwhile.  A
+ * signal that @mask lets through and that is pending when @fd is ready
+ * ends the wait too (EINTR): ppoll() delivers it only when it returns
+ * EINTR itself, so input always ready (a flood, a large file) would hold
+ * it off until the input pauses.
+ */
 static int wait_input(int fd, const sigset_t *mask)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	sigset_t pending, cur;
+	int sig;
 
-	return ppoll(&p, 1, NULL, mask) < 0 ? -1 : 0;
+	if (ppoll(&p, 1, NULL, mask) < 0)
+		return -1;
+	if (!mask || sigpending(&pending))
+		return 0;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sigismember(&pending, sig) == 1 &&
+		    sigismember(mask, sig) == 0) {
+			/* let it in: its handler runs as the mask opens */
+			sigprocmask(SIG_SETMASK, mask, &cur);
+			sigprocmask(SIG_SETMASK, &cur, NULL);
+			errno = EINTR;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
@@ -195,6 +244,91 @@ int nl_stream_next(struct nl_stream *st, const char **snap, size_t *len)
 		else
 			st->any = 1;
 		st->len += (size_t)r;
+	}
+}
+
+void nl_lines_init(struct nl_lines *l, int fd, size_t max)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = fd;
+	l->max = max;
+}
+
+void nl_lines_free(struct nl_lines *l)
+{
+	free(l->buf);
+	l->buf = NULL;
+	l->len = 0;
+	l->used = 0;
+}
+
+/* @n bytes at @p, in the buffer, as the next line; @used go with it. */
+static int line_out(struct nl_lines *l, const char *p, size_t n, size_t used,
+		    int flags, const char **line, size_t *len, int *fl)
+{
+	l->line++;
+	l->used = used;
+	*line = p;
+	*len = n > l->max ? l->max : n;
+	*fl = flags | (n > l->max ? NL_LINE_LONG : 0);
+	return 1;
+}
+
+int nl_lines_next(struct nl_lines *l, const char **line, size_t *len,
+		  int *flags)
+{
+	const char *p, *nl;
+	size_t have;
+	ssize_t r;
+
+	if (!l->buf) {
+		l->cap = l->max + 65536;
+		l->buf = malloc(l->cap);
+		if (!l->buf)
+			return -1;
+	}
+	l->start += l->used;
+	l->used = 0;
+	for (;;) {
+		p = l->buf + l->start;
+		have = l->len - l->start;
+		nl = memchr(p, '\n', have);
+		if (l->skip && nl) {
+			l->skip = 0;
+			l->start += (size_t)(nl - p) + 1;
+			continue;
+		}
+		if (l->skip) {
+			have = 0;	/* all of it dropped */
+		} else if (nl) {
+			return line_out(l, p, (size_t)(nl - p),
+					(size_t)(nl - p) + 1, 0, line, len, flags);
+		} else if (have > l->max) {
+			l->skip = 1;	/* its rest, up to its newline */
+			return line_out(l, p, have, have, 0, line, len, flags);
+		} else if (l->eof && have) {
+			return line_out(l, p, have, have, NL_LINE_CUT, line, len,
+					flags);
+		}
+		if (l->eof)
+			return 0;
+		/* what is left to the front, once per read: room for more */
+		memmove(l->buf, p, have);
+		l->len = have;
+		l->start = 0;
+		if (l->sigmask && wait_input(l->fd, l->sigmask))
+			return -1;	/* EINTR: a signal came */
+		r = read(l->fd, l->buf + l->len, l->cap - l->len);
+		if (r < 0 && errno == EAGAIN) {
+			if (!l->sigmask && wait_input(l->fd, NULL))
+				return -1;
+			continue;
+		}
+		if (r < 0)
+			return -1;	/* EINTR too: the caller decides */
+		if (!r)
+			l->eof = 1;
+		l->len += (size_t)r;
 	}
 }
 

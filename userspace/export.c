@@ -42,6 +42,11 @@ static void json_str(FILE *f, const char *s)
 	json_strn(f, s, (size_t)-1);
 }
 
+void nl_json_str(FILE *f, const char *s)
+{
+	json_str(f, s);
+}
+
 /* @v, or null when @defined is 0 */
 static void json_u64_or_null(FILE *f, int defined, uint64_t v)
 {

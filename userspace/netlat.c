@@ -19,18 +19,8 @@
 #include <unistd.h>
 #include "control.h"
 #include "report.h"
+#include "slow.h"
 #include "stats.h"
-
-/* Exit codes: --help and netlat.8 list them. */
-enum {
-	NL_EXIT_OK = 0,
-	NL_EXIT_ERROR = 1,	/* I/O, memory, writing an output */
-	NL_EXIT_USAGE = 2,	/* bad arguments */
-	NL_EXIT_NOMODULE = 3,	/* /proc/netlat absent: module not loaded */
-	NL_EXIT_PERM = 4,	/* permission denied */
-	NL_EXIT_VERSION = 5,	/* unknown /proc/netlat format version */
-	NL_EXIT_MALFORMED = 6,	/* malformed or truncated input */
-};
 
 #define MAX_INTERVAL_S	86400.0
 
@@ -58,7 +48,7 @@ static struct env {
 
 const char *argp_program_version = "netlat " NETLAT_TOOL_VERSION;
 
-static const char args_doc[] = "[reset]\ndiff OLDER NEWER";
+static const char args_doc[] = "[reset]\ndiff OLDER NEWER\nslow [OPTION...] [FILE]";
 static const char doc[] =
 "Show where TCP data spends its time in the Linux network stack: the\n"
 "per-stage latency histograms of the netlat kernel module (/proc/netlat).\n"
@@ -67,7 +57,9 @@ static const char doc[] =
 "module was loaded or reset, then the counters of events it could not\n"
 "time.  'netlat reset' zeroes the statistics (root).  'netlat diff OLDER\n"
 "NEWER' reports what happened between two saved snapshots (one of them\n"
-"may be '-', standard input).\n"
+"may be '-', standard input).  'netlat slow' shows the slow log (root):\n"
+"the samples longer than slow_us, with their connection and process;\n"
+"its options come after it: netlat slow --help.\n"
 "\v"
 "Stages: tx_sock_tcp tx_tcp_ip tx_ip_dev tx_total (send) and\n"
 "rx_dev_ip rx_ip_tcp rx_tcp_user rx_total (receive); see netlat(8).\n"
@@ -83,6 +75,7 @@ static const char doc[] =
 "  netlat -i 15 -p netlat.prom     # rewrite the file every 15 s\n"
 "  netlat -f saved.txt             # a snapshot saved from /proc/netlat\n"
 "  netlat diff 08h.txt 09h.txt     # what happened between two snapshots\n"
+"  sudo netlat slow --by port      # the services of the slowest samples\n"
 "  sudo netlat reset               # zero the histograms and counters\n"
 "\n"
 "Exit status:\n"
@@ -126,14 +119,6 @@ static const struct argp_option opts[] = {
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show this help", -1 },
 	{ 0 },
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 /*
  * @s for a message, escaped (nl_escape()): a path or an argument may hold
@@ -251,9 +236,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		} else if (!state->arg_num && !strcmp(arg, "diff")) {
 			env.diff = 1;
 			env.o.diff = 1;
+		} else if (!strcmp(arg, "slow")) {
+			argp_error(state, "'slow' comes first, its options "
+				   "after it: netlat slow [OPTION...] [FILE]");
 		} else {
 			argp_error(state, "unknown command '%s' (the commands "
-				   "are 'reset' and 'diff')", esc(arg));
+				   "are 'reset', 'diff' and 'slow')", esc(arg));
 		}
 		break;
 	case ARGP_KEY_END:
@@ -319,17 +307,6 @@ static int parsed(const char *path, const struct nl_snapshot *s,
 #define NL_SIGNAL	(-2)
 #define NL_NONE		(-3)
 
-/* Block SIGINT and SIGTERM, the signals that set stop; @old: the mask. */
-static void block_stops(sigset_t *old)
-{
-	sigset_t stops;
-
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stops, old);
-}
-
 static int read_stream(struct nl_snapshot *s)
 {
 	struct nl_error err;
@@ -340,15 +317,15 @@ static int read_stream(struct nl_snapshot *s)
 	int r, e;
 
 	/*
-	 * SIGINT and SIGTERM blocked from the check of stop on, let through
+	 * SIGINT and SIGTERM blocked from the check of nl_stop on, let through
 	 * only while nl_stream_next() waits for input: one that comes just
 	 * before it blocks in read() is not lost until the next snapshot.
 	 */
-	block_stops(&old);
+	nl_block_stops(&old);
 	env.stream.sigmask = &old;
 	r = -1;
 	e = EINTR;
-	while (!stop) {
+	while (!nl_stop) {
 		r = nl_stream_next(&env.stream, &buf, &len);
 		e = errno;
 		if (r >= 0 || e != EINTR)
@@ -661,15 +638,15 @@ static void restart_note(const struct nl_snapshot *prev,
 
 /*
  * Sleep until @t (CLOCK_MONOTONIC) or SIGINT or SIGTERM.  They are blocked
- * from the check of stop on and let through only in the wait: one that
+ * from the check of nl_stop on and let through only in the wait: one that
  * comes just before it does not go unseen for a whole interval.
  */
 static void sleep_until(const struct timespec *t)
 {
 	sigset_t old;
 
-	block_stops(&old);
-	while (!stop && nl_sleep_until(t, &old) && errno == EINTR)
+	nl_block_stops(&old);
+	while (!nl_stop && nl_sleep_until(t, &old) && errno == EINTR)
 		;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
@@ -677,7 +654,6 @@ static void sleep_until(const struct timespec *t)
 static int watch(void)
 {
 	struct nl_snapshot *prev, *cur, *delta, *tmp;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct timespec next;
 	int rc, have_prev = 0, first = 1;
 	unsigned long n = 0;
@@ -690,9 +666,7 @@ static int watch(void)
 		rc = NL_EXIT_ERROR;
 		goto out;
 	}
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: wake the sleep */
-	sigaction(SIGTERM, &sa, NULL);
+	nl_catch_stops();	/* no SA_RESTART: they wake the sleep */
 	if (exporter() && !prom_stdout())
 		old_last_ok(&env.o.last_ok);	/* until a read works */
 	clock_gettime(CLOCK_MONOTONIC, &next);
@@ -704,7 +678,7 @@ static int watch(void)
 			/* a stream paces itself: each snapshot is a report */
 			if (!env.streaming)
 				sleep_until(&next);
-			if (stop)
+			if (nl_stop)
 				break;
 			n++;
 		}
@@ -713,7 +687,7 @@ static int watch(void)
 		if (rc == NL_EOF || rc == NL_SIGNAL) {
 			/* the end of a stream: the status of its last snapshot */
 			rc = rc == NL_EOF ? env.stream_status : NL_EXIT_OK;
-			stop = 1;	/* the exporter's last write */
+			nl_stop = 1;	/* the exporter's last write */
 			break;
 		}
 		if (rc && !exporter())
@@ -748,7 +722,7 @@ static int watch(void)
 		have_prev = 1;
 	}
 	/* stopped by a signal or the stream's end: its numbers would go stale */
-	if (stop && exporter()) {
+	if (nl_stop && exporter()) {
 		int wrc = emit(NULL, NULL);
 
 		if (!rc)
@@ -868,6 +842,9 @@ int main(int argc, char **argv)
 	};
 	int rc;
 
+	/* netlat slow: its own options (-f is --follow there) */
+	if (argc > 1 && !strcmp(argv[1], "slow"))
+		return nl_slow_main(argc - 1, argv + 1);
 	argp_err_exit_status = NL_EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return NL_EXIT_USAGE;

@@ -95,8 +95,7 @@ static enum nl_status fail(struct parser *p, enum nl_status st,
 	return st;
 }
 
-/* A decimal u64: digits only, no sign, no overflow. */
-static int parse_u64(const char *str, uint64_t *out)
+int nl_parse_u64(const char *str, uint64_t *out)
 {
 	uint64_t v = 0;
 	unsigned int d;
@@ -118,7 +117,7 @@ static int parse_u64(const char *str, uint64_t *out)
 static enum nl_status number(struct parser *p, const char *what,
 			     const char *str, uint64_t *out)
 {
-	if (parse_u64(str, out))
+	if (nl_parse_u64(str, out))
 		return fail(p, NL_ERR_MALFORMED,
 			    "%s: '%.32s' is not a number in 0..18446744073709551615",
 			    what, str);

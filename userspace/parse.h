@@ -130,6 +130,9 @@ struct nl_snapshot {
  */
 const char *nl_escape(char *buf, size_t size, const char *s, size_t max);
 
+/* A decimal u64 into @out: digits only, no sign, no overflow; 0 or -1. */
+int nl_parse_u64(const char *str, uint64_t *out);
+
 /* The index of stage @name, or -1. */
 int nl_stage_index(const char *name);
 

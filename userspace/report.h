@@ -39,6 +39,12 @@ void nl_print_text(FILE *f, const struct nl_snapshot *s,
 void nl_print_json(FILE *f, const struct nl_snapshot *s,
 		   const struct nl_opts *o);
 /*
+ * @s as a JSON string, quoted: a backslash and a double quote escaped.
+ * Printable ASCII only (what the parsers let through, escaped as \ooo).
+ */
+void nl_json_str(FILE *f, const char *s);
+
+/*
  * With @s NULL (the read failed): only netlat_up 0 and the time of the
  * last good read (@o->last_ok); otherwise netlat_up 1, and @o->now is the
  * time of the last good read.

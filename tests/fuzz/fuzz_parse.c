@@ -4,11 +4,13 @@
  * consumes what it accepts: percentiles, deltas, the text, JSON and
  * Prometheus outputs.  An input may hold two snapshots separated by a
  * line "=====": then the delta between them is reported too.  The input
- * is also read as a stream of snapshots (netlat -f - -i N).
+ * is also read as a stream of snapshots (netlat -f - -i N), and as a slow
+ * log (netlat slow): each line parsed, shown, and grouped by every key.
  *
  * Build (userspace/Makefile does): clang -g -O1
  *   -fsanitize=fuzzer,address,undefined -I../include -I.
  *   ../tests/fuzz/fuzz_parse.c parse.c stats.c report.c export.c control.c
+ *   slow.c slowout.c cgroup.c slowcmd.c
  */
 #define _GNU_SOURCE	/* memmem, memfd_create */
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "control.h"
 #include "parse.h"
 #include "report.h"
+#include "slow.h"
 #include "stats.h"
 
 static struct nl_snapshot a, b, d;
@@ -47,11 +50,62 @@ static void outputs(FILE *f, const struct nl_snapshot *s)
 }
 
 /*
+ * The same bytes as a slow log, line by line with a small bound (lines
+ * too long are reached too): every record and lost line shown as the
+ * table and JSON, and grouped by each key, in each order.
+ */
+static void slow_log(FILE *null, int fd)
+{
+	static struct nl_slow_line pl;
+	struct nl_slow_opts o = { .unit = NL_UNIT_AUTO };
+	struct nl_slow_agg agg[NL_BY_CGROUP + 1];
+	struct nl_lines l;
+	const char *line;
+	size_t len;
+	int flags, i;
+
+	for (i = NL_BY_PORT; i <= NL_BY_CGROUP; i++)
+		nl_slow_agg_init(&agg[i], (enum nl_slow_by)i);
+	nl_lines_init(&l, fd, 1024);
+	while (nl_lines_next(&l, &line, &len, &flags) > 0) {
+		if (len > 1024)
+			abort();	/* the bound was not kept */
+		switch (nl_slow_parse(line, len, &pl)) {
+		case NL_SLOW_RECORD:
+			o.unit = (enum nl_unit)(pl.rec.seq % 4);
+			nl_slow_print_rec(null, &pl.rec, &o);
+			nl_slow_print_json(null, &pl.rec, &o);
+			for (i = NL_BY_PORT; i <= NL_BY_CGROUP; i++)
+				nl_slow_agg_add(&agg[i], &pl.rec);
+			break;
+		case NL_SLOW_LOST:
+			nl_slow_print_lost(null, pl.lost);
+			nl_slow_print_lost_json(null, pl.lost);
+			agg[0].lost += pl.lost;
+			break;
+		case NL_SLOW_BAD:
+			if (strnlen(pl.why, sizeof(pl.why)) == sizeof(pl.why))
+				abort();	/* must be terminated */
+			break;
+		default:
+			break;
+		}
+	}
+	nl_lines_free(&l);
+	for (i = NL_BY_PORT; i <= NL_BY_CGROUP; i++) {
+		nl_slow_agg_finish(&agg[i], (enum nl_slow_sort)(i % 3));
+		nl_slow_print_agg(null, &agg[i], &o);
+		nl_slow_print_agg_json(null, &agg[i], &o);
+		nl_slow_agg_free(&agg[i]);
+	}
+}
+
+/*
  * The same bytes as a stream (netlat -f - -i N), split into snapshots by
  * nl_stream_next() with a small bound, so that the skipping of snapshots
- * too large is reached too; each one parsed.
+ * too large is reached too; each one parsed.  Then as a slow log.
  */
-static void stream(const uint8_t *data, size_t size)
+static void stream(FILE *null, const uint8_t *data, size_t size)
 {
 	static struct nl_snapshot s;
 	struct nl_stream st;
@@ -80,6 +134,8 @@ static void stream(const uint8_t *data, size_t size)
 		nl_parse(snap, len, &s, &err);
 	}
 	nl_stream_free(&st);
+	if (!lseek(fd, 0, SEEK_SET))
+		slow_log(null, fd);
 	close(fd);
 }
 
@@ -93,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!null)
 		null = fopen("/dev/null", "w");
-	stream(data, size);
+	stream(null, data, size);
 	mid = memmem(text, size, sep, sizeof(sep) - 1);
 	if (mid)
 		n1 = (size_t)(mid - text) + 1;

@@ -5,7 +5,9 @@
 # but a regular file, watch mode on a file, the exporter (-i -p) through
 # its input going away and failed writes, a stream of snapshots (-f - -i),
 # escaped control characters in messages, enabled and the filters, Ctrl-C
-# (also just before the sleep, through signal_before_wait.so).
+# (also just before the sleep, through signal_before_wait.so); netlat
+# slow on fixtures: the table, JSON, --by, malformed and cut lines, -f on
+# a FIFO to its end and to a signal.
 # Also parses back the JSON and Prometheus files that test_export left in
 # BUILD_DIR.  No kernel module needed.
 #
@@ -66,7 +68,7 @@ rc 2 "unknown stage" --stage nope
 check "unknown stage: the stages are listed" has err "tx_sock_tcp tx_tcp_ip"
 rc 2 "two units" -n -u
 rc 2 "unknown command" frobnicate
-check "unknown command: says so" has err "unknown command 'frobnicate' (the commands are 'reset' and 'diff')"
+check "unknown command: says so" has err "unknown command 'frobnicate' (the commands are 'reset', 'diff' and 'slow')"
 rc 2 "reset with options" reset --json
 rc 2 "reset twice" reset reset
 
@@ -856,6 +858,260 @@ for sig in 15:SIGTERM 2:SIGINT; do
 	check "${sig#*:} just before the sleep: promptly" [ $(($(date +%s) - t0)) -le 5 ]
 	check "${sig#*:} just before the sleep: nothing said" [ ! -s "$out/last.err" ]
 done
+
+# ---- netlat slow: the slow log, from fixtures (times of day in UTC)
+export TZ=UTC
+slow=$fix/slow-snapshot.txt
+rc 0 "slow: a snapshot" slow "$slow"
+check "slow: the table of the golden file" cmp -s "$out/last.out" "$fix/slow-snapshot.table"
+check "slow: nothing said" [ ! -s "$out/last.err" ]
+rc 0 "slow -f FILE: to its end" slow -f "$slow"
+check "slow -f FILE: the same table" cmp -s "$out/last.out" "$fix/slow-snapshot.table"
+rc 0 "slow -: standard input" slow - < "$slow"
+check "slow -: the same table" cmp -s "$out/last.out" "$fix/slow-snapshot.table"
+rc 0 "slow --tx" slow --tx "$slow"
+check "slow --tx: the 5 sent" [ "$(grep -c ' -> ' "$out/last.out")" -eq 5 ]
+check "slow --tx: none received" sh -c "! grep -q ' <- ' '$out/last.out'"
+rc 0 "slow --rx" slow --rx "$slow"
+check "slow --rx: the 5 received" [ "$(grep -c ' <- ' "$out/last.out")" -eq 5 ]
+rc 0 "slow --tx --rx: both" slow --tx --rx "$slow"
+check "slow --tx --rx: all 10" [ "$(grep -c '^06:' "$out/last.out")" -eq 10 ]
+rc 0 "slow -m" slow -m --rx "$slow"
+check "slow -m: in msecs" has out "^06:32:12.576  tcpgen\[815\]               300ms  rx_tcp_user 100.0%  rx_dev_ip 0.00414ms  rx_ip_tcp 0.00985ms  rx_tcp_user     300ms  192.0.2.1:41250 <- 192.0.2.2:6112$"
+# the stream: lost lines, a keyword and names not known, IPv6, an escaped
+# name, and its last line cut short
+rc 6 "slow: a stream cut short" slow "$fix/slow-stream.txt"
+check "stream: its 3 whole records" [ "$(grep -c '^06:' "$out/last.out")" -eq 3 ]
+check "stream: 3 lost" has out '^\*\*\* 3 records lost here: the ring was full, dropped before they were read$'
+check "stream: 1 lost" has out '^\*\*\* 1 record lost here'
+check "stream: IPv6, the name as escaped" has out '^06:33:13.520  my\\040app\[3001\] .* \[2001:db8:2::2\]:8443 <- \[2001:db8:1::1\]:50990$'
+check "stream: the cut line by its number" has err "slow-stream.txt:7: cut short (no newline at the end): left out$"
+check "stream: nothing else said" [ "$(wc -l < "$out/last.err")" -eq 1 ]
+# malformed lines: each said with its number, the good ones shown, exit 6
+{ sed -n 1p "$slow"; echo 'slow seq 1 dir up'; sed -n 2p "$slow"; echo 'lost x'; } > "$out/slow-bad.txt"
+rc 6 "slow: malformed lines" slow "$out/slow-bad.txt"
+check "malformed: line 2, why" has err "slow-bad.txt:2: 'slow' line has no 'time_ns'$"
+check "malformed: line 4, why" has err "slow-bad.txt:4: lost: 'x' is not a number"
+check "malformed: the good ones shown" [ "$(grep -c '^06:' "$out/last.out")" -eq 2 ]
+yes 'slow x' | head -n 25 > "$out/slow-many.txt"
+rc 6 "slow: 25 malformed lines" slow "$out/slow-many.txt"
+check "25 malformed: the first 10 said" [ "$(grep -c 'slow-many.txt:[0-9]*: ' "$out/last.err")" -eq 10 ]
+check "25 malformed: then how many" has err "slow-many.txt: 25 malformed lines left out, the first 10 said above$"
+rc 0 "slow: not a slow log" slow "$fix/real-6.12-lo.txt"
+check "not a slow log: says so" has err "real-6.12-lo.txt: no records, and [0-9]* lines that are not: is it a slow log?$"
+rc 0 "slow: empty" slow "$fix/empty.txt"
+check "slow: empty: says so" has err "empty.txt: no records$"
+check "slow: empty: no header" [ ! -s "$out/last.out" ]
+sed -n 2p "$slow" > "$out/slow-one-rx.txt"
+rc 0 "slow --tx: no tx record" slow --tx "$out/slow-one-rx.txt"
+check "slow --tx: says so" has err "no tx records (1 of the other direction)$"
+rc 1 "slow: no such file" slow "$out/nonexistent.txt"
+check "slow: no such file: says so" has err "cannot read .*nonexistent.txt: No such file or directory$"
+rc 1 "slow: a directory" slow "$out"
+rc 2 "slow: escape in --by" slow --by "x${esc}[1m"
+check "slow: --by escaped" grep -qF "not 'x\\x1b[1m'" "$out/last.err"
+check "slow: --by: no raw ESC" no_raw
+
+# --json: an object a line, parsed back
+rc 0 "slow --json" slow --json "$slow"
+check "slow --json: 10 lines" [ "$(wc -l < "$out/last.out")" -eq 10 ]
+cp "$out/last.out" "$out/slow.jsonl"
+rc 6 "slow --json: the stream" slow --json "$fix/slow-stream.txt"
+check "slow --json: {\"lost\":3}" has out '^{"lost":3}$'
+cp "$out/last.out" "$out/slow-stream.jsonl"
+rc 0 "slow --by port --json" slow --by port --json "$slow"
+cp "$out/last.out" "$out/slow-by.jsonl"
+if have python3; then
+	for f in "$out/slow.jsonl" "$out/slow-stream.jsonl" "$out/slow-by.jsonl" "$build"/slow-*.jsonl; do
+		[ -e "$f" ] || continue
+		check "$(basename "$f"): each line parses" python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    json.loads(line)
+    n += 1
+assert n > 0' "$f"
+	done
+	check "python3: the records' stages add up, the slowest is the largest" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    s = r["stages"]
+    total = s.pop(r["direction"] + "_total")
+    assert total == r["total_ns"] == sum(s.values()), r
+    assert s[r["slowest_stage"]] == max(s.values()), r
+    assert r["time"].startswith("2026-12-05T06:3"), r' "$out/slow.jsonl"
+fi
+if have jq; then
+	check "jq: the first record" [ "$(jq -sc '.[0] | [.seq, .direction, .local_port, .remote_addr, .pid, .comm, .cgroup, .cgroup_path, .total_ns, .slowest_stage]' "$out/slow.jsonl")" = '[0,"tx",41234,"192.0.2.2",812,"tcpgen",8123,null,301237946,"tx_ip_dev"]' ]
+	check "jq: unknown is null" [ "$(jq -sc '.[5] | [.pid, .comm, .netns, .cgroup, .weight]' "$out/slow.jsonl")" = '[null,null,null,null,2]' ]
+	check "jq: the stream's lost lines" [ "$(jq -sc '[.[] | .lost // empty]' "$out/slow-stream.jsonl")" = '[3,1]' ]
+	check "jq: --by port" [ "$(jq -sc '.[0] | [.key, .port, .count, .p50_ns, .p99_ns, .max_ns, .slowest_stage]' "$out/slow-by.jsonl")" = '["6105",6105,4,301135521,302908131,302908131,"tx_ip_dev"]' ]
+fi
+
+# --by: each key, the orders
+rc 0 "slow --by port" slow --by port "$slow"
+check "--by port: the header" has out '^PORT    COUNT     P50     P99   WORST  SLOWEST STAGE$'
+check "--by port: 6105 first, the service port" [ "$(sed -n 2p "$out/last.out")" = "6105        4   301ms   303ms   303ms  tx_ip_dev" ]
+check "--by port: a row a port" [ "$(wc -l < "$out/last.out")" -eq 6 ]
+rc 0 "slow --by peer" slow --by peer "$slow"
+check "--by peer: IPv6 without brackets" has out '^2001:db8:1::1        2  2.17ms  14.2ms  14.2ms  tx_tcp_ip$'
+rc 0 "slow --by process" slow --by process "$slow"
+check "--by process: comm[pid]" has out '^tcpgen\[815\]               3   300ms   301ms   301ms  rx_tcp_user$'
+check "--by process: unknown" has out '^-                         1  2.92ms'
+rc 0 "slow --by cgroup" slow --by cgroup "$slow"
+check "--by cgroup: of a file, by id" has out '^8123          7   301ms   303ms   303ms  tx_ip_dev$'
+rc 0 "slow --by port --sort count" slow --by port --sort count "$slow"
+check "--sort count: 6105, 6112, then the worst" [ "$(awk 'NR > 1 { printf "%s ", $1 }' "$out/last.out")" = "6105 6112 443 6200 6379 " ]
+rc 0 "slow --by peer --sort p99" slow --by peer --sort p99 -u "$slow"
+check "--sort p99 -u" has out '^192.0.2.2            7   300921us   302908us   302908us  tx_ip_dev$'
+rc 6 "slow --by: the stream's lost records" slow --by process "$fix/slow-stream.txt"
+check "--by: lost, not counted" has out '^\*\*\* 4 records lost: the ring was full, dropped before they were read; not counted above$'
+check "--by: the good records counted" has out '^my\\040app\[3001\]        1  25.1ms'
+# cgroup paths: a tree made here stands for /sys/fs/cgroup, its
+# directories' inode numbers for the cgroup ids
+mkdir -p "$out/cg/nl-slow" "$out/cg/db/main"
+sed "s/ cgroup 8123 / cgroup $(stat -c %i "$out/cg/nl-slow") /; s/ cgroup 9001 / cgroup $(stat -c %i "$out/cg/db/main") /" \
+	"$slow" > "$out/slow-cg.txt"
+rc 0 "slow --by cgroup --cgroup-root" slow --by cgroup --cgroup-root "$out/cg" "$out/slow-cg.txt"
+check "--cgroup-root: the paths" [ "$(awk '{ printf "%s %s|", $1, $2 }' "$out/last.out")" = "CGROUP COUNT|/nl-slow 7|/db/main 2|- 1|" ]
+if have jq; then
+	"$netlat" slow --json --cgroup-root "$out/cg" "$out/slow-cg.txt" > "$out/slow-cg.jsonl"
+	check "--json --cgroup-root: cgroup_path" [ "$(jq -sc '[.[0].cgroup_path, .[4].cgroup_path, .[5].cgroup_path]' "$out/slow-cg.jsonl")" = '["/nl-slow","/db/main",null]' ]
+fi
+
+# the man page's examples are the fixture's output, row for row
+man=$here/../../userspace/netlat.8
+sed -n '/^A row per record/,/^\.EE/p' "$man" | grep '^[0-9][0-9]:' > "$out/man-rows.txt"
+check "netlat.8: 4 rows of the table" [ "$(wc -l < "$out/man-rows.txt")" -eq 4 ]
+check "netlat.8: each a row of the fixture's table" sh -c "grep -vxF -f '$fix/slow-snapshot.table' '$out/man-rows.txt' | { ! grep -q .; }"
+sed -n '/^of the ten records:/,/^\.EE/p' "$man" | sed '1,3d;$d' > "$out/man-by.txt"
+"$netlat" slow --by port "$slow" > "$out/by-port.txt"
+check "netlat.8: --by port as the fixture's" cmp -s "$out/man-by.txt" "$out/by-port.txt"
+# and docs/tool.md's
+doc=$here/../../docs/tool.md
+grep '^06:' "$doc" > "$out/doc-rows.txt"
+check "tool.md: 4 rows of the table" [ "$(wc -l < "$out/doc-rows.txt")" -eq 4 ]
+check "tool.md: each a row of the fixture's table" sh -c "grep -vxF -f '$fix/slow-snapshot.table' '$out/doc-rows.txt' | { ! grep -q .; }"
+grep -A 5 '^PORT    COUNT' "$doc" > "$out/doc-by.txt"
+check "tool.md: --by port as the fixture's" cmp -s "$out/doc-by.txt" "$out/by-port.txt"
+check "tool.md: a record's JSON as the fixture's" [ "$(grep '^{"seq":0,' "$doc")" = "$(head -n 1 "$out/slow.jsonl")" ]
+check "tool.md: a group's JSON as the fixture's" [ "$(grep '^{"by":"port",' "$doc")" = "$(head -n 1 "$out/slow-by.jsonl")" ]
+
+# usage errors (exit 2), help
+rc 2 "slow --by bogus" slow --by bogus "$slow"
+check "--by bogus: says what it takes" has err "netlat slow: --by takes port, peer, process or cgroup, not 'bogus'"
+rc 2 "slow --sort without --by" slow --sort p99 "$slow"
+rc 2 "slow --sort bogus" slow --by port --sort p50 "$slow"
+rc 2 "slow: two inputs" slow "$slow" "$slow"
+rc 2 "slow: -i is not its" slow -i 1
+rc 2 "slow: two units" slow -n -u "$slow"
+rc 2 "slow after an option" -u slow
+check "slow after an option: says it comes first" has err "'slow' comes first, its options after it"
+rc 0 "slow --help" slow --help
+check "slow --help: its usage" has out "^Usage: netlat slow \[OPTION...\] \[FILE\]"
+check "slow --help: -f is --follow" has out "\-f, \-\-follow"
+check "slow --help: --by port" has out "the lower of the two ports"
+rc 0 "--help: slow" --help
+check "--help: names slow" has out "netlat slow --help"
+if [ ! -e /proc/netlat_slow_snapshot ] && [ ! -e /proc/netlat ]; then
+	rc 3 "no module: slow" slow
+	check "no module: slow: says so, in one line" [ "$(cat "$out/last.err")" = "netlat: /proc/netlat_slow_snapshot does not exist: the netlat kernel module is not loaded (sudo modprobe netlat, or sudo insmod module/netlat.ko in the source tree)" ]
+	rc 3 "no module: slow -f" slow -f
+	check "no module: slow -f: the stream's name" has err "^netlat: /proc/netlat_slow does not exist"
+	rc 3 "no module: slow --by port --json" slow --by port --json
+	check "no module: --by: no output" [ ! -s "$out/last.out" ]
+fi
+
+# -f on a FIFO: each record shown as it comes (flushed, not at the end),
+# the end of the input ends it
+mkfifo "$out/slow.fifo"
+(
+	sed -n 1,2p "$slow"
+	i=0		# until netlat showed the two, for up to 10 s
+	while [ "$(grep -c '^06:' "$out/slow-f.out" 2> /dev/null)" != 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo 'lost 2'
+	sed -n 3p "$slow"
+) > "$out/slow.fifo" &
+feeder=$!
+timeout 20 "$netlat" slow -f "$out/slow.fifo" > "$out/slow-f.out" 2> "$out/last.err"
+check "slow -f FIFO: its end ends it, exit 0 ($?)" [ $? -eq 0 ]
+wait $feeder
+check "slow -f FIFO: each record shown as it came" [ $? -eq 0 ]
+check "slow -f FIFO: the header, 3 records and the lost line" \
+	[ "$(cut -c 1-12 "$out/slow-f.out" | tr '\n' ' ')" = "TIME         06:32:12.570 06:32:12.576 *** 2 record 06:32:12.873 " ]
+check "slow -f FIFO: nothing said" [ ! -s "$out/last.err" ]
+# SIGINT and SIGTERM end it at once, exit 0; with --by, the groups of what
+# was read.  The feeder keeps the FIFO open; the signals are sent until
+# netlat is gone (a background job ignores SIGINT until netlat's handler
+# is in), once it has read what the feeder wrote (FIONREAD, python3).
+unread() {	# FIFO: bytes written to it and not read yet
+	python3 -c '
+import fcntl, os, struct, sys, termios
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_NONBLOCK)
+print(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])' "$1"
+}
+for sig in INT TERM; do
+	rm -f "$out/slow-sig.fifo"
+	mkfifo "$out/slow-sig.fifo"
+	(cat "$slow"; exec sleep 30) > "$out/slow-sig.fifo" &
+	feeder=$!
+	"$netlat" slow -f --by port "$out/slow-sig.fifo" > "$out/slow-sig.out" 2> "$out/last.err" &
+	pid=$!
+	i=0
+	if have python3; then
+		sleep 0.1
+		while [ "$(unread "$out/slow-sig.fifo")" != 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	else
+		sleep 1
+	fi
+	t0=$(date +%s)
+	for i in $(seq 50); do
+		kill -$sig $pid 2> /dev/null || break
+		sleep 0.2
+	done
+	kill -KILL $pid 2> /dev/null
+	wait $pid
+	check "slow -f --by: SIG$sig: exit 0 ($?)" [ $? -eq 0 ]
+	check "slow -f --by: SIG$sig: promptly" [ $(($(date +%s) - t0)) -le 10 ]
+	check "slow -f --by: SIG$sig: the groups of what was read" \
+		[ "$(sed -n 2p "$out/slow-sig.out")" = "6105        4   301ms   303ms   303ms  tx_ip_dev" ]
+	kill $feeder 2> /dev/null
+	wait $feeder 2> /dev/null
+done
+# a flood: input there to read at nearly every wait, a signal ends it all
+# the same (test_control checks the wait that lets it in)
+line1=$(head -n 1 "$slow")
+yes "$line1" | "$netlat" slow -f --by port - > "$out/slow-flood.out" 2> "$out/last.err" &
+pid=$!
+sleep 0.5
+t0=$(date +%s)
+for i in $(seq 50); do
+	kill -INT $pid 2> /dev/null || break
+	sleep 0.2
+done
+kill -KILL $pid 2> /dev/null	# a regression fails, it does not hang
+wait $pid
+check "slow -f: SIGINT in a flood: exit 0 ($?)" [ $? -eq 0 ]
+check "slow -f: SIGINT in a flood: promptly" [ $(($(date +%s) - t0)) -le 10 ]
+check "slow -f: SIGINT in a flood: the group of what was read" grep -q '^6105  *[0-9]*   301ms   301ms   301ms  tx_ip_dev$' "$out/slow-flood.out"
+# a signal just before the wait for input (signal_before_wait.so) ends it
+rm -f "$out/slow-sig.fifo"
+mkfifo "$out/slow-sig.fifo"
+(exec sleep 30) > "$out/slow-sig.fifo" &
+feeder=$!
+t0=$(date +%s)
+timeout 10 env NL_TEST_SIGNAL=2 LD_PRELOAD="$shim" \
+	"$netlat" slow -f "$out/slow-sig.fifo" > "$out/last.out" 2> "$out/last.err"
+rc=$?
+check "slow -f: SIGINT just before the wait: exit 0 ($rc)" [ $rc -eq 0 ]
+check "slow -f: SIGINT just before the wait: promptly" [ $(($(date +%s) - t0)) -le 5 ]
+check "slow -f: SIGINT just before the wait: nothing said" [ ! -s "$out/last.err" ]
+kill $feeder 2> /dev/null
+wait $feeder 2> /dev/null
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -43,11 +43,11 @@ run_one() {	# LABEL COMMAND...
 }
 
 echo "== unit tests"
-for t in test_hist test_parse test_delta test_export test_control; do
+for t in test_hist test_parse test_delta test_export test_control test_slow; do
 	run_one "$t" "$build/$t" "$fixtures" "$build"
 done
 echo "== the unit tests again, built with -fsanitize=address,undefined"
-for t in test_hist test_parse test_delta test_export test_control; do
+for t in test_hist test_parse test_delta test_export test_control test_slow; do
 	mkdir -p "$build/san/out"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -2,7 +2,8 @@
 /*
  * Reading a snapshot file (nl_read_all()) and the reset fallback
  * (nl_reset()), with ordinary files standing in for debugfs and sysfs;
- * the stream of snapshots (nl_stream_next()) and nl_sleep_until().
+ * the stream of snapshots (nl_stream_next()), the lines of the slow log
+ * (nl_lines_next()) and nl_sleep_until().
  *
  * usage: test_control [FIXTURE_DIR [OUTDIR]]
  */
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "test.h"
@@ -286,7 +288,8 @@ static void on_usr1(int sig)
 /*
  * With st.sigmask: a signal blocked by the caller and pending before the
  * wait for input comes in it (EINTR), not after a read that would block
- * until data came (alarm(): the test ends rather than hang).
+ * until data came (alarm(): the test ends rather than hang), nor after
+ * the input that is there already.
  */
 static void test_stream_signal(void)
 {
@@ -312,8 +315,14 @@ static void test_stream_signal(void)
 	CHECK_STR(next(&st), "error");
 	CHECK_U64(errno, EINTR);
 	CHECK(got_usr1);
-	/* then input as without it */
+	/* input there already: the signal still comes first */
 	CHECK(write(fds[1], "version 1\nend\n# x\n", 18) == 18);
+	got_usr1 = 0;
+	raise(SIGUSR1);
+	CHECK_STR(next(&st), "error");
+	CHECK_U64(errno, EINTR);
+	CHECK(got_usr1);
+	/* then input as without it */
 	close(fds[1]);
 	CHECK_STR(next(&st), "version 1\nend\n");
 	CHECK_STR(next(&st), "");
@@ -321,6 +330,178 @@ static void test_stream_signal(void)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fds[0]);
 	nl_stream_free(&st);
+}
+
+/* Lines of @text (through a temporary file), each of at most @max. */
+static void lines_of(struct nl_lines *l, const char *text, size_t max)
+{
+	char path[600];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/lines.txt", outdir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	fd = open(path, O_RDONLY);
+	unlink(path);
+	nl_lines_init(l, fd, max);
+}
+
+static void lines_done(struct nl_lines *l)
+{
+	close(l->fd);
+	nl_lines_free(l);
+}
+
+/*
+ * The next line as "N:text", its number first, then "/cut" or "/long"
+ * for its flags; "" at the end, "error" on an error.
+ */
+static const char *line_of(struct nl_lines *l)
+{
+	static char out[256];
+	const char *p;
+	size_t n;
+	int r, flags;
+
+	errno = 0;
+	r = nl_lines_next(l, &p, &n, &flags);
+	if (r < 0)
+		return "error";
+	if (!r)
+		return "";
+	snprintf(out, sizeof(out), "%u:%.*s%s%s", l->line, (int)n, p,
+		 flags & NL_LINE_CUT ? "/cut" : "",
+		 flags & NL_LINE_LONG ? "/long" : "");
+	return out;
+}
+
+/*
+ * nl_lines_next(): each line without its newline, blank ones too; the
+ * last one without a newline flagged; one longer than max: its first max
+ * bytes, flagged, the rest dropped however long; then the end, again.
+ */
+static void test_lines(void)
+{
+	struct nl_lines l;
+	unsigned int i;
+	char *big;
+
+	lines_of(&l, "slow seq 1\n\nlost 3\n  \nlast", 100);
+	CHECK_STR(line_of(&l), "1:slow seq 1");
+	CHECK_STR(line_of(&l), "2:");
+	CHECK_STR(line_of(&l), "3:lost 3");
+	CHECK_STR(line_of(&l), "4:  ");
+	CHECK_STR(line_of(&l), "5:last/cut");
+	CHECK_STR(line_of(&l), "");
+	CHECK_STR(line_of(&l), "");
+	lines_done(&l);
+	lines_of(&l, "", 100);
+	CHECK_STR(line_of(&l), "");
+	lines_done(&l);
+	/* max bytes exactly; one more; a long one at the very end */
+	lines_of(&l, "01234567\n012345678\nab\n0123456789", 8);
+	CHECK_STR(line_of(&l), "1:01234567");
+	CHECK_STR(line_of(&l), "2:01234567/long");
+	CHECK_STR(line_of(&l), "3:ab");
+	CHECK_STR(line_of(&l), "4:01234567/long");
+	CHECK_STR(line_of(&l), "");
+	lines_done(&l);
+	/* longer than the whole buffer: dropped a bufferful at a time */
+	big = malloc(300000);
+	memset(big, 'x', 299000);
+	strcpy(big + 299000, "\nnext\n");
+	lines_of(&l, big, 1000);
+	{
+		const char *p;
+		size_t n;
+		int flags;
+
+		CHECK_U64(nl_lines_next(&l, &p, &n, &flags), 1);
+		CHECK(n == 1000 && flags == NL_LINE_LONG && p[999] == 'x');
+	}
+	CHECK_STR(line_of(&l), "2:next");
+	CHECK_STR(line_of(&l), "");
+	lines_done(&l);
+	/* many lines, more than a bufferful, each returned */
+	for (i = 0; i < 70000; i++)
+		memcpy(big + 2 * i, "x\n", 2);
+	strcpy(big + 140000, "end\n");
+	lines_of(&l, big, 1000);
+	for (i = 1; i <= 70000; i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "%u:x", i);
+		if (strcmp(line_of(&l), want))
+			break;
+	}
+	CHECK_U64(i, 70001);
+	CHECK_STR(line_of(&l), "70001:end");
+	CHECK_STR(line_of(&l), "");
+	lines_done(&l);
+	free(big);
+}
+
+/*
+ * With l.sigmask, a signal pending before the wait comes in it (EINTR),
+ * also when input is there; an O_NONBLOCK pipe with nothing in it yet is
+ * waited on, not an error.
+ */
+static void test_lines_wait(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct nl_lines l;
+	sigset_t usr1, old;
+	int fds[2], status;
+	pid_t child;
+
+	if (pipe(fds)) {
+		CHECK(!"pipe");
+		return;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	nl_lines_init(&l, fds[0], 100);
+	l.sigmask = &old;
+	alarm(10);
+	got_usr1 = 0;
+	raise(SIGUSR1);		/* pending: blocked until the wait */
+	CHECK_STR(line_of(&l), "error");
+	CHECK_U64(errno, EINTR);
+	CHECK(got_usr1);
+	/* input always there (a flood): the signal comes all the same */
+	CHECK(write(fds[1], "a\nb", 3) == 3);
+	CHECK_STR(line_of(&l), "1:a");
+	CHECK(write(fds[1], "\n", 1) == 1);	/* "b" whole: there to read */
+	got_usr1 = 0;
+	raise(SIGUSR1);
+	CHECK_STR(line_of(&l), "error");
+	CHECK_U64(errno, EINTR);
+	CHECK(got_usr1);
+	CHECK_STR(line_of(&l), "2:b");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* O_NONBLOCK: EAGAIN until the child writes, 0.2 s later */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	l.sigmask = NULL;
+	child = fork();
+	if (!child) {
+		close(fds[0]);
+		usleep(200000);
+		if (write(fds[1], "lost 1\n", 7) != 7)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	CHECK_STR(line_of(&l), "3:lost 1");
+	CHECK_STR(line_of(&l), "");
+	CHECK(waitpid(child, &status, 0) == child && !status);
+	alarm(0);
+	close(fds[0]);
+	nl_lines_free(&l);
 }
 
 static double since(const struct timespec *t0)
@@ -380,6 +561,8 @@ int main(int argc, char **argv)
 	test_reset();
 	test_stream();
 	test_stream_signal();
+	test_lines();
+	test_lines_wait();
 	test_sleep();
 	return test_done("test_control");
 }
