@@ -217,7 +217,7 @@ void netlat_slow_rx(struct netlat_cpu *c, const struct netlat_sock *e,
 
 /* ---- the text of a record: one line ---- */
 
-/* The longest line: two of them, with a "lost" line, fit. */
+/* A record's longest line (about 540 bytes) and a "lost" line before it */
 #define NETLAT_SLOW_LINE 768
 
 struct slow_buf {
