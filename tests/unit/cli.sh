@@ -988,6 +988,21 @@ check "netlat.8: each a row of the fixture's table" sh -c "grep -vxF -f '$fix/sl
 sed -n '/^of the ten records:/,/^\.EE/p' "$man" | sed '1,3d;$d' > "$out/man-by.txt"
 "$netlat" slow --by port "$slow" > "$out/by-port.txt"
 check "netlat.8: --by port as the fixture's" cmp -s "$out/man-by.txt" "$out/by-port.txt"
+# the real run they show (tests/guest/slow.sh on 6.12), and README's
+real=$fix/slow-guest-6.12.txt
+"$netlat" slow "$real" > "$out/real.table"
+"$netlat" slow --by port "$real" > "$out/real-by.txt"
+sed -n '/^A real run/,/^\.EE/p' "$man" | grep '^[0-9][0-9]:' > "$out/man-real.txt"
+check "netlat.8: 2 rows of the real run" [ "$(wc -l < "$out/man-real.txt")" -eq 2 ]
+check "netlat.8: each a row of the real run's table" sh -c "grep -vxF -f '$out/real.table' '$out/man-real.txt' | { ! grep -q .; }"
+sed -n '/^A real run/,/^\.EE/p' "$man" | grep -A 2 '^PORT' > "$out/man-real-by.txt"
+check "netlat.8: the real run's --by port" cmp -s "$out/man-real-by.txt" "$out/real-by.txt"
+readme=$here/../../README.md
+grep '^16:15:' "$readme" > "$out/readme-rows.txt"
+check "README: 2 rows of the real run" [ "$(wc -l < "$out/readme-rows.txt")" -eq 2 ]
+check "README: each a row of the real run's table" sh -c "grep -vxF -f '$out/real.table' '$out/readme-rows.txt' | { ! grep -q .; }"
+grep -A 2 '^PORT    COUNT' "$readme" > "$out/readme-by.txt"
+check "README: the real run's --by port" cmp -s "$out/readme-by.txt" "$out/real-by.txt"
 # and docs/tool.md's
 doc=$here/../../docs/tool.md
 grep '^06:' "$doc" > "$out/doc-rows.txt"
