@@ -26,6 +26,28 @@ finish() {
 load_netlat() { insmod "$KO" "$@"; }
 unload_netlat() { rmmod netlat; }
 netlat_reset() { echo 1 > /sys/kernel/debug/netlat/reset; }
+# load_good PARAM=VALUE: netlat loads with it, and the parameter reads back
+load_good() {
+	if load_netlat "$1"; then
+		pass "insmod netlat $1 loads ($(cat /sys/module/netlat/parameters/${1%%=*} 2>/dev/null))"
+		unload_netlat
+	else
+		fail "insmod netlat $1 was refused"
+	fi
+}
+# load_bad PARAM=VALUE: refused, with a pr_err naming the parameter
+load_bad() {
+	dmesg -C
+	if load_netlat "$1" 2> /dev/null; then
+		fail "insmod netlat '$1' loaded"
+		unload_netlat
+	elif dmesg | grep -q "netlat: invalid ${1%%=*}="; then
+		pass "insmod netlat '$1' refused: $(dmesg | grep 'netlat: invalid' | sed 's/^\[[ 0-9.]*\] //')"
+	else
+		fail "insmod netlat '$1' refused without naming ${1%%=*}:"
+		dmesg | tail -n 3
+	fi
+}
 snapshot() { cat $PROC > "$OUT/$1.txt"; }
 
 # Values from /proc/netlat (or from file $F if set).

@@ -63,28 +63,6 @@ stream_empty() {
 	grep -q 'Resource temporarily unavailable' /tmp/dd.err && [ ! -s /tmp/empty.out ]
 }
 
-# good/bad PARAM=VALUE at load: loads and reads back / is refused, with a
-# pr_err naming the parameter
-good() {
-	if load_netlat "$1"; then
-		pass "insmod netlat $1 loads ($(cat $PARAMS/${1%%=*} 2>/dev/null))"
-		unload_netlat
-	else
-		fail "insmod netlat $1 was refused"
-	fi
-}
-bad() {
-	dmesg -C
-	if load_netlat "$1" 2> /dev/null; then
-		fail "insmod netlat '$1' loaded"
-		unload_netlat
-	elif dmesg | grep -q "netlat: invalid ${1%%=*}="; then
-		pass "insmod netlat '$1' refused: $(dmesg | grep 'netlat: invalid' | sed 's/^\[[ 0-9.]*\] //')"
-	else
-		fail "insmod netlat '$1' refused without naming ${1%%=*}:"
-		dmesg | tail -n 3
-	fi
-}
 # rt PARAM GOOD BAD...: GOOD is taken and reads back; each BAD is refused
 # with EINVAL, a message naming PARAM, and the value stays GOOD
 rt() {
@@ -105,15 +83,15 @@ rt() {
 }
 
 log "== parameters at load time"
-for v in 0 1 60000000; do good slow_us=$v; done
-for v in -1 60000001 x 1.5 ""; do bad "slow_us=$v"; done
-for v in 64 100 4096 65536; do good slow_ring_size=$v; done
-for v in 0 63 65537 -1 abc ""; do bad "slow_ring_size=$v"; done
-good cgroup=0
-good "cgroup=$(cgid nl-a)"
+for v in 0 1 60000000; do load_good slow_us=$v; done
+for v in -1 60000001 x 1.5 ""; do load_bad "slow_us=$v"; done
+for v in 64 100 4096 65536; do load_good slow_ring_size=$v; done
+for v in 0 63 65537 -1 abc ""; do load_bad "slow_ring_size=$v"; done
+load_good cgroup=0
+load_good "cgroup=$(cgid nl-a)"
 for v in -1 abc 18446744073709551616 "$(cgid nl-a/cgroup.procs)" "" \
 	/nl-none /nl-a/cgroup.procs nl-a; do
-	bad "cgroup=$v"
+	load_bad "cgroup=$v"
 done
 # by path from the cgroup2 mount: it reads back as the id
 check "insmod cgroup=/nl-a/sub reads back its id $(cgid nl-a/sub)" sh -c \
