@@ -30,9 +30,12 @@ static int __init netlat_init(void)
 	kernel_param_unlock(THIS_MODULE);
 	if (err)
 		return err;
-	err = netlat_proc_init();
+	err = netlat_prof_init();	/* the instrumented build only */
 	if (err)
 		goto err_socktab;
+	err = netlat_proc_init();
+	if (err)
+		goto err_prof;
 	err = netlat_control_init();
 	if (err)
 		goto err_proc;
@@ -47,6 +50,8 @@ err_control:
 	netlat_control_exit();
 err_proc:
 	netlat_proc_exit();
+err_prof:
+	netlat_prof_exit();
 err_socktab:
 	kernel_param_lock(THIS_MODULE);
 	netlat_socktab_exit();
@@ -60,6 +65,7 @@ static void __exit netlat_exit_module(void)
 	netlat_probes_unregister();
 	netlat_control_exit();
 	netlat_proc_exit();
+	netlat_prof_exit();
 	/* A parameter write may race with unload: see param_set_reset(). */
 	kernel_param_lock(THIS_MODULE);
 	netlat_socktab_exit();
