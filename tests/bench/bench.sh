@@ -55,7 +55,8 @@ kvers=("$@")
 tests/tools/build.sh
 rc=0
 for kver in "${kvers[@]}"; do
-	tests/vm/build-module.sh "$kver" > /dev/null
+	# the normal build (make bench NETLAT_PROFILE=1 exports it to here)
+	NETLAT_PROFILE= tests/vm/build-module.sh "$kver" > /dev/null
 	case $kver in
 	*-rt-*) benches="irqoff" ;;
 	*) benches="overhead scale" ;;
