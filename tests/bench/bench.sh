@@ -12,8 +12,9 @@
 #             (NETLAT_PROFILE=1) in the overhead workloads
 #             (tests/bench/profile-summary.sh, docs/overhead.md)
 #
-# usage: tests/bench/bench.sh [-q] [-p] [-a icount|tcg|kvm] [-r ROUNDS]
-#                             [-s SECONDS] [-w BENCH[,BENCH]] [KVER...]
+# usage: tests/bench/bench.sh [-q] [-p [-P PARAMS]] [-a icount|tcg|kvm]
+#                             [-r ROUNDS] [-s SECONDS] [-w BENCH[,BENCH]]
+#                             [KVER...]
 #   -q    smoke mode for make check: 1 round of 1 s each under plain TCG,
 #         one small scale case, 100 of 1000 connections in flight at once
 #         (about a minute a benchmark; under icount five); proves the
@@ -27,6 +28,8 @@
 #         builds the instrumented module too, runs the overhead workloads
 #         with modes none, netlat, dispatch and the instrumented netlat,
 #         in one boot per kernel; results in build/bench/KVER/profile/
+#   -P    with -p: module parameters of the instrumented netlat, e.g.
+#         "sample=100" (results in build/bench/KVER/profile-sample_100/)
 # Method (docs/overhead.md): each round runs every workload under
 # every mode, interleaved; the summary is the median per mode and workload,
 # the ratios B/A and C/A, the time added per transaction, and netlat's
@@ -36,11 +39,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 rounds=5 secs=3 limit=() accel=icount which=overhead,scale,irqoff profile=
+profile_args=
 scale_cases=1000:100,3000:3000,3000:3000:burst,10000:1000,100000:3000,100000:3000:burst
-while getopts qpa:r:s:w: o; do
+while getopts qpP:a:r:s:w: o; do
 	case $o in
 	q) rounds=1 secs=1 accel=tcg limit=(-T 900) scale_cases=1000:100:burst ;;
 	p) profile=1 ;;
+	P) profile_args=$OPTARG ;;
 	w) which=$OPTARG ;;
 	a) accel=$OPTARG ;;
 	r) rounds=$OPTARG ;;
@@ -71,6 +76,10 @@ for kver in "${kvers[@]}"; do
 			NETLAT_PROFILE=1 tests/vm/build-module.sh "$kver" > /dev/null
 			test=tests/bench/overhead.sh
 			modes=" netlat_bench_modes=none,netlat,dispatch,profile"
+			if [ -n "$profile_args" ]; then
+				modes+=" netlat_bench_profile_args=$(echo $profile_args | tr ' ' ,)"
+				out+=-$(echo $profile_args | tr ' =' -_)
+			fi
 		fi
 		tests/vm/run.sh -a "$accel" "${limit[@]}" -o "$top/$out" \
 			-k "netlat_bench_rounds=$rounds netlat_bench_secs=$secs netlat_scale_cases=$scale_cases$modes" \

@@ -22,6 +22,8 @@ BT=$NETLAT_TREE/tests/bench
 # the modes, comma-separated (bench.sh -p); default: A B D and C if it can
 MODES=$(sed -n 's/.*netlat_bench_modes=\([a-z,]*\).*/\1/p' /proc/cmdline | tr , ' ')
 KO_PROFILE=$NETLAT_TREE/build/$KVER/profile/netlat.ko
+# module parameters of the instrumented netlat (bench.sh -P), comma-separated
+PROFILE_ARGS=$(sed -n 's/.*netlat_bench_profile_args=\([a-z0-9_=,]*\).*/\1/p' /proc/cmdline | tr , ' ')
 
 setup_veth
 if [ -z "$MODES" ]; then
@@ -37,7 +39,7 @@ fi
 start_mode() {
 	case $1 in
 	netlat) load_netlat ;;
-	profile) insmod "$KO_PROFILE" ;;
+	profile) insmod "$KO_PROFILE" $PROFILE_ARGS ;;
 	dispatch) load_netlat && echo 0 > /sys/kernel/debug/netlat/enable ;;
 	bpftrace)
 		bpftrace "$BT/seed-send.bt" > /tmp/bt-send.log 2>&1 &
