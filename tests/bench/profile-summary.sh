@@ -81,7 +81,7 @@ END {
 		for (s = 1; s <= ns + 1; s++) printf " %6.0f", stot[s]
 		printf "\n%-16s %-24s %7s %7s %8s", "share", "", "", "", ""
 		for (s = 1; s <= ns + 1; s++) printf " %5.1f%%", tot ? 100 * stot[s] / tot : 0
-		printf "\nthe handlers sum to %.0f instructions per op, %.0f%% of the normal build'"'"'s B - D\n", tot, b && d && per_op(b, x) - per_op(d, x) ? 100 * tot / (per_op(b, x) - per_op(d, x)) : 0
+		printf "\nthe handlers sum to %.0f instructions per op, %.0f%% of the normal build'"'"'s B - D (with its default parameters)\n", tot, b && d && per_op(b, x) - per_op(d, x) ? 100 * tot / (per_op(b, x) - per_op(d, x)) : 0
 	}
 	print ""
 	print "hits/op: hits per transaction (rr) or per 64 KiB written (bulk) in the instrumented run; ins/hit: instructions a handler call"
