@@ -16,6 +16,10 @@
 #   make check-debug      build a KASAN/lockdep/kmemleak/UBSAN kernel, run the
 #                         memory and locking tests on it
 #   make bench            overhead: none vs netlat vs the bpftrace scripts
+#   make bench NETLAT_PROFILE=1
+#                         where netlat's own instructions go, per handler
+#                         and section, from the instrumented build (which
+#                         make module NETLAT_PROFILE=1 builds)
 #   make clean            remove every build output
 #   make install          module into /lib/modules/$(KVER)/updates + depmod,
 #                         tool and man page under $(PREFIX); make uninstall
@@ -72,7 +76,7 @@ lint:
 
 bench:
 	tests/setup.sh
-	tests/bench/bench.sh
+	tests/bench/bench.sh $(if $(filter 1,$(NETLAT_PROFILE)),-p)
 
 # DESTDIR stages an install (a package build): then no depmod here.
 install: module userspace

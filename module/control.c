@@ -110,6 +110,7 @@ int netlat_control_init(void)
 	debugfs_create_file("reset", 0200, netlat_dir, NULL, &reset_fops);
 	debugfs_create_file("enable", 0600, netlat_dir, NULL, &enable_fops);
 	debugfs_create_file("config", 0400, netlat_dir, NULL, &config_fops);
+	netlat_prof_debugfs(netlat_dir);	/* the instrumented build only */
 	return 0;
 }
 

@@ -30,9 +30,12 @@ static int __init netlat_init(void)
 	kernel_param_unlock(THIS_MODULE);
 	if (err)
 		return err;
-	err = netlat_slow_init();
+	err = netlat_prof_init();	/* the instrumented build only */
 	if (err)
 		goto err_socktab;
+	err = netlat_slow_init();
+	if (err)
+		goto err_prof;
 	err = netlat_proc_init();
 	if (err)
 		goto err_slow;
@@ -52,6 +55,8 @@ err_proc:
 	netlat_proc_exit();
 err_slow:
 	netlat_slow_exit();
+err_prof:
+	netlat_prof_exit();
 err_socktab:
 	kernel_param_lock(THIS_MODULE);
 	netlat_socktab_exit();
@@ -67,6 +72,7 @@ static void __exit netlat_exit_module(void)
 	netlat_slow_exit();
 	netlat_control_exit();
 	netlat_proc_exit();
+	netlat_prof_exit();
 	/* A parameter write may race with unload: see param_set_reset(). */
 	kernel_param_lock(THIS_MODULE);
 	netlat_socktab_exit();

@@ -313,6 +313,7 @@ void netlat_inflight_flush(void);
 
 /* ---- probes (probes.c) ---- */
 
+struct dentry;
 struct tracepoint;
 
 /* One registered kprobe or tracepoint callback. */
@@ -336,17 +337,173 @@ const char *netlat_probe_kind(struct netlat_probe *p);
 unsigned long netlat_probe_missed(const struct netlat_probe *p);
 
 /*
+ * ---- the instrumented build (profile.c; make NETLAT_PROFILE=1) ----
+ *
+ * Only for measuring netlat itself (tests/bench/bench.sh -p,
+ * docs/overhead.md): each handler call, from its first line to after its
+ * interrupts are back on, and sections inside it are timed with the cycle
+ * counter, which under qemu's -icount shift=0 counts guest instructions,
+ * and summed per CPU, per probe and per section.  In the normal build
+ * every hook below is empty and NETLAT_PROF(sec, expr) is (expr): the
+ * module is compiled exactly as without them.
+ */
+enum netlat_prof_section {
+	NETLAT_PROF_IRQ,	/* enabled check, irq save and restore */
+	NETLAT_PROF_CLOCK,	/* netlat's own timestamp reads */
+	NETLAT_PROF_FILTER,	/* measured? family, netns, ports, state, */
+				/* sampling and thinning decisions */
+	NETLAT_PROF_PARSE,	/* packet headers (rx_data filters as it parses) */
+	NETLAT_PROF_SLOT,	/* the per-CPU receive slots: find, fill */
+	NETLAT_PROF_LOCK,	/* a bucket lock taken, or released */
+	NETLAT_PROF_LOOKUP,	/* netlat_sock_find, _lookup, _release_idle */
+	NETLAT_PROF_REC,	/* records from and to the pool, list moves */
+	NETLAT_PROF_BIN,	/* netlat_record: a sample binned */
+	NETLAT_PROF_NR
+};
+
+#ifdef NETLAT_PROFILE
+#include <linux/timex.h>
+
+#define NETLAT_PROF_ROWS (NETLAT_MAX_PROBES + 1)	/* the last: calibration */
+
+struct netlat_prof_sum {
+	u64 count;
+	u64 sum;
+};
+
+struct netlat_prof {
+	u64 t0;			/* the running handler's first cycle */
+	u64 save;		/* cycles up to its interrupts off */
+	u32 row;		/* its probe */
+	u32 open;		/* a section may begin: in a handler, none open */
+	u32 nsec;		/* sections timed in it so far */
+	struct netlat_prof_sum handler[NETLAT_PROF_ROWS];
+	u64 nsecs[NETLAT_PROF_ROWS];	/* sections timed in those calls */
+	u64 interrupted[NETLAT_PROF_ROWS];	/* calls an interrupt ran in */
+	struct netlat_prof_sum sec[NETLAT_PROF_ROWS][NETLAT_PROF_NR];
+};
+
+extern struct netlat_prof __percpu *netlat_prof;
+
+/* What the end of a handler call carries over its interrupts going on. */
+struct netlat_prof_exit {
+	u64 t0;
+	u64 t1;
+	u64 save;
+	u32 row;
+	u32 nsec;
+};
+
+static __always_inline u64 netlat_prof_start(void)
+{
+	return get_cycles();
+}
+
+/* Interrupts just went off in the handler of probe @np, begun at @t0. */
+static __always_inline void netlat_prof_enter(struct netlat_probe *np, u64 t0)
+{
+	u64 now = get_cycles();
+	u32 row = np - netlat_probes;
+
+	this_cpu_write(netlat_prof->t0, t0);
+	this_cpu_write(netlat_prof->save, now - t0);
+	this_cpu_write(netlat_prof->row, row);
+	this_cpu_write(netlat_prof->nsec, 0);
+	this_cpu_write(netlat_prof->open, 1);
+}
+
+/* Just before the handler turns interrupts on again. */
+static __always_inline void netlat_prof_exit_begin(struct netlat_prof_exit *x)
+{
+	x->t0 = this_cpu_read(netlat_prof->t0);
+	x->save = this_cpu_read(netlat_prof->save);
+	x->row = this_cpu_read(netlat_prof->row);
+	x->nsec = this_cpu_read(netlat_prof->nsec);
+	this_cpu_write(netlat_prof->open, 0);
+	x->t1 = get_cycles();
+}
+
+void netlat_prof_handler(const struct netlat_prof_exit *x, u64 t2);
+
+/* Just after: an interrupt that was pending may have run in between. */
+static __always_inline void netlat_prof_exit_end(const struct netlat_prof_exit *x)
+{
+	netlat_prof_handler(x, get_cycles());
+}
+
+/* A section begins: 0 if it is not timed (outside a handler, or nested). */
+static __always_inline u64 netlat_prof_begin(void)
+{
+	if (!this_cpu_read(netlat_prof->open))
+		return 0;
+	this_cpu_write(netlat_prof->open, 0);
+	return get_cycles();
+}
+
+static __always_inline void netlat_prof_end(unsigned int sec, u64 t)
+{
+	u64 now = get_cycles();
+	unsigned int row;
+
+	if (!t)
+		return;
+	row = this_cpu_read(netlat_prof->row);
+	this_cpu_inc(netlat_prof->sec[row][sec].count);
+	this_cpu_add(netlat_prof->sec[row][sec].sum, now - t);
+	this_cpu_inc(netlat_prof->nsec);
+	this_cpu_write(netlat_prof->open, 1);
+}
+
+/* The value of @expr, computed as section NETLAT_PROF_@sec. */
+#define NETLAT_PROF(sec, expr) ({				\
+	u64 __netlat_t = netlat_prof_begin();			\
+	__auto_type __netlat_r = (expr);			\
+								\
+	netlat_prof_end(NETLAT_PROF_##sec, __netlat_t);		\
+	__netlat_r;						\
+})
+
+/* The same for an expression of no value. */
+#define NETLAT_PROF_VOID(sec, expr) do {			\
+	u64 __netlat_t = netlat_prof_begin();			\
+								\
+	expr;							\
+	netlat_prof_end(NETLAT_PROF_##sec, __netlat_t);		\
+} while (0)
+
+int netlat_prof_init(void);
+void netlat_prof_exit(void);
+void netlat_prof_debugfs(struct dentry *dir);
+void netlat_prof_reset(void);
+#else
+struct netlat_prof_exit { };
+
+static inline u64 netlat_prof_start(void) { return 0; }
+static inline void netlat_prof_enter(struct netlat_probe *np, u64 t0) { }
+static inline void netlat_prof_exit_begin(struct netlat_prof_exit *x) { }
+static inline void netlat_prof_exit_end(const struct netlat_prof_exit *x) { }
+#define NETLAT_PROF(sec, expr) ((void)NETLAT_PROF_##sec, (expr))
+#define NETLAT_PROF_VOID(sec, expr) ((void)NETLAT_PROF_##sec, (expr))
+static inline int netlat_prof_init(void) { return 0; }
+static inline void netlat_prof_exit(void) { }
+static inline void netlat_prof_debugfs(struct dentry *dir) { }
+static inline void netlat_prof_reset(void) { }
+#endif
+
+/*
  * Handler prologue: interrupts off, count the hit.  See the top comment.
  * NULL when collection is disabled: the handler does nothing.
  */
 static inline struct netlat_cpu *netlat_enter_probe(struct netlat_probe *np,
 						    unsigned long *flags)
 {
+	u64 t0 = netlat_prof_start();
 	struct netlat_cpu *c;
 
 	if (!READ_ONCE(netlat_enabled))
 		return NULL;
 	local_irq_save(*flags);
+	netlat_prof_enter(np, t0);
 	c = netlat_this_cpu();
 	c->hits[np - netlat_probes]++;
 	return c;
@@ -361,7 +518,11 @@ static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
 
 static inline void netlat_exit(unsigned long flags)
 {
+	struct netlat_prof_exit x;
+
+	netlat_prof_exit_begin(&x);
 	local_irq_restore(flags);
+	netlat_prof_exit_end(&x);
 }
 
 /* ---- per-socket state (socktab.c, records from pool.c) ---- */

@@ -172,11 +172,11 @@ fill:
 
 static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 {
-	struct netlat_rx_set *set = rx_set(c, skb);
-	int w = rx_find(set, skb);
+	struct netlat_rx_set *set = NETLAT_PROF(SLOT, rx_set(c, skb));
+	int w = NETLAT_PROF(SLOT, rx_find(set, skb));
 	u32 seq = 0;
 	/* The device layer sees skb->data at the IP header. */
-	bool data = rx_data(skb, 0, &seq);
+	bool data = NETLAT_PROF(PARSE, rx_data(skb, 0, &seq));
 
 	if (w >= 0) {
 		/* The same packet at the device layer again (a bridge). */
@@ -185,9 +185,10 @@ static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 		/* A new skb at the address of one that never got its socket. */
 		rx_slot_lost(c, set, w);
 	}
-	if (!data || !netlat_sampled(c))
+	if (!data || !NETLAT_PROF(FILTER, netlat_sampled(c)))
 		return;
-	rx_slot_new(c, set, skb, seq)->t_dev = ktime_get_ns();
+	NETLAT_PROF(SLOT, rx_slot_new(c, set, skb, seq))->t_dev =
+		NETLAT_PROF(CLOCK, ktime_get_ns());
 }
 
 /* net:netif_receive_skb, at the top of __netif_receive_skb_core */
@@ -276,13 +277,13 @@ static struct netlat_rx_slot *rx_unseen(struct netlat_cpu *c,
 
 static void rx_ip(struct netlat_cpu *c, struct sk_buff *skb)
 {
-	struct netlat_rx_set *set = rx_set(c, skb);
+	struct netlat_rx_set *set = NETLAT_PROF(SLOT, rx_set(c, skb));
 	struct netlat_rx_slot *s;
-	int w = rx_find(set, skb);
+	int w = NETLAT_PROF(SLOT, rx_find(set, skb));
 
 	s = w < 0 ? rx_unseen(c, set, skb, 0) : &set->slot[w];
 	if (s && !s->t_ip)
-		s->t_ip = ktime_get_ns();
+		s->t_ip = NETLAT_PROF(CLOCK, ktime_get_ns());
 }
 
 int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs)
@@ -331,12 +332,12 @@ int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-	set = rx_set(c, skb);
-	w = rx_find(set, skb);
+	set = NETLAT_PROF(SLOT, rx_set(c, skb));
+	w = NETLAT_PROF(SLOT, rx_find(set, skb));
 	s = w < 0 ? rx_unseen(c, set, skb, skb_network_offset(skb)) :
 		    &set->slot[w];
 	if (s && !s->t_tcp)
-		s->t_tcp = ktime_get_ns();
+		s->t_tcp = NETLAT_PROF(CLOCK, ktime_get_ns());
 	netlat_exit(flags);
 	return 0;
 }
@@ -396,7 +397,7 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 		rx_unrecorded(e, end);
 		return;
 	}
-	i = netlat_rec_alloc();
+	i = NETLAT_PROF(REC, netlat_rec_alloc());
 	if (i == NETLAT_NIL) {
 		rx_unrecorded(e, end);
 		if (!counted)
@@ -404,7 +405,8 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 		return;
 	}
 	/* In sequence order: after the last record starting before it. */
-	netlat_list_insert_after(&e->rx, rx_keep_pos(e, start), i);
+	NETLAT_PROF_VOID(REC, netlat_list_insert_after(&e->rx,
+						       rx_keep_pos(e, start), i));
 	r = &netlat_rec(i)->rx;
 	r->seq = start;
 	r->end = end;
@@ -420,8 +422,8 @@ static void rx_keep(struct netlat_cpu *c, struct netlat_sock *e, u32 start,
 static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
-	struct netlat_rx_set *set = rx_set(c, skb);
-	int w = rx_find(set, skb);
+	struct netlat_rx_set *set = NETLAT_PROF(SLOT, rx_set(c, skb));
+	int w = NETLAT_PROF(SLOT, rx_find(set, skb));
 	struct netlat_rx_slot s;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
@@ -462,7 +464,7 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	 * A socket the filters leave out (the cgroup filter can only tell
 	 * here, by the socket): not ours, no data unit, nothing to count.
 	 */
-	if (!netlat_sk_wanted(sk)) {
+	if (!NETLAT_PROF(FILTER, netlat_sk_wanted(sk))) {
 		set->skb[w] = NULL;
 		return;
 	}
@@ -486,12 +488,12 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	 */
 	if (before(start, rcv_nxt))
 		start = rcv_nxt;
-	open = netlat_sk_open(sk);
+	open = NETLAT_PROF(FILTER, netlat_sk_open(sk));
 	level = READ_ONCE(netlat_thin_level);
-	keep = netlat_thin_keep(c, level);
-	bk = netlat_bucket_lock(sk);
+	keep = NETLAT_PROF(FILTER, netlat_thin_keep(c, level));
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
 	/* A thinned skb needs no entry: without one, no read checks it. */
-	e = netlat_sock_find(c, bk, sk, open && keep);
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, open && keep));
 	if (e && !e->rx_copied_valid) {
 		/* The first data of a socket netlat knew while it connected. */
 		e->rx_copied = rcv_nxt;
@@ -510,7 +512,7 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		 * per doubling: its reads and its purge stay short, and the
 		 * weights keep its histogram true.
 		 */
-		if (keep && netlat_share_level(e->rx.n)) {
+		if (keep && NETLAT_PROF(FILTER, netlat_share_level(e->rx.n))) {
 			unsigned int more = netlat_share_level(e->rx.n);
 
 			if (!netlat_thin_keep(c, more))
@@ -519,14 +521,14 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 				shift += more;
 		}
 		rx_keep(c, e, start, end, &s, shift);
-		netlat_sock_release_idle(bk, e);
+		NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 	} else if (!keep) {
 		netlat_count(c, NETLAT_C_RX_THINNED);
 	} else {	/* a closing socket: nobody reads it */
 		netlat_count(c, open ? NETLAT_C_TABLE_FULL :
 			     NETLAT_C_RX_TCP_USER_UNMATCHED_START);
 	}
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 /*
@@ -581,7 +583,8 @@ static void rx_retire(struct netlat_cpu *c, const struct netlat_sock *e,
 	} else if (!r->t_ip) {	/* its IP receive hit was skipped */
 		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_END);
 	} else {
-		if (netlat_record(c, NETLAT_RX_DEV_IP, t, 4, r->shift) &&
+		if (NETLAT_PROF(BIN, netlat_record(c, NETLAT_RX_DEV_IP, t, 4,
+						   r->shift)) &&
 		    netlat_slow(t, 4))
 			netlat_slow_rx(c, e, r, rd, t);
 		netlat_count_add(c, NETLAT_C_RX_GRO_SEGMENTS, r->segs);
@@ -628,7 +631,7 @@ static bool rx_read_step(struct netlat_cpu *c, struct netlat_sock *e,
 			e->rx_copied = r->end;
 		if (!after(r->end, rd->seq)) {
 			rx_retire(c, e, r, rd);
-			netlat_list_free(&e->rx, i);
+			NETLAT_PROF_VOID(REC, netlat_list_free(&e->rx, i));
 			return false;
 		}
 		/*
@@ -670,7 +673,8 @@ bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
 			return false;
 		(*budget)--;
 		if (rx_read_step(c, e, &netlat_rec(e->reads.head)->read))
-			netlat_list_free(&e->reads, e->reads.head);
+			NETLAT_PROF_VOID(REC, netlat_list_free(&e->reads,
+							       e->reads.head));
 	}
 	return true;
 }
@@ -697,11 +701,11 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 
-	rd.family = netlat_sk_family(sk);
+	rd.family = NETLAT_PROF(FILTER, netlat_sk_family(sk));
 	if (copied <= 0 || !rd.family)
 		goto out;
 	rd.seq = READ_ONCE(tcp_sk(sk)->copied_seq);
-	rd.t = ktime_get_ns();
+	rd.t = NETLAT_PROF(CLOCK, ktime_get_ns());
 	/*
 	 * The slow log names the reader: the task reading, unless this is
 	 * no task's read (a softirq consumer: kTLS, sockmap).
@@ -713,8 +717,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		/* racy against a rename, as the kernel's tracepoints copy it */
 		memcpy(rd.comm, current->comm, TASK_COMM_LEN);
 	}
-	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, false);
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, false));
 	if (!e)
 		goto unlock;
 	if (!e->rx_copied_valid) {	/* nothing received since it connected */
@@ -734,9 +738,10 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 		while (budget--)
 			if (rx_read_step(c, e, &rd))
 				goto done;
-	i = netlat_rec_alloc();
+	i = NETLAT_PROF(REC, netlat_rec_alloc());
 	if (i != NETLAT_NIL) {
-		netlat_list_insert_after(&e->reads, e->reads.tail, i);
+		NETLAT_PROF_VOID(REC, netlat_list_insert_after(&e->reads,
+							       e->reads.tail, i));
 		netlat_rec(i)->read = rd;
 	} else {
 		/* No record to queue it on (the pool is empty): finish now. */
@@ -746,9 +751,9 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 			;
 	}
 done:
-	netlat_sock_release_idle(bk, e);
+	NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 unlock:
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 out:
 	netlat_exit(flags);
 	return 0;

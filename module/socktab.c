@@ -111,19 +111,19 @@ static bool drop_entry_steps(struct netlat_cpu *c, struct netlat_sock *e,
 		if (!*budget)
 			return false;
 		netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START);
-		netlat_list_free(&e->tx, e->tx.head);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->tx, e->tx.head));
 	}
 	for (; e->rx.n; (*budget)--) {
 		if (!*budget)
 			return false;
 		if (!netlat_rec(e->rx.head)->rx.counted)
 			netlat_count(c, NETLAT_C_RX_TCP_USER_UNMATCHED_START);
-		netlat_list_free(&e->rx, e->rx.head);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->rx, e->rx.head));
 	}
 	for (; e->calls.n; (*budget)--) {
 		if (!*budget)
 			return false;
-		netlat_list_free(&e->calls, e->calls.head);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->calls, e->calls.head));
 	}
 	/* A call still at the socket layer will not reach TCP now: kTLS. */
 	for (i = 0; i < e->nwait; i++)
@@ -429,7 +429,7 @@ void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
  */
 void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 {
-	struct netlat_bucket *bk = netlat_bucket_lock(sk);
+	struct netlat_bucket *bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
 	unsigned int w;
 
 	for (w = 0; w < NETLAT_WAYS; w++) {
@@ -453,7 +453,7 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk)
 		WRITE_ONCE(bk->key[w], NETLAT_GONE_KEY(sk));
 		bk->gone |= BIT(w);
 	}
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 /*

@@ -242,6 +242,7 @@ void netlat_stats_reset(void)
 {
 	WRITE_ONCE(netlat_reset_ns, ktime_get_ns());
 	for_every_cpu(reset_this_cpu, reset_cpu);
+	netlat_prof_reset();	/* the instrumented build only */
 	netlat_probes_reset_missed();
 	atomic_inc(&netlat_resets);
 }

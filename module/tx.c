@@ -121,11 +121,11 @@ static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	struct netlat_sock *e;
 	u64 now;
 
-	if (!send_measured(sk, fastopen))
+	if (!NETLAT_PROF(FILTER, send_measured(sk, fastopen)))
 		return;
-	now = ktime_get_ns();
-	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true);
+	now = NETLAT_PROF(CLOCK, ktime_get_ns());
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, true));
 	if (!e)
 		goto unlock;
 	w = waiter_of_current(e);
@@ -138,7 +138,7 @@ static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	w->t_sock = now;
 	w->t_tcp = NETLAT_WAIT_SOCK;
 unlock:
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 /* security_socket_sendmsg(sock, msg, size), or a fallback of the same args */
@@ -153,7 +153,7 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 	if (sk)
-		sock_send(c, sk, send_connects(sk, msg));
+		sock_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)));
 	netlat_exit(flags);
 	return 0;
 }
@@ -187,12 +187,12 @@ static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	struct netlat_sock *e;
 	u64 now = NETLAT_WAIT_SKIPPED;	/* not sampled: no timestamps */
 
-	if (!send_measured(sk, fastopen))
+	if (!NETLAT_PROF(FILTER, send_measured(sk, fastopen)))
 		return;
-	if (netlat_sampled(c))
-		now = ktime_get_ns();
-	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, true);
+	if (NETLAT_PROF(FILTER, netlat_sampled(c)))
+		now = NETLAT_PROF(CLOCK, ktime_get_ns());
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, true));
 	if (!e)		/* its segments count as table_full at IP */
 		goto unlock;
 	w = waiter_of_current(e);
@@ -203,7 +203,7 @@ static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 	}
 	w->t_tcp = now;
 unlock:
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 /* tcp_sendmsg(sk, msg, size) */
@@ -216,7 +216,7 @@ int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
 
 	if (!c)
 		return 0;
-	tcp_send(c, sk, send_connects(sk, msg));
+	tcp_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)));
 	netlat_exit(flags);
 	return 0;
 }
@@ -329,11 +329,11 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	u32 len = min_t(size_t, size, U32_MAX / 2);
 	u32 r;
 
-	if (!netlat_sk_measured(sk))
+	if (!NETLAT_PROF(FILTER, netlat_sk_measured(sk)))
 		return;
-	bk = netlat_bucket_lock(sk);
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
 	/* A Fast Open connect's entry was made when TCP took the call. */
-	e = netlat_sock_find(c, bk, sk, netlat_sk_open(sk));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, netlat_sk_open(sk)));
 	if (!e)
 		goto unlock;
 	/* The waiter of this task; none for in-kernel callers (kTLS...). */
@@ -383,15 +383,16 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	call.seq_pending = READ_ONCE(sk->sk_state) == TCP_CLOSE;
 	/* A Fast Open call that never sent its SYN queued nothing. */
 	while (e->calls.n && call_rec(e->calls.tail)->seq_pending)
-		netlat_list_free(&e->calls, e->calls.tail);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->calls, e->calls.tail));
 	if (e->calls.n && !call.seq_pending) {
 		last = call_rec(e->calls.tail);
 		/* The previous call queued nothing: it has no segment. */
 		if (last->seq == call.seq && last->kind != NETLAT_CALL_DROPPED)
-			netlat_list_free(&e->calls, e->calls.tail);
+			NETLAT_PROF_VOID(REC, netlat_list_free(&e->calls,
+							       e->calls.tail));
 	}
 	if (call.kind == NETLAT_CALL_STAMPED)
-		tx_thin(c, e, &call);
+		NETLAT_PROF_VOID(FILTER, tx_thin(c, e, &call));
 	if (call_merge(e, &call))
 		goto unlock;
 	/* The slow log names the sender of a timed call: the current task. */
@@ -399,16 +400,17 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		netlat_slow_sender(e, sk);
 		call.pid = e->snd_pid;
 	}
-	r = netlat_rec_alloc();
+	r = NETLAT_PROF(REC, netlat_rec_alloc());
 	if (r == NETLAT_NIL) {
 		if (!call.seq_pending)
 			call_lost(e, seq, len);
 		goto unlock;
 	}
 	*call_rec(r) = call;
-	netlat_list_insert_after(&e->calls, e->calls.tail, r);
+	NETLAT_PROF_VOID(REC, netlat_list_insert_after(&e->calls,
+						       e->calls.tail, r));
 unlock:
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 /* tcp_sendmsg_locked(sk, msg, size) */
@@ -480,7 +482,7 @@ static void tx_calls_done(struct netlat_sock *e)
 		    (e->calls.n == 1 &&
 		     (e->page_more || call->kind == NETLAT_CALL_INTERLEAVED)))
 			break;
-		netlat_list_free(&e->calls, e->calls.head);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->calls, e->calls.head));
 	}
 	if (e->tx_lost_valid && !after(e->tx_lost_end, e->tx_ip_max) &&
 	    !(!e->calls.n && e->page_more))
@@ -525,8 +527,8 @@ static int tx_untimed(const struct netlat_sock *e,
 static void tx_resent(struct netlat_cpu *c, const struct sock *sk, u32 seq,
 		      u32 end)
 {
-	struct netlat_bucket *bk = netlat_bucket_lock(sk);
-	struct netlat_sock *e = netlat_sock_lookup(bk, sk);
+	struct netlat_bucket *bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	struct netlat_sock *e = NETLAT_PROF(LOOKUP, netlat_sock_lookup(bk, sk));
 	u32 i, next;
 
 	if (!e)
@@ -540,11 +542,11 @@ static void tx_resent(struct netlat_cpu *c, const struct sock *sk, u32 seq,
 		if (!after(seg->end, seq))
 			continue;
 		netlat_count(c, NETLAT_C_TX_IP_DEV_UNMATCHED_START);
-		netlat_list_free(&e->tx, i);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->tx, i));
 	}
-	netlat_sock_release_idle(bk, e);
+	NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 unlock:
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
@@ -566,10 +568,10 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 
-	family = sk ? netlat_sk_measured(sk) : 0;
+	family = sk ? NETLAT_PROF(FILTER, netlat_sk_measured(sk)) : 0;
 	if (!family)
 		goto out;
-	data = tx_segment(skb, &seq, &end, &syn);
+	data = NETLAT_PROF(PARSE, tx_segment(skb, &seq, &end, &syn));
 	if (!data && !syn)
 		goto out;
 	/* New data goes out at snd_nxt, which moves on after this call. */
@@ -578,8 +580,8 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 		tx_resent(c, sk, seq, end);
 		goto out;
 	}
-	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_find(c, bk, sk, false);
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, false));
 	if (e && syn && e->calls.n && call_rec(e->calls.tail)->seq_pending) {
 		/* A Fast Open call's bytes start after the SYN it sends. */
 		call_rec(e->calls.tail)->seq = seq;
@@ -587,10 +589,11 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	}
 	if (!data)
 		goto unlock;
-	now = ktime_get_ns();
+	now = NETLAT_PROF(CLOCK, ktime_get_ns());
 	if (!e) {
 		/* No call of this socket seen: why not, if not a full table? */
-		e = netlat_sock_find(c, bk, sk, netlat_sk_open(sk));
+		e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk,
+							 netlat_sk_open(sk)));
 		netlat_count_tx_units(c, family, 1);
 		netlat_count(c, e || !netlat_sk_open(sk) ?
 			     NETLAT_C_TX_TCP_IP_UNMATCHED_END :
@@ -609,7 +612,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 		call = call_rec(netlat_rec(e->calls.head)->next);
 		if (call->seq_pending || after(call->seq, seq))
 			break;
-		netlat_list_free(&e->calls, e->calls.head);
+		NETLAT_PROF_VOID(REC, netlat_list_free(&e->calls, e->calls.head));
 	}
 	call = tx_call_of(e, end - 1);
 	why = tx_untimed(e, call, end - 1);
@@ -621,17 +624,17 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 		goto unlock;
 	}
 	/* A socket beyond its share of segments: thinned more. */
-	more = netlat_share_level(e->tx.n);
+	more = NETLAT_PROF(FILTER, netlat_share_level(e->tx.n));
 	if (more && !netlat_thin_keep(c, more)) {
 		netlat_count(c, NETLAT_C_TX_THINNED);
 		goto unlock;
 	}
-	r = netlat_rec_alloc();
+	r = NETLAT_PROF(REC, netlat_rec_alloc());
 	if (r == NETLAT_NIL) {
 		netlat_count(c, NETLAT_C_RING_FULL);
 		goto unlock;
 	}
-	netlat_list_insert_after(&e->tx, e->tx.tail, r);
+	NETLAT_PROF_VOID(REC, netlat_list_insert_after(&e->tx, e->tx.tail, r));
 	seg = &netlat_rec(r)->tx;
 	seg->seq = seq;
 	seg->end = end;
@@ -643,9 +646,9 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 unlock:
 	if (e) {
 		tx_calls_done(e);
-		netlat_sock_release_idle(bk, e);
+		NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 	}
-	netlat_bucket_unlock(bk);
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 out:
 	netlat_exit(flags);
 	return 0;
@@ -684,14 +687,14 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 
 	if (!sk)
 		return;
-	family = tx_dev_family(skb);
-	if (!family || !tx_segment(skb, &seq, &end, &syn))
+	family = NETLAT_PROF(PARSE, tx_dev_family(skb));
+	if (!family || !NETLAT_PROF(PARSE, tx_segment(skb, &seq, &end, &syn)))
 		return;
 	if (!*now)
-		*now = ktime_get_ns();
+		*now = NETLAT_PROF(CLOCK, ktime_get_ns());
 	/* skb->sk is only a key here: never dereferenced. */
-	bk = netlat_bucket_lock(sk);
-	e = netlat_sock_lookup(bk, sk);
+	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_lookup(bk, sk));
 	if (!e)
 		goto unlock;
 	for (i = e->tx.head; i != NETLAT_NIL; i = netlat_rec(i)->next) {
@@ -700,11 +703,12 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		if (seg->end == end) {
 			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, *now };
 
-			if (netlat_record(c, NETLAT_TX_SOCK_TCP, t, 4,
-					  seg->shift) && netlat_slow(t, 4))
+			if (NETLAT_PROF(BIN, netlat_record(c, NETLAT_TX_SOCK_TCP,
+							   t, 4, seg->shift)) &&
+			    netlat_slow(t, 4))
 				netlat_slow_tx(c, e, seg, t, family,
 					       skb_shinfo(skb)->gso_segs);
-			netlat_list_free(&e->tx, i);
+			NETLAT_PROF_VOID(REC, netlat_list_free(&e->tx, i));
 			goto unlock;
 		}
 		/* A software GSO segment that does not end the original. */
@@ -731,8 +735,8 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 	}
 unlock:
 	if (e)
-		netlat_sock_release_idle(bk, e);
-	netlat_bucket_unlock(bk);
+		NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
+	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
 /* net:net_dev_start_xmit, just before the driver's ndo_start_xmit */

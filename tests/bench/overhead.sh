@@ -7,6 +7,9 @@
 #   D: netlat's probes registered but collection disabled (debugfs enable
 #      0: each handler returns at its first line), i.e. the kprobe
 #      dispatch alone, so B - D is what netlat's own work costs
+#   P: the instrumented build (bench.sh -p: modes none, netlat, dispatch
+#      and profile), every stage on, its debugfs profile saved per run
+#      to $OUT/profile-ROUND-WORKLOAD.txt (profile-summary.sh)
 # Workloads: request/response of 64-byte messages (transactions per
 # second) and a bulk stream (bytes per second), over loopback and veth.
 # Raw lines go to $OUT/overhead.txt: round mode workload rate hits.
@@ -16,19 +19,27 @@ SECS=$(sed -n 's/.*netlat_bench_secs=\([0-9.]*\).*/\1/p' /proc/cmdline)
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-3}
 BT=$NETLAT_TREE/tests/bench
+# the modes, comma-separated (bench.sh -p); default: A B D and C if it can
+MODES=$(sed -n 's/.*netlat_bench_modes=\([a-z,]*\).*/\1/p' /proc/cmdline | tr , ' ')
+KO_PROFILE=$NETLAT_TREE/build/$KVER/profile/netlat.ko
+# module parameters of the instrumented netlat (bench.sh -P), comma-separated
+PROFILE_ARGS=$(sed -n 's/.*netlat_bench_profile_args=\([a-z0-9_=,]*\).*/\1/p' /proc/cmdline | tr , ' ')
 
 setup_veth
-MODES="none netlat dispatch"
-if command -v bpftrace > /dev/null; then
-	MODES="$MODES bpftrace"
-else
-	log "bpftrace is not installed: mode C skipped"
+if [ -z "$MODES" ]; then
+	MODES="none netlat dispatch"
+	if command -v bpftrace > /dev/null; then
+		MODES="$MODES bpftrace"
+	else
+		log "bpftrace is not installed: mode C skipped"
+	fi
 fi
 : > "$OUT/overhead.txt"
 
 start_mode() {
 	case $1 in
 	netlat) load_netlat ;;
+	profile) insmod "$KO_PROFILE" $PROFILE_ARGS ;;
 	dispatch) load_netlat && echo 0 > /sys/kernel/debug/netlat/enable ;;
 	bpftrace)
 		bpftrace "$BT/seed-send.bt" > /tmp/bt-send.log 2>&1 &
@@ -48,7 +59,7 @@ start_mode() {
 
 stop_mode() {
 	case $1 in
-	netlat|dispatch) unload_netlat ;;
+	netlat|dispatch|profile) unload_netlat ;;
 	bpftrace)
 		# SIGINT makes bpftrace print its maps and detach; give it 30 s
 		kill -INT $btpids
@@ -76,7 +87,7 @@ measure() {
 	esac
 	set -- "$1" "$2" $path
 	next_port
-	[ "$1" = netlat ] && netlat_reset
+	case $1 in netlat|profile) netlat_reset ;; esac
 	in_ns "$3" "$TCPGEN" server -a "$5" -p $PORT -m "$(case $2 in rr-*) echo echo ;; *) echo sink ;; esac)" > /dev/null 2>&1 &
 	spid=$!
 	case $2 in
@@ -85,10 +96,14 @@ measure() {
 	esac
 	wait $spid	# only the server: bpftrace runs in the background too
 	hits=0
-	if [ "$1" = netlat ]; then
+	case $1 in
+	netlat)
 		hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC)
-		cat $PROC > "$OUT/netlat-$2.txt"
-	fi
+		cat $PROC > "$OUT/netlat-$2.txt" ;;
+	profile)
+		cat /sys/kernel/debug/netlat/profile > "$OUT/profile-$round-$2.txt"
+		hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC) ;;
+	esac
 	echo "$round $1 $2 $rate $hits" | tee -a "$OUT/overhead.txt"
 }
 
