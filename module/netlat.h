@@ -35,6 +35,7 @@
 
 #include <linux/bitops.h>
 #include <linux/cgroup.h>
+#include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -297,6 +298,25 @@ extern unsigned int netlat_thin_level;
 static inline bool netlat_thin_keep(struct netlat_cpu *c, unsigned int level)
 {
 	return !level || netlat_rand(c) >> (32 - level) == 0;
+}
+
+/*
+ * Beyond the socket table's bound (socktab.c, docs/thinning.md): a new
+ * sample of a socket is kept only if the socket's rank is at least what
+ * its bucket asks, and weighted 2^that.  The rank is the number of
+ * trailing zero bits of a hash of the socket's address, seeded at load:
+ * fixed for a socket, so a socket's samples are kept or left out alike,
+ * but random across sockets, so the kept sockets are an unbiased sample.
+ */
+#define NETLAT_RANK_NONE 255	/* the bucket is full: no rank will do */
+extern unsigned long netlat_rank_seed;
+
+/* Is @sk's rank at least @rank? */
+static inline bool netlat_sock_ranked(const void *sk, unsigned int rank)
+{
+	return !rank ||
+	       !(hash_long((unsigned long)sk ^ netlat_rank_seed, 32) &
+		 (BIT(rank) - 1));
 }
 
 #define NETLAT_MAX_STAMPS 4	/* timestamps per sample, either direction */
@@ -734,6 +754,8 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 struct netlat_sock *netlat_sock_lookup(struct netlat_bucket *bk,
 				       const void *key);
 void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e);
+unsigned int netlat_bucket_rank(const struct netlat_bucket *bk,
+				const struct sock *sk);
 void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
 
 /* ---- handlers (tx.c, rx.c, socktab.c) ---- */

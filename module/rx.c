@@ -430,8 +430,8 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	u32 start, end, rcv_nxt;
 	/* v4-mapped IPv6 sockets get IPv4 packets: family 4 */
 	unsigned int family = skb->protocol == htons(ETH_P_IPV6) ? 6 : 4;
-	unsigned int level;
-	bool open, keep;
+	unsigned int level, rank;
+	bool open, keep, full;
 
 	/*
 	 * No slot: a backlog skb bound already, or one we did not see (its
@@ -492,6 +492,13 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	level = READ_ONCE(netlat_thin_level);
 	keep = NETLAT_PROF(FILTER, netlat_thin_keep(c, level));
 	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
+	/* Beyond the table's bound: the rank the socket's bucket asks. */
+	rank = NETLAT_PROF(FILTER, netlat_bucket_rank(bk, sk));
+	full = rank == NETLAT_RANK_NONE;
+	if (full || !netlat_sock_ranked(sk, rank))
+		keep = false;
+	else
+		level += rank;
 	/* A thinned skb needs no entry: without one, no read checks it. */
 	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, open && keep));
 	if (e && !e->rx_copied_valid) {
@@ -522,9 +529,9 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		}
 		rx_keep(c, e, start, end, &s, shift);
 		NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
-	} else if (!keep) {
+	} else if (!keep && !full) {
 		netlat_count(c, NETLAT_C_RX_THINNED);
-	} else {	/* a closing socket: nobody reads it */
+	} else {	/* no room, or a closing socket: nobody reads it */
 		netlat_count(c, open ? NETLAT_C_TABLE_FULL :
 			     NETLAT_C_RX_TCP_USER_UNMATCHED_START);
 	}

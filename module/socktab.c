@@ -16,7 +16,9 @@
  * entry re-derives that from the socket (rcv_nxt).  With no idle way
  * either, an entry with nothing done for expire_ms (aged in jiffies: no
  * clock read per event) is reused, otherwise the caller counts its data
- * unit as table_full.
+ * unit as table_full.  Sockets that hold data a long time would keep
+ * their ways, so while the table is crowded a socket's samples are kept
+ * by its rank, and a bucket keeps room (netlat_bucket_rank()).
  *
  * An entry belongs to one connection.  TCP sockets come from a
  * SLAB_TYPESAFE_BY_RCU cache: a freed socket's address is reused at once
@@ -31,6 +33,7 @@
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/log2.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/vmalloc.h>
 #include <linux/tcp.h>
@@ -49,6 +52,7 @@ struct netlat_bucket {
 #define NETLAT_GONE_KEY(sk)	((const struct sock *)((unsigned long)(sk) | 1))
 
 static struct netlat_bucket *buckets;
+unsigned long netlat_rank_seed __read_mostly;
 static struct netlat_sock *entries;
 static unsigned int bucket_bits;
 
@@ -68,6 +72,7 @@ int netlat_socktab_init(void)
 		vfree(entries);
 		return -ENOMEM;
 	}
+	netlat_rank_seed = get_random_long();
 	for (i = 0; i < nb; i++)
 		raw_spin_lock_init(&buckets[i].lock);
 	for (i = 0; i < nb * NETLAT_WAYS; i++) {
@@ -421,6 +426,74 @@ void netlat_sock_release_idle(struct netlat_bucket *bk, struct netlat_sock *e)
 	    e->page_more || e->wait_lost || e->tx_lost_valid)
 		return;
 	WRITE_ONCE(bk->idle, bk->idle | BIT(w));
+}
+
+/*
+ * Beyond the table's bound (netlat.h): while the table is crowded (over a
+ * quarter of its ways busy, in a sample of buckets looked at once a jiffy
+ * at most; under an eighth it is not any more), a new sample of a socket
+ * needs a rank that grows with how many ways of its bucket other sockets
+ * hold: 0 below half of them, then one more for each way taken beyond, so
+ * that a bucket fills ever more slowly and its last way is left to a rare
+ * rank.  Only the other sockets count, whose ranks do not depend on this
+ * one's: the probability of keeping the sample, 1/2^rank, is known when it
+ * is decided, and its weight 2^rank makes up for those left out, as the
+ * pool's thinning does.  First come, first served would keep the sockets
+ * that came first, and they would hold the table.  A table that is not
+ * crowded asks no rank, so a moderate load is timed whole.
+ */
+#define NETLAT_CROWD_SCAN 32	/* buckets looked at per update */
+static bool table_crowded;
+static unsigned long crowd_checked;	/* jiffies of the last look */
+static unsigned int crowd_next;		/* the next bucket to look at */
+
+static unsigned int bucket_busy(const struct netlat_bucket *bk,
+				const struct sock *sk)
+{
+	u8 idle = READ_ONCE(bk->idle) | READ_ONCE(bk->gone);
+	unsigned int w, busy = 0;
+
+	for (w = 0; w < NETLAT_WAYS; w++) {
+		const struct sock *key = READ_ONCE(bk->key[w]);
+
+		busy += key && key != sk && !(idle & BIT(w));
+	}
+	return busy;
+}
+
+/*
+ * Once a jiffy at most, by the CPU that wins the update: look at a few
+ * buckets, without their locks (a gauge), in turn so all over time.
+ */
+static void crowd_update(void)
+{
+	unsigned long now = jiffies, last = READ_ONCE(crowd_checked);
+	unsigned int i, b, n = min(NETLAT_CROWD_SCAN, 1u << bucket_bits);
+	unsigned int busy = 0, ways = n * NETLAT_WAYS;
+
+	if (!time_after(now, last) || cmpxchg(&crowd_checked, last, now) != last)
+		return;
+	b = READ_ONCE(crowd_next);
+	for (i = 0; i < n; i++, b++)
+		busy += bucket_busy(&buckets[b & ((1u << bucket_bits) - 1)],
+				    NULL);
+	WRITE_ONCE(crowd_next, b);
+	if (busy * 4 > ways)
+		WRITE_ONCE(table_crowded, true);
+	else if (busy * 8 < ways)
+		WRITE_ONCE(table_crowded, false);
+}
+
+unsigned int netlat_bucket_rank(const struct netlat_bucket *bk,
+				const struct sock *sk)
+{
+	static const u8 rank[NETLAT_WAYS + 1] = {
+		0, 0, 0, 0, 1, 2, 3, 5, NETLAT_RANK_NONE
+	};
+
+	BUILD_BUG_ON(NETLAT_WAYS != 8);
+	crowd_update();
+	return READ_ONCE(table_crowded) ? rank[bucket_busy(bk, sk)] : 0;
 }
 
 /*

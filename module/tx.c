@@ -274,16 +274,20 @@ static void call_lost(struct netlat_sock *e, u32 seq, u32 len)
 /*
  * Thinning decides for a timed call (@call, about to be recorded): kept,
  * with its weight, or left out, its segments counted as thinned at IP.
- * The pool's level, and more for a socket beyond its share of calls.
+ * The pool's level, more for a socket beyond its share of calls, and the
+ * rank its bucket asks of @sk (in @bk, locked) beyond the table's bound.
  */
-static void tx_thin(struct netlat_cpu *c, struct netlat_sock *e,
+static void tx_thin(struct netlat_cpu *c, const struct netlat_bucket *bk,
+		    const struct sock *sk, struct netlat_sock *e,
 		    struct netlat_call *call)
 {
 	unsigned int level = READ_ONCE(netlat_thin_level) +
 			     netlat_share_level(e->calls.n);
+	/* @sk has its entry here: at most 7 others, a rank will do */
+	unsigned int rank = netlat_bucket_rank(bk, sk);
 
-	if (netlat_thin_keep(c, level))
-		call->shift = level;
+	if (netlat_sock_ranked(sk, rank) && netlat_thin_keep(c, level))
+		call->shift = level + rank;
 	else
 		call->kind = NETLAT_CALL_THINNED;
 }
@@ -392,7 +396,7 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 							       e->calls.tail));
 	}
 	if (call.kind == NETLAT_CALL_STAMPED)
-		NETLAT_PROF_VOID(FILTER, tx_thin(c, e, &call));
+		NETLAT_PROF_VOID(FILTER, tx_thin(c, bk, sk, e, &call));
 	if (call_merge(e, &call))
 		goto unlock;
 	/* The slow log names the sender of a timed call: the current task. */

@@ -3,7 +3,7 @@
  * tcpgen: the TCP workloads of netlat's guest tests, with exactly known
  * message counts.  Built static on the host, run inside the guest.
  *
- *   tcpgen server   -a ADDR -p PORT [-m echo|sink|hold|push|flood] [-c CONNS]
+ *   tcpgen server   -a ADDR -p PORT [-m echo|sink|hold|push|give|flood] [-c CONNS]
  *                   [-f] [-s SLEEP_US] [-C CPU] [-n COUNT] [-l LEN]
  *                   [-g GAP_US] [-D SECS] [-F]
  *   tcpgen pingpong -a ADDR -p PORT -n COUNT -l LEN [-s SLEEP_US] [-C CPU] [-S]
@@ -41,7 +41,9 @@
  * server -f serves its CONNS connections at once, a process each.
  * server -m push writes COUNT messages of LEN bytes on each connection,
  * sleeping GAP_US after each (so they arrive as COUNT segments), then
- * reads until EOF (or a reset); -m flood writes LEN-byte messages GAP_US
+ * reads until EOF (or a reset); -m give writes COUNT messages of LEN
+ * bytes and closes at once (a server that serves CONNS one after the
+ * other, each left unread by its peer); -m flood writes LEN-byte messages GAP_US
  * apart until the peer closes or resets, which is its normal end.
  * server -D SECS: TCP_DEFER_ACCEPT on the listener; -F: TCP_FASTOPEN
  * (queue 64) on the listener.
@@ -562,6 +564,13 @@ static void serve_one(int fd)
 		serve_push(fd, buf, sizeof(buf));
 		return;
 	}
+	if (!strcmp(mode, "give")) {	/* push, then close at once */
+		int i;
+
+		for (i = 0; i < count; i++)
+			write_all(fd, buf, len);
+		return;
+	}
 	if (!strcmp(mode, "flood")) {
 		serve_flood(fd, buf);
 		return;
@@ -599,7 +608,8 @@ static int do_server(void)
 
 	if (!mode)
 		mode = "echo";
-	if ((!strcmp(mode, "push") || !strcmp(mode, "flood")) &&
+	if ((!strcmp(mode, "push") || !strcmp(mode, "flood") ||
+	     !strcmp(mode, "give")) &&
 	    len > 65536) {
 		fprintf(stderr, "tcpgen: -l over 65536 for %s\n", mode);
 		return 2;
