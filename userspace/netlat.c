@@ -120,22 +120,10 @@ static const struct argp_option opts[] = {
 	{ 0 },
 };
 
-/*
- * @s for a message, escaped (nl_escape()): a path or an argument may hold
- * any byte.  Four buffers, for up to four in one message.
- */
-static const char *esc(const char *s)
-{
-	static char buf[4][1024];
-	static unsigned int next;
-
-	return nl_escape(buf[next++ % 4], sizeof(buf[0]), s, SIZE_MAX);
-}
-
 /* Input @path for a message: "-" is standard input, any other escaped. */
 static const char *input_name(const char *path)
 {
-	return strcmp(path, "-") ? esc(path) : "standard input";
+	return strcmp(path, "-") ? nl_esc(path) : "standard input";
 }
 
 static int add_stages(const char *arg, struct argp_state *state)
@@ -184,7 +172,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || end == arg || *end || !isfinite(env.interval) ||
 		    env.interval < 0.001 || env.interval > MAX_INTERVAL_S)
 			argp_error(state, "-i wants seconds in 0.001..86400, "
-				   "not '%s'", esc(arg));
+				   "not '%s'", nl_esc(arg));
 		break;
 	case 'c':
 		errno = 0;
@@ -192,7 +180,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (errno || !isdigit((unsigned char)*arg) || *end ||
 		    !env.count)
 			argp_error(state, "-c wants a count of 1 or more, "
-				   "not '%s'", esc(arg));
+				   "not '%s'", nl_esc(arg));
 		break;
 	case 'T':
 		env.o.timestamp = 1;
@@ -241,7 +229,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 				   "after it: netlat slow [OPTION...] [FILE]");
 		} else {
 			argp_error(state, "unknown command '%s' (the commands "
-				   "are 'reset', 'diff' and 'slow')", esc(arg));
+				   "are 'reset', 'diff' and 'slow')", nl_esc(arg));
 		}
 		break;
 	case ARGP_KEY_END:
@@ -454,7 +442,7 @@ static int prom_refused(void)
 		return 0;
 	fprintf(stderr, "netlat: will not write %s: it is %s; -p replaces "
 		"only a regular file (or creates it), '-p -' writes to "
-		"standard output\n", esc(env.prometheus), kind);
+		"standard output\n", nl_esc(env.prometheus), kind);
 	return 1;
 }
 
@@ -479,10 +467,10 @@ static void prom_remove_stale(int verbose)
 		if (verbose)
 			fprintf(stderr, "netlat: removed %s: its numbers "
 				"would be stale; trying again every %g s\n",
-				esc(env.prometheus), env.interval);
+				nl_esc(env.prometheus), env.interval);
 	} else if (errno != ENOENT && verbose) {
 		fprintf(stderr, "netlat: cannot remove the stale %s either: "
-			"%s\n", esc(env.prometheus), strerror(errno));
+			"%s\n", nl_esc(env.prometheus), strerror(errno));
 	}
 }
 
@@ -511,7 +499,7 @@ static int write_prom(const struct nl_snapshot *s)
 		err = errno;
 		if (!failing || !exporter())
 			fprintf(stderr, "netlat: cannot write %s: %s\n",
-				esc(env.prometheus), strerror(err));
+				nl_esc(env.prometheus), strerror(err));
 		if (exporter())
 			prom_remove_stale(!failing);
 		failing = 1;
@@ -519,7 +507,7 @@ static int write_prom(const struct nl_snapshot *s)
 	}
 	if (failing && exporter())
 		fprintf(stderr, "netlat: wrote %s again\n",
-			esc(env.prometheus));
+			nl_esc(env.prometheus));
 	failing = 0;
 	return NL_EXIT_OK;
 }
@@ -780,7 +768,7 @@ static int diff(void)
 	if (nl_diff_check(a, b, why, sizeof(why))) {
 		fprintf(stderr, "netlat: will not diff %s and %s: %s\n",
 			input_name(env.diff_path[0]),
-			input_name(env.diff_path[1]), esc(why));
+			input_name(env.diff_path[1]), nl_esc(why));
 		rc = NL_EXIT_ERROR;
 		goto out;
 	}

@@ -8,6 +8,7 @@
  * must parse exactly; the whole snapshot must end with "end".
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "parse.h"
@@ -41,6 +42,14 @@ const char *nl_escape(char *buf, size_t size, const char *s, size_t max)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *nl_esc(const char *s)
+{
+	static char buf[4][1024];
+	static unsigned int next;
+
+	return nl_escape(buf[next++ % 4], sizeof(buf[0]), s, SIZE_MAX);
 }
 
 int nl_stage_index(const char *name)

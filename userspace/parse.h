@@ -130,6 +130,13 @@ struct nl_snapshot {
  */
 const char *nl_escape(char *buf, size_t size, const char *s, size_t max);
 
+/*
+ * @s for a message, escaped as nl_escape() does, into one of four static
+ * buffers in turn: up to four in one message (a path or an argument may
+ * hold any byte).  Not thread-safe.
+ */
+const char *nl_esc(const char *s);
+
 /* A decimal u64 into @out: digits only, no sign, no overflow; 0 or -1. */
 int nl_parse_u64(const char *str, uint64_t *out);
 

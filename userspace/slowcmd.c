@@ -108,14 +108,6 @@ static const struct argp_option opts[] = {
 	{ 0 },
 };
 
-static const char *esc(const char *s)
-{
-	static char buf[2][1024];
-	static unsigned int next;
-
-	return nl_escape(buf[next++ % 2], sizeof(buf[0]), s, SIZE_MAX);
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
@@ -129,13 +121,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.by = nl_slow_by_parse(arg);
 		if (env.by < 0)
 			argp_error(state, "--by takes port, peer, process or "
-				   "cgroup, not '%s'", esc(arg));
+				   "cgroup, not '%s'", nl_esc(arg));
 		break;
 	case OPT_SORT:
 		env.sort = nl_slow_sort_parse(arg);
 		if (env.sort < 0)
 			argp_error(state, "--sort takes worst, p99 or count, "
-				   "not '%s'", esc(arg));
+				   "not '%s'", nl_esc(arg));
 		break;
 	case OPT_TX:
 		env.dirs |= 1;
@@ -160,7 +152,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (state->arg_num)
 			argp_error(state, "one input at most, not '%s' too",
-				   esc(arg));
+				   nl_esc(arg));
 		env.file = arg;
 		break;
 	case ARGP_KEY_END:
@@ -433,7 +425,7 @@ int nl_slow_main(int argc, char **argv)
 	env.path = env.file ? env.file : env.follow ? NL_SLOW_PROC :
 		   NL_SLOW_SNAPSHOT_PROC;
 	snprintf(env.name, sizeof(env.name), "%s",
-		 strcmp(env.path, "-") ? esc(env.path) : "standard input");
+		 strcmp(env.path, "-") ? nl_esc(env.path) : "standard input");
 	if (env.cgroup_root)
 		resolve = 1;
 	else if (!env.file && nl_is_cgroup2(NL_CGROUP_ROOT))

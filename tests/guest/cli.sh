@@ -163,7 +163,6 @@ fi
 
 log "== permissions"
 if command -v setpriv > /dev/null; then
-	asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 	asuser "$NETLAT" --json > "$OUT/user.out" 2>&1
 	rc=$?
 	check "a user can read: exit 0 ($rc)" [ $rc -eq 0 ]

@@ -26,6 +26,21 @@ finish() {
 load_netlat() { insmod "$KO" "$@"; }
 unload_netlat() { rmmod netlat; }
 netlat_reset() { echo 1 > /sys/kernel/debug/netlat/reset; }
+# asuser CMD...: CMD as nobody, with no groups
+asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+# asuser_denied read|write FILE...: a user who is not root may not
+asuser_denied() {
+	local how=$1 f
+	shift
+	for f in "$@"; do
+		if [ "$how" = read ]; then
+			asuser cat "$f" > /dev/null 2> /tmp/err
+		else
+			asuser sh -c "echo 1 > $f" 2> /tmp/err
+		fi && { fail "non-root could $how $f"; continue; }
+		check "non-root $how of $f: permission denied" grep -qi 'permission denied' /tmp/err
+	done
+}
 # load_good PARAM=VALUE: netlat loads with it, and the parameter reads back
 load_good() {
 	if load_netlat "$1"; then
