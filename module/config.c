@@ -84,12 +84,39 @@ module_param_cb(expire_ms, &bounded_ops, &expire_ms_param, 0644);
 MODULE_PARM_DESC(expire_ms,
 		 "idle time after which a socket's state may be reused, 100-3600000 ms (default 10000)");
 
+/*
+ * sample: the N before a change still lets samples go on for expire_ms,
+ * so that those in flight complete (netlat.h, netlat_conn_goes_on).
+ */
+unsigned int netlat_sample_prev = 1;
+unsigned long netlat_sample_until;
+u64 netlat_conn_seed __read_mostly;
+
 static struct netlat_uint_param sample_param = {
 	.value = &netlat_sample, .min = 1, .max = 1000000,
 };
-module_param_cb(sample, &bounded_ops, &sample_param, 0644);
+
+static int param_set_sample(const char *val, const struct kernel_param *kp)
+{
+	unsigned int old = READ_ONCE(netlat_sample);
+	int err = param_set_bounded(val, kp);
+
+	if (err || READ_ONCE(netlat_sample) == old)
+		return err;
+	WRITE_ONCE(netlat_sample_prev, old);
+	WRITE_ONCE(netlat_sample_until, jiffies +
+		   msecs_to_jiffies(READ_ONCE(netlat_expire_ms)));
+	return 0;
+}
+
+static const struct kernel_param_ops sample_ops = {
+	.set = param_set_sample,
+	.get = param_get_bounded,
+};
+
+module_param_cb(sample, &sample_ops, &sample_param, 0644);
 MODULE_PARM_DESC(sample,
-		 "measure 1 in N send calls and received skbs, 1-1000000 (default 1: all)");
+		 "measure 1 in N connections, chosen by a hash of their addresses and ports seeded at load, 1-1000000 (default 1: all)");
 
 static struct netlat_uint_param netns_param = {
 	.value = &netlat_netns, .min = 0, .max = UINT_MAX,

@@ -33,6 +33,7 @@
 #ifndef NETLAT_H
 #define NETLAT_H
 
+#include <asm/local64.h>
 #include <linux/bitops.h>
 #include <linux/cgroup.h>
 #include <linux/hash.h>
@@ -170,7 +171,7 @@ struct netlat_cpu {
 	seqcount_t seq;			/* the stages; writers: this CPU */
 	struct netlat_stage_stats stage[NETLAT_NR_STAGES];
 	u64 counter[NETLAT_NR_COUNTERS];	/* word by word, no seqcount */
-	u64 hits[NETLAT_MAX_PROBES];
+	local64_t hits[NETLAT_MAX_PROBES];	/* counted with interrupts on too */
 	u32 sample_rand;		/* xorshift state, for sample=N */
 	u32 rx_gen;			/* data skbs seen at the device layer */
 	u32 rx_reset_gen;		/* rx_gen at the last reset */
@@ -270,17 +271,96 @@ static inline u32 netlat_rand(struct netlat_cpu *c)
 }
 
 /*
- * 1-in-N sampling, decided where a sample starts.  Random rather than
- * every Nth event: a fixed stride would alias with regular traffic (a
- * ping-pong alternates two sockets) and always pick the same flow.
+ * sample=N: 1 in N connections is measured, whole: the decision is a hash
+ * of the connection's addresses and ports, seeded at load, symmetric, so
+ * that both its ends, every socket, call and skb of it decide alike, from
+ * the socket or from the packet's headers.  An event of a connection left
+ * out is turned away at the handler's first lines, before interrupts go
+ * off and before any shared state: it never takes an entry.  Which
+ * connections are kept depends on the seed alone, never on what they do,
+ * so they are an unbiased sample of the connections (docs/design.md).
+ * The netns is not hashed: the same addresses and ports in two netns
+ * decide alike.
+ *
+ * Where a sample goes on (past where it starts), a connection is also
+ * let through if it was kept under the previous N while that changed
+ * less than expire_ms ago: a sample in flight completes under the
+ * setting it started under (config.c).
  */
-static inline bool netlat_sampled(struct netlat_cpu *c)
-{
-	unsigned int n = READ_ONCE(netlat_sample);
+extern u64 netlat_conn_seed;
+extern unsigned int netlat_sample_prev;
+extern unsigned long netlat_sample_until;	/* jiffies */
 
-	if (n <= 1)
-		return true;
-	return netlat_rand(c) % n == 0;
+static __always_inline bool netlat_conn_kept(u32 addrs, u32 ports,
+					     unsigned int n)
+{
+	u64 h = hash_64(((u64)addrs << 32 | ports) ^ netlat_conn_seed, 32);
+
+	/* h < 2^32 / n, without a division */
+	return n <= 1 || (h * n) >> 32 == 0;
+}
+
+/* What sampling makes of a connection: */
+#define NETLAT_LEFT_OUT		0	/* not measured */
+#define NETLAT_FINISHING	1	/* kept under the previous N only: */
+					/* what is in flight goes on, */
+					/* nothing new starts */
+#define NETLAT_KEPT		2	/* measured */
+
+static __always_inline unsigned int netlat_conn_sampling(u32 addrs, u32 ports)
+{
+	if (netlat_conn_kept(addrs, ports, READ_ONCE(netlat_sample)))
+		return NETLAT_KEPT;
+	if (time_before(jiffies, READ_ONCE(netlat_sample_until)) &&
+	    netlat_conn_kept(addrs, ports, READ_ONCE(netlat_sample_prev)))
+		return NETLAT_FINISHING;
+	return NETLAT_LEFT_OUT;
+}
+
+/* The connection's two addresses, folded alike from either end. */
+static __always_inline u32 netlat_addrs4(__be32 a, __be32 b)
+{
+	return (__force u32)a ^ (__force u32)b;
+}
+
+static __always_inline u32 netlat_addrs6(const struct in6_addr *a,
+					 const struct in6_addr *b)
+{
+	return (__force u32)(a->s6_addr32[0] ^ a->s6_addr32[1] ^
+			     a->s6_addr32[2] ^ a->s6_addr32[3] ^
+			     b->s6_addr32[0] ^ b->s6_addr32[1] ^
+			     b->s6_addr32[2] ^ b->s6_addr32[3]);
+}
+
+static __always_inline u32 netlat_ports(__be16 a, __be16 b)
+{
+	return (__force u16)a ^ (__force u16)b;
+}
+
+/*
+ * What sampling makes of the connection of @sk, a socket of any kind
+ * (only its sock_common is read): NETLAT_LEFT_OUT for any socket that is
+ * not TCP while sampling is on.  A socket not connected yet (a Fast Open
+ * connect) is decided once it is.  Interrupts may be on.
+ */
+static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
+{
+	unsigned int family;
+	u32 addrs;
+
+	if (likely(READ_ONCE(netlat_sample) <= 1) || !sk->sk_dport)
+		return NETLAT_KEPT;
+	family = netlat_sk_family(sk);
+	if (!family)
+		return NETLAT_LEFT_OUT;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == 6)
+		addrs = netlat_addrs6(&sk->sk_v6_daddr, &sk->sk_v6_rcv_saddr);
+	else
+#endif
+		addrs = netlat_addrs4(sk->sk_daddr, sk->sk_rcv_saddr);
+	return netlat_conn_sampling(addrs, netlat_ports(sk->sk_dport,
+							htons(sk->sk_num)));
 }
 
 /*
@@ -525,8 +605,23 @@ static inline struct netlat_cpu *netlat_enter_probe(struct netlat_probe *np,
 	local_irq_save(*flags);
 	netlat_prof_enter(np, t0);
 	c = netlat_this_cpu();
-	c->hits[np - netlat_probes]++;
+	local64_inc(&c->hits[np - netlat_probes]);
 	return c;
+}
+
+/*
+ * An event of a connection sample=N leaves out, turned away before
+ * interrupts go off: its hit is counted, nothing else.
+ */
+static inline void netlat_turn_away(struct netlat_probe *np)
+{
+	if (READ_ONCE(netlat_enabled))
+		local64_inc(&netlat_this_cpu()->hits[np - netlat_probes]);
+}
+
+static inline void netlat_turn_away_kp(struct kprobe *p)
+{
+	netlat_turn_away(container_of(p, struct netlat_probe, kp));
 }
 
 static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
@@ -573,7 +668,7 @@ static inline unsigned int netlat_share_level(u32 n)
 /*
  * A send call between the socket layer and the socket lock.  t_sock is 0
  * if the socket layer was not seen; t_tcp is NETLAT_WAIT_SOCK until TCP
- * takes the call, NETLAT_WAIT_SKIPPED if it is not sampled.
+ * takes the call.
  */
 struct netlat_waiter {
 	const struct task_struct *task;
@@ -582,14 +677,14 @@ struct netlat_waiter {
 };
 
 #define NETLAT_WAIT_SOCK	0
-#define NETLAT_WAIT_SKIPPED	1	/* no clock reads 1 ns after boot */
 
 /* What the segments of a call become at IP. */
 enum netlat_call_kind {
 	NETLAT_CALL_STAMPED,	/* a send call with its timestamps */
 	NETLAT_CALL_UNKNOWN,	/* no send call seen: an in-kernel sender */
 	NETLAT_CALL_DROPPED,	/* calls the full ring (or waiters) lost */
-	NETLAT_CALL_SKIPPED,	/* not sampled (sample=N) */
+	NETLAT_CALL_SKIPPED,	/* sample=N left its connection out */
+				/* while it was in flight */
 	NETLAT_CALL_INTERLEAVED,/* another sender's bytes may follow them */
 	NETLAT_CALL_THINNED,	/* left out by thinning: counted at IP */
 };

@@ -122,6 +122,74 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 }
 
 /*
+ * What sampling makes of the connection of a received packet, by its
+ * headers, at the device layer; a packet that is no TCP segment is left
+ * out.  Interrupts may be on.
+ */
+static unsigned int rx_dev_sampling(const struct sk_buff *skb)
+{
+	const struct tcphdr *th = NULL;
+	struct tcphdr _th;
+	int thoff, end;
+	u32 addrs = 0;
+
+	if (likely(READ_ONCE(netlat_sample) <= 1))
+		return NETLAT_KEPT;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+		struct iphdr _iph;
+
+		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+		if (iph) {
+			addrs = netlat_addrs4(iph->saddr, iph->daddr);
+			th = rx_tcp4(skb, 0, &_th, &thoff, &end);
+		}
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h;
+		struct ipv6hdr _ip6h;
+
+		ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
+		if (ip6h) {
+			addrs = netlat_addrs6(&ip6h->saddr, &ip6h->daddr);
+			th = rx_tcp6(skb, 0, &_th, &thoff, &end);
+		}
+	}
+	if (!th)
+		return NETLAT_LEFT_OUT;
+	return netlat_conn_sampling(addrs, netlat_ports(th->source, th->dest));
+}
+
+/*
+ * Has this CPU a slot for @skb?  A look with interrupts on: what an
+ * interrupt may change meanwhile is other skbs' slots (or this one's
+ * going, which the handler sees again with them off), never this skb
+ * getting one.
+ */
+static bool rx_peek(const struct sk_buff *skb)
+{
+	const struct netlat_rx_set *set = rx_set(netlat_this_cpu(), skb);
+	int w;
+
+	for (w = 0; w < NETLAT_RX_WAYS; w++)
+		if (READ_ONCE(set->skb[w]) == skb)
+			return true;
+	return false;
+}
+
+/*
+ * Past the device layer a skb is measured only if it has a slot; with
+ * sampling on, a skb without one is of a connection left out (or was
+ * not seen: its read counts it), and is turned away at once.
+ */
+static bool rx_turned_away(struct kprobe *p, const struct sk_buff *skb)
+{
+	if (likely(READ_ONCE(netlat_sample) == 1) || rx_peek(skb))
+		return false;
+	netlat_turn_away_kp(p);
+	return true;
+}
+
+/*
  * A slot's skb is gone without reaching its socket (dropped on the way),
  * counted unless it was seen before the last reset.
  */
@@ -185,7 +253,7 @@ static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 		/* A new skb at the address of one that never got its socket. */
 		rx_slot_lost(c, set, w);
 	}
-	if (!data || !NETLAT_PROF(FILTER, netlat_sampled(c)))
+	if (!data)
 		return;
 	NETLAT_PROF(SLOT, rx_slot_new(c, set, skb, seq))->t_dev =
 		NETLAT_PROF(CLOCK, ktime_get_ns());
@@ -195,8 +263,14 @@ static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 void netlat_tp_rx_dev(void *data, struct sk_buff *skb)
 {
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter_probe(data, &flags);
+	struct netlat_cpu *c;
 
+	/* A skb starts a sample here: only a connection sampling keeps. */
+	if (rx_dev_sampling(skb) != NETLAT_KEPT) {
+		netlat_turn_away(data);
+		return;
+	}
+	c = netlat_enter_probe(data, &flags);
 	if (!c)
 		return;
 	rx_dev(c, skb);
@@ -209,8 +283,13 @@ int netlat_h_rx_dev_pskb(struct kprobe *p, struct pt_regs *regs)
 	struct sk_buff **pskb =
 		(struct sk_buff **)regs_get_kernel_argument(regs, 0);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (rx_dev_sampling(*pskb) != NETLAT_KEPT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 
@@ -223,8 +302,13 @@ int netlat_h_rx_dev_skb(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (rx_dev_sampling(skb) != NETLAT_KEPT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 
@@ -252,7 +336,8 @@ int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs)
 	list_for_each_entry(skb, head, list) {
 		if (n++ == NETLAT_MAX_LIST)
 			break;
-		rx_dev(c, skb);
+		if (rx_dev_sampling(skb) == NETLAT_KEPT)
+			rx_dev(c, skb);
 	}
 	netlat_exit(flags);
 	return 0;
@@ -290,8 +375,11 @@ int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (rx_turned_away(p, skb))
+		return 0;
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 
@@ -324,12 +412,15 @@ int netlat_h_rx_ip_list(struct kprobe *p, struct pt_regs *regs)
 int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct netlat_rx_slot *s;
 	struct netlat_rx_set *set;
+	unsigned long flags;
+	struct netlat_cpu *c;
 	int w;
 
+	if (rx_turned_away(p, skb))
+		return 0;
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 	set = NETLAT_PROF(SLOT, rx_set(c, skb));
@@ -548,8 +639,14 @@ int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs)
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	/* No slot: bound already (a backlog skb), left out, or not seen. */
+	if (!rx_peek(skb)) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 	rx_bind(c, sk, skb);
@@ -567,8 +664,13 @@ int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs)
 	struct sock *child = (struct sock *)regs_get_kernel_argument(regs, 1);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 2);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (!rx_peek(skb)) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 	rx_bind(c, child, skb);
@@ -696,20 +798,27 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	int copied = (int)regs_get_kernel_argument(regs, 1);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	unsigned int sampling = netlat_sk_sampling(sk);
 	unsigned int budget = NETLAT_RX_BUDGET;
 	struct netlat_rxread rd;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
+	unsigned long flags;
+	struct netlat_cpu *c;
 	struct sk_buff *skb;
 	u32 i;
 
+	/* A read that is about to wait has copied nothing yet. */
+	if (copied <= 0 || sampling == NETLAT_LEFT_OUT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 
 	rd.family = NETLAT_PROF(FILTER, netlat_sk_family(sk));
-	if (copied <= 0 || !rd.family)
+	if (!rd.family)
 		goto out;
 	rd.seq = READ_ONCE(tcp_sk(sk)->copied_seq);
 	rd.t = NETLAT_PROF(CLOCK, ktime_get_ns());
@@ -739,8 +848,11 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	skb = skb_peek(&sk->sk_receive_queue);
 	rd.mid_skb = skb && before(TCP_SKB_CB(skb)->seq, rd.seq) &&
 		     after(TCP_SKB_CB(skb)->end_seq, rd.seq);
-	/* With sampling, unrecorded data is expected: no check. */
-	rd.check = READ_ONCE(netlat_sample) == 1;
+	/*
+	 * Every skb of a connection sampling keeps is seen; one it only
+	 * finishes has data never recorded, which is no unit.
+	 */
+	rd.check = sampling == NETLAT_KEPT;
 	if (netlat_rx_drain(c, e, &budget))
 		while (budget--)
 			if (rx_read_step(c, e, &rd))

@@ -93,6 +93,10 @@ int netlat_stats_init(void)
 		c->sample_rand = get_random_u32() | 1;	/* xorshift: never 0 */
 		netlat_cpus[cpu] = c;
 	}
+	/* Called under the parameters' lock: sample= at load has no past. */
+	netlat_conn_seed = get_random_u64();
+	netlat_sample_prev = netlat_sample;
+	netlat_sample_until = jiffies;
 	return 0;
 }
 
@@ -155,7 +159,7 @@ void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 
 		copy_stages(cpu, tmp->stage);
 		for (i = 0; i < NETLAT_MAX_PROBES; i++)
-			hits[i] += READ_ONCE(c->hits[i]);
+			hits[i] += local64_read(&c->hits[i]);
 		for (i = 0; i < NETLAT_NR_COUNTERS; i++)
 			out->counter[i] += READ_ONCE(c->counter[i]);
 		for (i = 0; i < NETLAT_NR_STAGES; i++) {

@@ -25,6 +25,8 @@
  * socket layer and in TCP (kTLS, in-kernel senders) are counted, not
  * timed.
  */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/socket.h>
@@ -146,10 +148,16 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 {
 	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
 	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
+	unsigned long flags;
+	struct netlat_cpu *c;
 
+	/* A send call starts a sample: only a connection sampling keeps. */
+	if (sk && netlat_sk_sampling(sk) != NETLAT_KEPT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 	if (sk)
@@ -162,10 +170,15 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs)
 {
 	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
+	unsigned long flags;
+	struct netlat_cpu *c;
 
+	if (sk && netlat_sk_sampling(sk) != NETLAT_KEPT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 	if (sk)
@@ -178,25 +191,28 @@ int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs)
  * TCP takes a send call (tcp_sendmsg or tcp_sendpage, before the socket
  * lock): its waiter, made at the socket layer, waits until the call holds
  * the lock.  @fastopen: the call connects the socket (MSG_FASTOPEN),
- * which is closed until then.
+ * which is closed until then.  @starts: sampling keeps the connection;
+ * if it only finishes what is in flight, no waiter is made.
  */
-static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
+static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen,
+		     bool starts)
 {
 	struct netlat_waiter *w;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	u64 now = NETLAT_WAIT_SKIPPED;	/* not sampled: no timestamps */
+	u64 now;
 
 	if (!NETLAT_PROF(FILTER, send_measured(sk, fastopen)))
 		return;
-	if (NETLAT_PROF(FILTER, netlat_sampled(c)))
-		now = NETLAT_PROF(CLOCK, ktime_get_ns());
+	now = NETLAT_PROF(CLOCK, ktime_get_ns());
 	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
-	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, true));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, starts));
 	if (!e)		/* its segments count as table_full at IP */
 		goto unlock;
 	w = waiter_of_current(e);
 	if (!w || w->t_tcp != NETLAT_WAIT_SOCK) {
+		if (!starts)
+			goto unlock;
 		/* none, or an earlier call's: no socket layer time for this one */
 		w = w ?: waiter_add(e);
 		w->t_sock = 0;
@@ -211,12 +227,19 @@ int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
+	unsigned int sampling = netlat_sk_sampling(sk);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (sampling == NETLAT_LEFT_OUT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
-	tcp_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)));
+	tcp_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)),
+		 sampling == NETLAT_KEPT);
 	netlat_exit(flags);
 	return 0;
 }
@@ -225,12 +248,18 @@ int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
 int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	unsigned int sampling = netlat_sk_sampling(sk);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (sampling == NETLAT_LEFT_OUT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
-	tcp_send(c, sk, false);
+	tcp_send(c, sk, false, sampling == NETLAT_KEPT);
 	netlat_exit(flags);
 	return 0;
 }
@@ -320,7 +349,7 @@ static bool call_merge(struct netlat_sock *e, const struct netlat_call *call)
  * pages of the same splice follow), else 0.
  */
 static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
-			    size_t size, bool page, int page_flags)
+			    size_t size, bool page, int page_flags, bool starts)
 {
 	struct netlat_call call = { .kind = NETLAT_CALL_UNKNOWN };
 	bool more = page && (page_flags & MSG_SENDPAGE_NOTLAST);
@@ -337,17 +366,24 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		return;
 	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
 	/* A Fast Open connect's entry was made when TCP took the call. */
-	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, netlat_sk_open(sk)));
+	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk,
+						 starts && netlat_sk_open(sk)));
 	if (!e)
 		goto unlock;
+	/*
+	 * Sampling leaves the connection out now, but calls of it are in
+	 * flight: the bytes of a call without a waiter are no sample, and
+	 * they must not be credited to the call before them.
+	 */
+	if (!starts)
+		call.kind = NETLAT_CALL_SKIPPED;
 	/* The waiter of this task; none for in-kernel callers (kTLS...). */
 	for (i = 0; i < e->nwait; i++) {
 		/* not one that has not reached TCP: kTLS calls this itself */
 		if (e->wait[i].task != current ||
 		    e->wait[i].t_tcp == NETLAT_WAIT_SOCK)
 			continue;
-		call.kind = e->wait[i].t_tcp != NETLAT_WAIT_SKIPPED ?
-			    NETLAT_CALL_STAMPED : NETLAT_CALL_SKIPPED;
+		call.kind = NETLAT_CALL_STAMPED;
 		call.t_sock = e->wait[i].t_sock;
 		call.t_tcp = e->wait[i].t_tcp;
 		e->nwait--;
@@ -369,7 +405,7 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	}
 	e->page_more = more;
 	e->page_task = page ? current : NULL;
-	if (call.kind == NETLAT_CALL_UNKNOWN && e->wait_lost) {
+	if (call.kind != NETLAT_CALL_STAMPED && e->wait_lost) {
 		/* Its waiter was pushed out of the full wait ring. */
 		e->wait_lost--;
 		call.kind = NETLAT_CALL_DROPPED;
@@ -421,12 +457,19 @@ unlock:
 int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	unsigned int sampling = netlat_sk_sampling(sk);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (sampling == NETLAT_LEFT_OUT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
-	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 2), false, 0);
+	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 2), false, 0,
+			sampling == NETLAT_KEPT);
 	netlat_exit(flags);
 	return 0;
 }
@@ -436,13 +479,19 @@ int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	int page_flags = (int)regs_get_kernel_argument(regs, 4);
+	unsigned int sampling = netlat_sk_sampling(sk);
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	struct netlat_cpu *c;
 
+	if (sampling == NETLAT_LEFT_OUT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 3), true,
-			page_flags);
+			page_flags, sampling == NETLAT_KEPT);
 	netlat_exit(flags);
 	return 0;
 }
@@ -495,8 +544,8 @@ static void tx_calls_done(struct netlat_sock *e)
 
 /*
  * Why the segment ending with byte @last, of @call, is not timed (a
- * counter); 0: it is; -1: it was not sampled (sample=N), which counts
- * nothing.
+ * counter); 0: it is; -1: sample=N left its connection out, which
+ * counts nothing.
  */
 static int tx_untimed(const struct netlat_sock *e,
 		      const struct netlat_call *call, u32 last)
@@ -557,18 +606,24 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter(p, &flags);
+	unsigned int sampling = sk ? netlat_sk_sampling(sk) : NETLAT_KEPT;
 	struct netlat_call *call;
 	struct netlat_txseg *seg;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int family, more;
+	unsigned long flags;
+	struct netlat_cpu *c;
 	u32 seq, end, r;
 	bool data, syn;
 	int why;
 	u64 now;
 
+	if (sampling == NETLAT_LEFT_OUT) {
+		netlat_turn_away_kp(p);
+		return 0;
+	}
+	c = netlat_enter(p, &flags);
 	if (!c)
 		return 0;
 
@@ -594,6 +649,8 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	if (!data)
 		goto unlock;
 	now = NETLAT_PROF(CLOCK, ktime_get_ns());
+	if (!e && sampling != NETLAT_KEPT)	/* nothing of it in flight */
+		goto unlock;
 	if (!e) {
 		/* No call of this socket seen: why not, if not a full table? */
 		e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk,
@@ -620,7 +677,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	}
 	call = tx_call_of(e, end - 1);
 	why = tx_untimed(e, call, end - 1);
-	if (why < 0)		/* sample=N: not sampled */
+	if (why < 0)		/* sample=N left it out */
 		goto unlock;
 	netlat_count_tx_units(c, family, 1);
 	if (why) {
@@ -676,6 +733,36 @@ static unsigned int tx_dev_family(const struct sk_buff *skb)
 		return netlat_ipv6_tcp_offset(skb, nh) ==
 		       skb_transport_offset(skb) ? 6 : 0;
 	return 0;
+}
+
+/*
+ * What sampling makes of the connection of a segment handed to the
+ * driver, by its headers (skb->sk is never dereferenced here); no TCP
+ * segment is left out.
+ */
+static unsigned int tx_dev_sampling(const struct sk_buff *skb)
+{
+	const struct tcphdr *th;
+	unsigned int family;
+	u32 addrs;
+
+	if (likely(READ_ONCE(netlat_sample) <= 1))
+		return NETLAT_KEPT;
+	family = tx_dev_family(skb);
+	if (!family || skb_transport_offset(skb) + (int)sizeof(*th) >
+		       (int)skb_headlen(skb))
+		return NETLAT_LEFT_OUT;
+	th = tcp_hdr(skb);
+	if (family == 4) {
+		addrs = netlat_addrs4(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
+	} else {
+		if (skb_network_offset(skb) + (int)sizeof(struct ipv6hdr) >
+		    (int)skb_headlen(skb))
+			return NETLAT_LEFT_OUT;
+		addrs = netlat_addrs6(&ipv6_hdr(skb)->saddr,
+				      &ipv6_hdr(skb)->daddr);
+	}
+	return netlat_conn_sampling(addrs, netlat_ports(th->source, th->dest));
 }
 
 /* One skb handed to the driver. */
@@ -748,9 +835,14 @@ void netlat_tp_dev_xmit(void *data, const struct sk_buff *skb,
 			const struct net_device *dev)
 {
 	unsigned long flags;
-	struct netlat_cpu *c = netlat_enter_probe(data, &flags);
+	struct netlat_cpu *c;
 	u64 now = 0;
 
+	if (!skb->sk || tx_dev_sampling(skb) == NETLAT_LEFT_OUT) {
+		netlat_turn_away(data);
+		return;
+	}
+	c = netlat_enter_probe(data, &flags);
 	if (!c)
 		return;
 	tx_dev_skb(c, skb, &now);
@@ -774,7 +866,8 @@ int netlat_h_dev_xmit(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 
 	for (; skb && n < NETLAT_MAX_LIST; skb = skb->next, n++)
-		tx_dev_skb(c, skb, &now);
+		if (tx_dev_sampling(skb) != NETLAT_LEFT_OUT)
+			tx_dev_skb(c, skb, &now);
 	netlat_exit(flags);
 	return 0;
 }

@@ -7,11 +7,15 @@
 #   D: netlat's probes registered but collection disabled (debugfs enable
 #      0: each handler returns at its first line), i.e. the kprobe
 #      dispatch alone, so B - D is what netlat's own work costs
+#   S: netlat with sample=100 (issue 17: within 0.01 of D), on rr-many
+#      only: a single connection is kept or left out whole
 #   P: the instrumented build (bench.sh -p: modes none, netlat, dispatch
 #      and profile), every stage on, its debugfs profile saved per run
 #      to $OUT/profile-ROUND-WORKLOAD.txt (profile-summary.sh)
 # Workloads: request/response of 64-byte messages (transactions per
-# second) and a bulk stream (bytes per second), over loopback and veth.
+# second) and a bulk stream (bytes per second), over loopback and veth;
+# rr-many: 100 loopback connections taking turns at a round trip of 64
+# bytes, both ends in one process (tcpgen scale), in modes A, B, D and S.
 # Raw lines go to $OUT/overhead.txt: round mode workload rate hits.
 . "$NETLAT_TREE/tests/guest/lib.sh"
 ROUNDS=$(sed -n 's/.*netlat_bench_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -27,7 +31,7 @@ PROFILE_ARGS=$(sed -n 's/.*netlat_bench_profile_args=\([a-z0-9_=,]*\).*/\1/p' /p
 
 setup_veth
 if [ -z "$MODES" ]; then
-	MODES="none netlat dispatch"
+	MODES="none netlat dispatch sampled"
 	if command -v bpftrace > /dev/null; then
 		MODES="$MODES bpftrace"
 	else
@@ -39,6 +43,7 @@ fi
 start_mode() {
 	case $1 in
 	netlat) load_netlat ;;
+	sampled) load_netlat sample=100 ;;
 	profile) insmod "$KO_PROFILE" $PROFILE_ARGS ;;
 	dispatch) load_netlat && echo 0 > /sys/kernel/debug/netlat/enable ;;
 	bpftrace)
@@ -59,7 +64,7 @@ start_mode() {
 
 stop_mode() {
 	case $1 in
-	netlat|dispatch|profile) unload_netlat ;;
+	netlat|dispatch|sampled|profile) unload_netlat ;;
 	bpftrace)
 		# SIGINT makes bpftrace print its maps and detach; give it 30 s
 		kill -INT $btpids
@@ -81,13 +86,23 @@ stop_mode() {
 measure() {
 	set -- "$1" "$2" ${3:-}
 	case $2 in
-	rr-lo) path=$PATH_LO ;;
+	rr-lo|rr-many) path=$PATH_LO ;;
 	rr-veth|bulk-veth) path=$PATH_VETH ;;
 	bulk-lo) path=$PATH_LO ;;
 	esac
 	set -- "$1" "$2" $path
 	next_port
-	case $1 in netlat|profile) netlat_reset ;; esac
+	case $1 in netlat|sampled|profile) netlat_reset ;; esac
+	if [ "$2" = rr-many ]; then
+		rate=$("$TCPGEN" scale -a 127.0.0.1 -p $PORT -c 100 -W 100 \
+			-n "$(awk -v s="$SECS" 'BEGIN { print int(300 * s) }')" -l 64 |
+			awk '$1 == "scale_ns" { ns = $2 } $1 == "scale:" && $5 == "active" { n = $10 }
+			     END { if (ns) printf "%.0f\n", n * 1e9 / ns }')
+		hits=0
+		case $1 in netlat|sampled) hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC) ;; esac
+		echo "$round $1 $2 $rate $hits" | tee -a "$OUT/overhead.txt"
+		return
+	fi
 	in_ns "$3" "$TCPGEN" server -a "$5" -p $PORT -m "$(case $2 in rr-*) echo echo ;; *) echo sink ;; esac)" > /dev/null 2>&1 &
 	spid=$!
 	case $2 in
@@ -113,7 +128,12 @@ while [ $round -lt "$ROUNDS" ]; do
 	for mode in $MODES; do
 		log "round $round: $mode"
 		start_mode $mode || continue
-		for w in rr-lo rr-veth bulk-lo bulk-veth; do
+		case $mode in
+		sampled) ws=rr-many ;;
+		bpftrace|profile) ws="rr-lo rr-veth bulk-lo bulk-veth" ;;
+		*) ws="rr-lo rr-veth bulk-lo bulk-veth rr-many" ;;
+		esac
+		for w in $ws; do
 			measure $mode $w
 		done
 		stop_mode $mode

@@ -191,18 +191,28 @@ F=$PROC
 check "netns=nsB: loopback traffic in the root netns adds nothing" [ "$(stage tx_total count)$(stage rx_total count)" = 00 ]
 echo 0 > $PARAMS/netns
 
+# sample=10 keeps 1 in 10 connections, whole, both ends alike: 400
+# connections on loopback (both ends in one process), 5 round trips each,
+# give 10 send samples and 10 receive samples per connection kept, all of
+# them timed, and none of the others counted.
+scale_run() { "$TCPGEN" scale -a 127.0.0.1 -p "$1" -c 400 -W 400 -n 5 -l 100 -t 600 > /dev/null; }
 echo 10 > $PARAMS/sample
 netlat_reset
-pingpong "$PATH_LO" 500 100 0 0 0 > /dev/null
+check "sample=10: 400 connections x 5 round trips" scale_run 5110
 F=$OUT/sample.txt
 cat $PROC > $F
-for d in tx rx; do
-	n=$(stage ${d}_total count)
-	# random 1 in 10 of 1000: binomial, 100 +- 9.5; 4 sigma
-	check "sample=10: $d has about 1 in 10 of 1000 messages ($n)" between "$n" 62 138
-done
+tx=$(stage tx_total count)
+rx=$(stage rx_total count)
+# kept connections: binomial 400, 1/10: 40 +- 6; 4 sigma
+check "sample=10: about 1 in 10 of 400 connections kept ($((tx / 10)))" between $((tx / 10)) 16 64
+check "sample=10: 10 samples each way per connection kept ($tx tx, $rx rx)" \
+	[ $((tx % 10)):$rx = 0:$tx ]
+check "sample=10: every unit of a kept connection timed, no other counted ($(counter tx_data_segments) tx, $(counter rx_data_skbs) rx units)" \
+	[ "$(counter tx_data_segments):$(counter rx_data_skbs)" = "$tx:$rx" ]
 check "sample=10: nothing unmatched ($(unmatched tx)/$(unmatched rx))" [ "$(unmatched tx)$(unmatched rx)" = 00 ]
 expect_sums "sample=10"
+check "sample=10: events of connections left out still count as probe hits" \
+	[ "$(probe_hits tx_sock)" -ge 4000 ]
 echo 1 > $PARAMS/sample
 unset F
 
