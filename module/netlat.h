@@ -646,7 +646,8 @@ static inline void netlat_exit(unsigned long flags)
  * What a full waiter list or an empty pool cannot keep is counted once,
  * as ring_full, per data unit, and never also as anything else.
  */
-#define NETLAT_WAITERS	4	/* senders between tcp_sendmsg and the lock */
+#define NETLAT_WAITERS	4	/* senders between the socket layer and */
+				/* the socket lock */
 /*
  * A socket's share of records in each of its lists (send calls not all at
  * IP, segments between IP and the driver, unread skbs): beyond it, new
@@ -665,18 +666,11 @@ static inline unsigned int netlat_share_level(u32 n)
 /* The pool holds this many records per socket entry of the table. */
 #define NETLAT_RECS_PER_SOCKET 8
 
-/*
- * A send call between the socket layer and the socket lock.  t_sock is 0
- * if the socket layer was not seen; t_tcp is NETLAT_WAIT_SOCK until TCP
- * takes the call.
- */
+/* A send call between the socket layer and the socket lock. */
 struct netlat_waiter {
 	const struct task_struct *task;
 	u64 t_sock;
-	u64 t_tcp;
 };
-
-#define NETLAT_WAIT_SOCK	0
 
 /* What the segments of a call become at IP. */
 enum netlat_call_kind {
@@ -856,8 +850,6 @@ void netlat_sock_purge(struct netlat_cpu *c, const struct sock *sk);
 /* ---- handlers (tx.c, rx.c, socktab.c) ---- */
 int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs);
-int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs);
-int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs);

@@ -56,20 +56,21 @@ static const struct netlat_point points[] = {
 		{ KP("security_socket_sendmsg", netlat_h_sock_send) },
 		{ KP("__sock_sendmsg", netlat_h_sock_send) },
 		{ KP("sock_sendmsg", netlat_h_sock_send) } } },
-	/* send: TCP takes the call (before the socket lock) */
-	{ "tx_tcp", TX, true, {
-		{ KP("tcp_sendmsg", netlat_h_tcp_send) } } },
-	/* send: socket lock held, write_seq is where the call's bytes go */
+	/*
+	 * send: TCP takes the call, socket lock held, write_seq is where its
+	 * bytes go.  tcp_sendmsg, before the lock, is not probed: a second
+	 * hit per call that would only move the boundary before the wait
+	 * for the lock (docs/design.md).
+	 */
 	{ "tx_tcp_locked", TX, true, {
 		{ KP("tcp_sendmsg_locked", netlat_h_tcp_send_locked) } } },
 	/*
 	 * send, 6.1: sendfile, splice and kTLS take sendpage, page by page:
-	 * the socket layer, TCP, and TCP with the lock held.  Gone in 6.5,
-	 * where these go through sendmsg.
+	 * the socket layer, and TCP with the lock held.  Gone in 6.5, where
+	 * these go through sendmsg.
 	 */
 	{ "tx_sendpage", TX, false, {
 		{ KP("kernel_sendpage", netlat_h_sock_sendpage),
-		  KP("tcp_sendpage", netlat_h_tcp_sendpage),
 		  KP("do_tcp_sendpages", netlat_h_tcp_sendpage_locked) } } },
 	/* send: TCP hands a segment to IP */
 	{ "tx_ip", TX, true, {

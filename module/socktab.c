@@ -132,8 +132,7 @@ static bool drop_entry_steps(struct netlat_cpu *c, struct netlat_sock *e,
 	}
 	/* A call still at the socket layer will not reach TCP now: kTLS. */
 	for (i = 0; i < e->nwait; i++)
-		if (e->wait[i].t_tcp == NETLAT_WAIT_SOCK &&
-		    e->wait[i].t_sock >= READ_ONCE(netlat_reset_ns))
+		if (e->wait[i].t_sock >= READ_ONCE(netlat_reset_ns))
 			netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
 	e->nwait = 0;
 	return true;

@@ -4,8 +4,8 @@
  * queued its last byte:
  *
  *   t_sock  socket layer entry     (security_socket_sendmsg)  -> waiter
- *   t_tcp   TCP takes the call     (tcp_sendmsg entry)        the waiter
- *           socket lock held       (tcp_sendmsg_locked)       -> call @write_seq
+ *   t_tcp   TCP holds the socket   (tcp_sendmsg_locked)       -> call @write_seq
+ *           lock: the call starts
  *   t_ip    segment reaches IP     (ip_queue_xmit,            -> txseg
  *                                   inet6_csk_xmit)
  *   t_dev   driver gets it         (net_dev_start_xmit)       -> sample
@@ -35,7 +35,9 @@
 #include <net/tcp.h>
 #include "netlat.h"
 
-#ifndef MSG_SENDPAGE_NOTLAST	/* gone with sendpage (6.5) */
+#ifdef MSG_SENDPAGE_NOTLAST
+#define NETLAT_HAVE_SENDPAGE	/* gone with sendpage (6.5) */
+#else
 #define MSG_SENDPAGE_NOTLAST 0
 #endif
 
@@ -78,12 +80,34 @@ static struct netlat_waiter *waiter_of_current(struct netlat_sock *e)
 	return NULL;
 }
 
-/* A new waiter of the current task; the oldest goes if all are in use. */
-static struct netlat_waiter *waiter_add(struct netlat_sock *e)
+/*
+ * Does a send call on @sk reach TCP's own send (which takes the socket
+ * lock and calls tcp_sendmsg_locked or, 6.1, do_tcp_sendpages with the
+ * call's bytes)?  Not with a ULP (kTLS) or a sockmap program in between:
+ * what TCP then appends is what those make of the call, sent on its
+ * behalf, and is counted, not timed.  @page: a sendpage call (6.1).
+ */
+static bool send_is_tcps(const struct sock *sk, bool page)
+{
+	const struct proto *prot = READ_ONCE(sk->sk_prot);
+
+#ifdef NETLAT_HAVE_SENDPAGE
+	if (page)
+		return prot->sendpage == tcp_sendpage;
+#endif
+	return prot->sendmsg == tcp_sendmsg;
+}
+
+/*
+ * A new waiter of the current task; the oldest goes if all are in use.
+ * @tcps: the socket's send is TCP's own, so the oldest's call will still
+ * reach the lock, and find no waiter.
+ */
+static struct netlat_waiter *waiter_add(struct netlat_sock *e, bool tcps)
 {
 	if (e->nwait == NETLAT_WAITERS) {
 		/* More concurrent senders than slots: forget the oldest. */
-		if (e->wait[0].t_tcp != NETLAT_WAIT_SOCK && e->wait_lost < U8_MAX)
+		if (tcps && e->wait_lost < U8_MAX)
 			e->wait_lost++;	/* its call will find no waiter */
 		memmove(&e->wait[0], &e->wait[1],
 			sizeof(e->wait[0]) * (NETLAT_WAITERS - 1));
@@ -116,7 +140,8 @@ static bool send_connects(const struct sock *sk, const struct msghdr *msg)
  * (PREEMPT_RT preempts anywhere), and another task's call may run on this
  * CPU meanwhile.  @fastopen: see send_measured().
  */
-static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
+static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen,
+		      bool page)
 {
 	struct netlat_waiter *w;
 	struct netlat_bucket *bk;
@@ -132,13 +157,11 @@ static void sock_send(struct netlat_cpu *c, struct sock *sk, bool fastopen)
 		goto unlock;
 	w = waiter_of_current(e);
 	if (!w)
-		w = waiter_add(e);
-	else if (w->t_tcp == NETLAT_WAIT_SOCK &&
-		 w->t_sock >= READ_ONCE(netlat_reset_ns))
+		w = waiter_add(e, send_is_tcps(sk, page));
+	else if (w->t_sock >= READ_ONCE(netlat_reset_ns))
 		/* this task's last call never reached TCP: a ULP (kTLS) took it */
 		netlat_count(c, NETLAT_C_TX_CALLS_WITHOUT_TCP);
 	w->t_sock = now;
-	w->t_tcp = NETLAT_WAIT_SOCK;
 unlock:
 	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
@@ -161,7 +184,8 @@ int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 	if (sk)
-		sock_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)));
+		sock_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)),
+			  false);
 	netlat_exit(flags);
 	return 0;
 }
@@ -182,84 +206,7 @@ int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs)
 	if (!c)
 		return 0;
 	if (sk)
-		sock_send(c, sk, false);
-	netlat_exit(flags);
-	return 0;
-}
-
-/*
- * TCP takes a send call (tcp_sendmsg or tcp_sendpage, before the socket
- * lock): its waiter, made at the socket layer, waits until the call holds
- * the lock.  @fastopen: the call connects the socket (MSG_FASTOPEN),
- * which is closed until then.  @starts: sampling keeps the connection;
- * if it only finishes what is in flight, no waiter is made.
- */
-static void tcp_send(struct netlat_cpu *c, struct sock *sk, bool fastopen,
-		     bool starts)
-{
-	struct netlat_waiter *w;
-	struct netlat_bucket *bk;
-	struct netlat_sock *e;
-	u64 now;
-
-	if (!NETLAT_PROF(FILTER, send_measured(sk, fastopen)))
-		return;
-	now = NETLAT_PROF(CLOCK, ktime_get_ns());
-	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
-	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, starts));
-	if (!e)		/* its segments count as table_full at IP */
-		goto unlock;
-	w = waiter_of_current(e);
-	if (!w || w->t_tcp != NETLAT_WAIT_SOCK) {
-		if (!starts)
-			goto unlock;
-		/* none, or an earlier call's: no socket layer time for this one */
-		w = w ?: waiter_add(e);
-		w->t_sock = 0;
-	}
-	w->t_tcp = now;
-unlock:
-	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
-}
-
-/* tcp_sendmsg(sk, msg, size) */
-int netlat_h_tcp_send(struct kprobe *p, struct pt_regs *regs)
-{
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
-	unsigned int sampling = netlat_sk_sampling(sk);
-	unsigned long flags;
-	struct netlat_cpu *c;
-
-	if (sampling == NETLAT_LEFT_OUT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
-	if (!c)
-		return 0;
-	tcp_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)),
-		 sampling == NETLAT_KEPT);
-	netlat_exit(flags);
-	return 0;
-}
-
-/* tcp_sendpage(sk, page, offset, size, flags): 6.1 */
-int netlat_h_tcp_sendpage(struct kprobe *p, struct pt_regs *regs)
-{
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	unsigned int sampling = netlat_sk_sampling(sk);
-	unsigned long flags;
-	struct netlat_cpu *c;
-
-	if (sampling == NETLAT_LEFT_OUT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
-	if (!c)
-		return 0;
-	tcp_send(c, sk, false, sampling == NETLAT_KEPT);
+		sock_send(c, sk, false, true);
 	netlat_exit(flags);
 	return 0;
 }
@@ -360,12 +307,14 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	/* Under the socket lock: the call's bytes start at write_seq. */
 	u32 seq = READ_ONCE(tcp_sk(sk)->write_seq);
 	u32 len = min_t(size_t, size, U32_MAX / 2);
+	u64 now;
 	u32 r;
 
 	if (!NETLAT_PROF(FILTER, netlat_sk_measured(sk)))
 		return;
+	now = NETLAT_PROF(CLOCK, ktime_get_ns());
 	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
-	/* A Fast Open connect's entry was made when TCP took the call. */
+	/* A Fast Open connect's entry was made at the socket layer. */
 	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk,
 						 starts && netlat_sk_open(sk)));
 	if (!e)
@@ -377,15 +326,16 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 	 */
 	if (!starts)
 		call.kind = NETLAT_CALL_SKIPPED;
-	/* The waiter of this task; none for in-kernel callers (kTLS...). */
-	for (i = 0; i < e->nwait; i++) {
-		/* not one that has not reached TCP: kTLS calls this itself */
-		if (e->wait[i].task != current ||
-		    e->wait[i].t_tcp == NETLAT_WAIT_SOCK)
+	/*
+	 * The waiter of this task; none for in-kernel callers, and none to
+	 * take for what a ULP (kTLS) sends on behalf of its caller.
+	 */
+	for (i = 0; i < e->nwait && send_is_tcps(sk, page); i++) {
+		if (e->wait[i].task != current)
 			continue;
 		call.kind = NETLAT_CALL_STAMPED;
 		call.t_sock = e->wait[i].t_sock;
-		call.t_tcp = e->wait[i].t_tcp;
+		call.t_tcp = now;
 		e->nwait--;
 		memmove(&e->wait[i], &e->wait[i + 1],
 			sizeof(e->wait[0]) * (e->nwait - i));

@@ -14,7 +14,7 @@
 #
 # usage: tests/bench/bench.sh [-q] [-p [-P PARAMS]] [-a icount|tcg|kvm]
 #                             [-r ROUNDS] [-s SECONDS] [-w BENCH[,BENCH]]
-#                             [KVER...]
+#                             [-m MODE[,MODE]] [KVER...]
 #   -q    smoke mode for make check: 1 round of 1 s each under plain TCG,
 #         one small scale case, 100 of 1000 connections in flight at once
 #         (about a minute a benchmark; under icount five); proves the
@@ -24,6 +24,9 @@
 #         repeatable instruction count, whatever else the host does; tcg
 #         is host time under emulation (noisy); kvm where it works
 #   -w    only these benchmarks (default: all that apply to the kernel)
+#   -m    the overhead benchmark's modes (none, netlat, dispatch, sampled,
+#         bpftrace; default: all), e.g. none,netlat,dispatch,sampled to
+#         leave the slow bpftrace mode out while working on netlat
 #   -p    the profile instead of any -w (make bench NETLAT_PROFILE=1):
 #         builds the instrumented module too, runs the overhead workloads
 #         with modes none, netlat, dispatch and the instrumented netlat,
@@ -39,14 +42,15 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 rounds=5 secs=3 limit=() accel=icount which=overhead,scale,irqoff profile=
-profile_args=
+profile_args= bench_modes=
 scale_cases=1000:100,3000:3000,3000:3000:burst,10000:1000,100000:3000,100000:3000:burst
-while getopts qpP:a:r:s:w: o; do
+while getopts qpP:a:r:s:w:m: o; do
 	case $o in
 	q) rounds=1 secs=1 accel=tcg limit=(-T 900) scale_cases=1000:100:burst ;;
 	p) profile=1 ;;
 	P) profile_args=$OPTARG ;;
 	w) which=$OPTARG ;;
+	m) bench_modes=$OPTARG ;;
 	a) accel=$OPTARG ;;
 	r) rounds=$OPTARG ;;
 	s) secs=$OPTARG ;;
@@ -72,6 +76,7 @@ for kver in "${kvers[@]}"; do
 		case ",$which," in *,$b,*) ;; *) continue ;; esac
 		out=build/bench/$kver/$b
 		test=tests/bench/$b.sh modes=
+		[ -z "$bench_modes" ] || modes=" netlat_bench_modes=$bench_modes"
 		if [ $b = profile ]; then
 			NETLAT_PROFILE=1 tests/vm/build-module.sh "$kver" > /dev/null
 			test=tests/bench/overhead.sh

@@ -182,7 +182,7 @@ cat "$OUT/reset.out" "$OUT/reset.err"
 check "netlat reset: exit 0 ($RC)" [ "$RC" -eq 0 ]
 check "netlat reset: says it used debugfs" grep -q "wrote $DEBUGFS/netlat/reset" "$OUT/reset.out"
 check "netlat reset: every stage count and counter is 0" all_counts_zero
-check "netlat reset: probe hits are 0" [ "$(probe_hits tx_tcp)" -eq 0 ]
+check "netlat reset: probe hits are 0" [ "$(probe_hits tx_tcp_locked)" -eq 0 ]
 
 log "== netlat reset with debugfs unmounted (the module parameter)"
 check "LO: 20 round trips" pingpong "$PATH_LO" 20 100

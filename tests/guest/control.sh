@@ -127,7 +127,7 @@ check "write enable=0" sh -c "echo 0 > $DBG/enable"
 netlat_reset
 pingpong "$PATH_VETH" 100 100 > /dev/null
 check "disabled: no samples ($(stage tx_total count))" [ "$(stage tx_total count)" = 0 ]
-check "disabled: no probe hits ($(probe_hits tx_tcp))" [ "$(probe_hits tx_tcp)" = 0 ]
+check "disabled: no probe hits ($(probe_hits tx_tcp_locked))" [ "$(probe_hits tx_tcp_locked)" = 0 ]
 check "/proc/netlat says enabled 0" grep -q '^enabled 0$' $PROC
 check "write enable=1" sh -c "echo 1 > $DBG/enable"
 netlat_reset

@@ -9,7 +9,7 @@
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
 # every one of them is hit by ordinary traffic
-MANDATORY="tx_sock tx_tcp tx_tcp_locked tx_ip tx_dev rx_dev rx_ip rx_tcp rx_sock rx_user sock_destroy"
+MANDATORY="tx_sock tx_tcp_locked tx_ip tx_dev rx_dev rx_ip rx_tcp rx_sock rx_user sock_destroy"
 # probe_kind POINT: how its first symbol is probed (ftrace, int3, tracepoint)
 probe_kind() { awk -v p="$1" '$1 == "probe" && $2 == p { print $4; exit }' "${F:-$PROC}"; }
 
@@ -40,7 +40,7 @@ for name in LO VETH NIC; do
 	netlat_reset
 	F=$PROC
 	total=0
-	for p in tx_tcp tx_tcp_locked rx_tcp rx_user; do total=$((total + $(probe_hits $p))); done
+	for p in tx_tcp_locked rx_tcp rx_user; do total=$((total + $(probe_hits $p))); done
 	check "$name: reset zeroed the TCP probes' hits" [ "$total" -eq 0 ]
 	check "$name: 300 round trips both ways" pingpong "$path" 300 100
 	check "$name: 2 MB stream" stream "$path" 2000000
@@ -76,7 +76,7 @@ check "rmmod" unload_netlat
 check "insmod netlat" load_netlat
 
 log "== control file input"
-before=$(probe_hits tx_tcp)
+before=$(probe_hits tx_tcp_locked)
 for bad in 0 2 11 1x " 1" yes; do
 	if printf '%s' "$bad" > /sys/kernel/debug/netlat/reset 2> /dev/null; then
 		fail "reset accepted '$bad'"
@@ -84,9 +84,9 @@ for bad in 0 2 11 1x " 1" yes; do
 		pass "reset refused '$bad'"
 	fi
 done
-check "refused writes changed nothing" [ "$(probe_hits tx_tcp)" = "$before" ]
+check "refused writes changed nothing" [ "$(probe_hits tx_tcp_locked)" = "$before" ]
 check "reset accepts '1\\n'" sh -c 'echo 1 > /sys/kernel/debug/netlat/reset'
-check "reset zeroed tx_tcp hits" [ "$(probe_hits tx_tcp)" -eq 0 ]
+check "reset zeroed tx_tcp_locked hits" [ "$(probe_hits tx_tcp_locked)" -eq 0 ]
 
 log "== unload under traffic, with a reader blocked in recv()"
 next_port
