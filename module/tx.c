@@ -359,6 +359,14 @@ static void tcp_send_locked(struct netlat_cpu *c, struct sock *sk,
 		/* Its waiter was pushed out of the full wait ring. */
 		e->wait_lost--;
 		call.kind = NETLAT_CALL_DROPPED;
+	} else if (call.kind == NETLAT_CALL_UNKNOWN && send_is_tcps(sk, page)) {
+		/*
+		 * TCP's own send, no waiter: a call that did not enter
+		 * through the socket layer (or whose hit there was skipped):
+		 * tx_sock_tcp.unmatched_end.
+		 */
+		call.kind = NETLAT_CALL_STAMPED;
+		call.t_tcp = now;
 	}
 	/*
 	 * Another sender is waiting for memory or the connection with the
