@@ -174,6 +174,7 @@ struct netlat_cpu {
 	local64_t hits[NETLAT_MAX_PROBES];	/* counted with interrupts on too */
 	u32 sample_rand;		/* xorshift state, for sample=N */
 	u32 rx_gen;			/* data skbs seen at the device layer */
+	u32 rx_live;			/* slots in use: 0, no skb has one */
 	u32 rx_reset_gen;		/* rx_gen at the last reset */
 	struct netlat_rx_set rx[NETLAT_RX_SETS];
 };
@@ -338,23 +339,20 @@ static __always_inline u32 netlat_ports(__be16 a, __be16 b)
 }
 
 /*
- * What sampling makes of the connection of @sk, a socket of any kind
- * (only its sock_common is read): NETLAT_LEFT_OUT for any socket that is
- * not TCP while sampling is on.  A socket not connected yet (a Fast Open
- * connect) is decided once it is.  Interrupts may be on.
+ * What sampling makes of the connection of @sk, a socket of any kind:
+ * only its sock_common is read, and a socket that is not TCP is hashed
+ * too (the handler's own filter turns it away after).  A socket not
+ * connected yet (a Fast Open connect) is decided once it is.  Interrupts
+ * may be on.
  */
 static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
 {
-	unsigned int family;
 	u32 addrs;
 
 	if (likely(READ_ONCE(netlat_sample) <= 1) || !sk->sk_dport)
 		return NETLAT_KEPT;
-	family = netlat_sk_family(sk);
-	if (!family)
-		return NETLAT_LEFT_OUT;
 #if IS_ENABLED(CONFIG_IPV6)
-	if (family == 6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
 		addrs = netlat_addrs6(&sk->sk_v6_daddr, &sk->sk_v6_rcv_saddr);
 	else
 #endif

@@ -123,8 +123,10 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 
 /*
  * What sampling makes of the connection of a received packet, by its
- * headers, at the device layer; a packet that is no TCP segment is left
- * out.  Interrupts may be on.
+ * headers, at the device layer.  Interrupts may be on.  Only a choice of
+ * what to look at further: a packet that is no TCP segment may be let
+ * through (rx_dev finds it is none), never one of a connection kept left
+ * out.
  */
 static unsigned int rx_dev_sampling(const struct sk_buff *skb)
 {
@@ -136,9 +138,18 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
 	if (likely(READ_ONCE(netlat_sample) <= 1))
 		return NETLAT_KEPT;
 	if (skb->protocol == htons(ETH_P_IP)) {
-		const struct iphdr *iph;
+		const struct iphdr *iph = (const struct iphdr *)skb->data;
 		struct iphdr _iph;
 
+		/* the headers in the linear part, as a driver or GRO puts them */
+		if (likely(skb_headlen(skb) >= sizeof(*iph) + sizeof(*th) &&
+			   skb_headlen(skb) >= iph->ihl * 4 + sizeof(*th))) {
+			th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
+			return netlat_conn_sampling(netlat_addrs4(iph->saddr,
+								  iph->daddr),
+						    netlat_ports(th->source,
+								 th->dest));
+		}
 		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 		if (iph) {
 			addrs = netlat_addrs4(iph->saddr, iph->daddr);
@@ -149,10 +160,14 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
 		struct ipv6hdr _ip6h;
 
 		ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
-		if (ip6h) {
-			addrs = netlat_addrs6(&ip6h->saddr, &ip6h->daddr);
+		if (!ip6h)
+			return NETLAT_LEFT_OUT;
+		addrs = netlat_addrs6(&ip6h->saddr, &ip6h->daddr);
+		if (ip6h->nexthdr == IPPROTO_TCP &&
+		    skb_headlen(skb) >= sizeof(*ip6h) + sizeof(*th))
+			th = (const struct tcphdr *)(skb->data + sizeof(*ip6h));
+		else	/* extension headers: walk them */
 			th = rx_tcp6(skb, 0, &_th, &thoff, &end);
-		}
 	}
 	if (!th)
 		return NETLAT_LEFT_OUT;
@@ -167,9 +182,13 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
  */
 static bool rx_peek(const struct sk_buff *skb)
 {
-	const struct netlat_rx_set *set = rx_set(netlat_this_cpu(), skb);
+	struct netlat_cpu *c = netlat_this_cpu();
+	const struct netlat_rx_set *set;
 	int w;
 
+	if (!READ_ONCE(c->rx_live))	/* the common case while sampling */
+		return false;
+	set = rx_set(c, skb);
 	for (w = 0; w < NETLAT_RX_WAYS; w++)
 		if (READ_ONCE(set->skb[w]) == skb)
 			return true;
@@ -189,6 +208,14 @@ static bool rx_turned_away(struct kprobe *p, const struct sk_buff *skb)
 	return true;
 }
 
+/* Slot @w of @set is free again. */
+static void rx_slot_free(struct netlat_cpu *c, struct netlat_rx_set *set,
+			 int w)
+{
+	set->skb[w] = NULL;
+	WRITE_ONCE(c->rx_live, c->rx_live - 1);
+}
+
 /*
  * A slot's skb is gone without reaching its socket (dropped on the way),
  * counted unless it was seen before the last reset.
@@ -198,7 +225,7 @@ static void rx_slot_lost(struct netlat_cpu *c, struct netlat_rx_set *set,
 {
 	if ((s32)(set->slot[w].gen - c->rx_reset_gen) > 0)
 		netlat_count(c, NETLAT_C_RX_DROPPED);
-	set->skb[w] = NULL;
+	rx_slot_free(c, set, w);
 }
 
 /*
@@ -228,6 +255,7 @@ static struct netlat_rx_slot *rx_slot_new(struct netlat_cpu *c,
 	rx_slot_lost(c, set, victim);
 fill:
 	set->skb[victim] = skb;
+	WRITE_ONCE(c->rx_live, c->rx_live + 1);
 	s = &set->slot[victim];
 	s->seq = seq;
 	s->segs = skb_shinfo(skb)->gso_segs ?: 1;
@@ -539,7 +567,7 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		if (cb->tcp_flags & TCPHDR_SYN) {
 			netlat_count_rx_units(c, family, 1);
 			netlat_count(c, NETLAT_C_RX_FASTOPEN_DATA);
-			set->skb[w] = NULL;
+			rx_slot_free(c, set, w);
 		}
 		return;
 	}
@@ -556,10 +584,10 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	 * here, by the socket): not ours, no data unit, nothing to count.
 	 */
 	if (!NETLAT_PROF(FILTER, netlat_sk_wanted(sk))) {
-		set->skb[w] = NULL;
+		rx_slot_free(c, set, w);
 		return;
 	}
-	set->skb[w] = NULL;
+	rx_slot_free(c, set, w);
 	netlat_count_rx_units(c, family, 1);
 	/*
 	 * Still connecting (data behind the SYN-ACK in the backlog): no

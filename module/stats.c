@@ -204,6 +204,7 @@ static void reset_this_cpu(void *unused)
 static void flush_cpu(struct netlat_cpu *c)
 {
 	memset(c->rx, 0, sizeof(c->rx));
+	WRITE_ONCE(c->rx_live, 0);
 }
 
 static void flush_this_cpu(void *unused)

@@ -99,7 +99,10 @@ measure() {
 			awk '$1 == "scale_ns" { ns = $2 } $1 == "scale:" && $5 == "active" { n = $10 }
 			     END { if (ns) printf "%.0f\n", n * 1e9 / ns }')
 		hits=0
-		case $1 in netlat|sampled) hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC) ;; esac
+		case $1 in netlat|sampled)
+			hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC)
+			cat $PROC > "$OUT/$1-$2.txt" ;;
+		esac
 		echo "$round $1 $2 $rate $hits" | tee -a "$OUT/overhead.txt"
 		return
 	fi

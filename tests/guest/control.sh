@@ -213,6 +213,34 @@ check "sample=10: nothing unmatched ($(unmatched tx)/$(unmatched rx))" [ "$(unma
 expect_sums "sample=10"
 check "sample=10: events of connections left out still count as probe hits" \
 	[ "$(probe_hits tx_sock)" -ge 4000 ]
+
+# A change of sample lets what is in flight finish: 10 readers lag 20
+# messages each at sample=1; sample=1000000 then leaves (almost surely)
+# every connection out, yet their reads time every skb they had unread,
+# and a new connection's traffic counts nothing.
+echo 1 > $PARAMS/sample
+netlat_reset
+GO=/tmp/control-sample-go
+rm -f $GO
+"$TCPGEN" server -a 127.0.0.1 -p 5120 -m push -c 10 -f -n 20 -l 100 -g 2000 > /dev/null 2>&1 &
+server=$!
+check "sample change: 10 readers 20 messages behind" lag_group sample 5120 10 2000 $GO
+echo 1000000 > $PARAMS/sample
+touch $GO
+wait $LAG_PID $server
+F=$OUT/sample-change.txt
+cat $PROC > $F
+units=$(($(counter rx_data_skbs) - $(counter rx_duplicate_segments)))
+check "sample change: every skb in flight timed at its read ($(stage rx_total count) of $units)" \
+	[ "$(stage rx_total count)" = "$units" ]
+check "sample change: at least 10 x 20 messages arrived as 100 skbs or more ($units)" [ "$units" -ge 100 ]
+check "sample change: nothing unmatched ($(unmatched tx)/$(unmatched rx))" [ "$(unmatched tx)$(unmatched rx)" = 00 ]
+before="$(counter tx_data_segments) $(counter rx_data_skbs)"
+pingpong "$PATH_LO" 50 100 > /dev/null
+F=$PROC
+check "sample=1000000: a new connection counts nothing ($before, now $(counter tx_data_segments) $(counter rx_data_skbs))" \
+	[ "$(counter tx_data_segments) $(counter rx_data_skbs)" = "$before" ]
+rm -f $GO
 echo 1 > $PARAMS/sample
 unset F
 
