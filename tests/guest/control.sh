@@ -213,6 +213,20 @@ check "sample=10: nothing unmatched ($(unmatched tx)/$(unmatched rx))" [ "$(unma
 expect_sums "sample=10"
 check "sample=10: events of connections left out still count as probe hits" \
 	[ "$(probe_hits tx_sock)" -ge 4000 ]
+# The same over IPv6 (loopback ::1): the decision from an IPv6 socket's
+# addresses and from an IPv6 packet's headers agree.
+echo 5 > $PARAMS/sample
+netlat_reset
+scale6_run() { "$TCPGEN" scale -a ::1 -p 5111 -c 200 -W 200 -n 5 -l 100 -t 600 > /dev/null; }
+check "sample=5, IPv6: 200 connections x 5 round trips" scale6_run
+F=$OUT/sample-ipv6.txt
+cat $PROC > $F
+tx=$(stage tx_total count)
+rx=$(stage rx_total count)
+# binomial 200, 1/5: 40 +- 5.7; 4 sigma
+check "sample=5, IPv6: about 1 in 5 of 200 connections kept ($((tx / 10)))" between $((tx / 10)) 17 63
+check "sample=5, IPv6: 10 samples each way per connection kept ($tx tx, $rx rx), every unit timed" \
+	[ $((tx % 10)):$rx:$(counter tx_data_segments.ipv6):$(counter rx_data_skbs.ipv6) = 0:$tx:$tx:$rx ]
 
 # A change of sample lets what is in flight finish: 10 readers lag 20
 # messages each at sample=1; sample=1000000 then leaves (almost surely)
