@@ -669,8 +669,11 @@ int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	/* No slot: bound already (a backlog skb), left out, or not seen. */
-	if (!rx_peek(skb)) {
+	/*
+	 * No slot: bound already (a backlog skb), left out, or not seen.
+	 * Looked at first only while sampling, when most skbs have none.
+	 */
+	if (READ_ONCE(netlat_sample) != 1 && !rx_peek(skb)) {
 		netlat_turn_away_kp(p);
 		return 0;
 	}
@@ -694,7 +697,7 @@ int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (!rx_peek(skb)) {
+	if (READ_ONCE(netlat_sample) != 1 && !rx_peek(skb)) {
 		netlat_turn_away_kp(p);
 		return 0;
 	}
