@@ -92,10 +92,20 @@ static __always_inline bool record_dir(struct netlat_cpu *c,
 bool netlat_record(struct netlat_cpu *c, enum netlat_stage first,
 		   const u64 *t, unsigned int shift)
 {
-	if (first < NETLAT_RX_DEV_IP)
+	/* Weight 1 (no thinning) is the common case: no shifts for it. */
+	if (first < NETLAT_RX_DEV_IP) {
+		if (likely(!shift))
+			return record_dir(c, &c->bins[0], t, 0,
+					  NETLAT_C_TX_SAMPLES_INCOMPLETE,
+					  NETLAT_C_TX_TIMED);
 		return record_dir(c, &c->bins[0], t, shift,
 				  NETLAT_C_TX_SAMPLES_INCOMPLETE,
 				  NETLAT_C_TX_TIMED);
+	}
+	if (likely(!shift))
+		return record_dir(c, &c->bins[1], t, 0,
+				  NETLAT_C_RX_SAMPLES_INCOMPLETE,
+				  NETLAT_C_RX_TIMED);
 	return record_dir(c, &c->bins[1], t, shift,
 			  NETLAT_C_RX_SAMPLES_INCOMPLETE, NETLAT_C_RX_TIMED);
 }
