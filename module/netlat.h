@@ -140,6 +140,26 @@ struct netlat_stats {
 };
 
 /*
+ * One direction's stages as a CPU bins them, cheaper to write than
+ * struct netlat_stage_stats: a sample bins every stage of its direction,
+ * its total included, with one weight, so the stages share one count; and
+ * the total's sum is its legs' sums added (each delta shifted by the same
+ * weight, modulo 2^64 too), so it is not kept.  min is U64_MAX while count
+ * is 0.  Turned into struct netlat_stage_stats when read (stats.c).
+ */
+#define NETLAT_DIR_STAGES	4	/* 3 legs, then the total */
+#define NETLAT_DIR_LEGS		(NETLAT_DIR_STAGES - 1)
+#define NETLAT_NR_DIRS		(NETLAT_NR_STAGES / NETLAT_DIR_STAGES)
+
+struct netlat_dir_bins {
+	u64 count;			/* every stage's */
+	u64 sum[NETLAT_DIR_LEGS];	/* the legs': the total's is theirs */
+	u64 min[NETLAT_DIR_STAGES];
+	u64 max[NETLAT_DIR_STAGES];
+	u64 bucket[NETLAT_DIR_STAGES][NETLAT_HIST_BUCKETS];
+};
+
+/*
  * A received data skb between the device layer and the point where TCP
  * binds it to a socket.  These stages run back to back in one softirq (or
  * busy-poll) call chain on one CPU, so the record is per CPU, keyed by the
@@ -168,8 +188,8 @@ struct netlat_rx_set {
 #define NETLAT_MAX_PROBES 32
 
 struct netlat_cpu {
-	seqcount_t seq;			/* the stages; writers: this CPU */
-	struct netlat_stage_stats stage[NETLAT_NR_STAGES];
+	seqcount_t seq;			/* the bins; writers: this CPU */
+	struct netlat_dir_bins bins[NETLAT_NR_DIRS];
 	u64 counter[NETLAT_NR_COUNTERS];	/* word by word, no seqcount */
 	local64_t hits[NETLAT_MAX_PROBES];	/* counted with interrupts on too */
 	u32 sample_rand;		/* xorshift state, for sample=N */
@@ -397,13 +417,13 @@ static inline bool netlat_sock_ranked(const void *sk, unsigned int rank)
 		 (BIT(rank) - 1));
 }
 
-#define NETLAT_MAX_STAMPS 4	/* timestamps per sample, either direction */
+#define NETLAT_MAX_STAMPS NETLAT_DIR_STAGES	/* timestamps per sample */
 bool netlat_record(struct netlat_cpu *c, enum netlat_stage first,
-		   const u64 *t, unsigned int nstamps, unsigned int shift);
+		   const u64 *t, unsigned int shift);
 int netlat_stats_init(void);
 void netlat_stats_exit(void);
-void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
-			   u64 *hits);
+void netlat_stats_snapshot(struct netlat_stats *out,
+			   struct netlat_dir_bins *tmp, u64 *hits);
 void netlat_stats_reset(void);
 unsigned int netlat_stats_resets(void);
 extern u64 netlat_reset_ns;

@@ -139,8 +139,9 @@ static int netlat_proc_show(struct seq_file *m, void *v)
 static int netlat_proc_open(struct inode *inode, struct file *file)
 {
 	struct netlat_report *r = kvmalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-	struct netlat_stats *scratch = kvmalloc(sizeof(*scratch),
-						GFP_KERNEL_ACCOUNT);
+	struct netlat_dir_bins *scratch = kvmalloc_array(NETLAT_NR_DIRS,
+							 sizeof(*scratch),
+							 GFP_KERNEL_ACCOUNT);
 	int err = -ENOMEM;
 
 	if (!r || !scratch)

@@ -723,7 +723,7 @@ static void rx_retire(struct netlat_cpu *c, const struct netlat_sock *e,
 	} else if (!r->t_ip) {	/* its IP receive hit was skipped */
 		netlat_count(c, NETLAT_C_RX_IP_TCP_UNMATCHED_END);
 	} else {
-		if (NETLAT_PROF(BIN, netlat_record(c, NETLAT_RX_DEV_IP, t, 4,
+		if (NETLAT_PROF(BIN, netlat_record(c, NETLAT_RX_DEV_IP, t,
 						   r->shift)) &&
 		    netlat_slow(t, 4))
 			netlat_slow_rx(c, e, r, rd, t);

@@ -2,11 +2,13 @@
 /*
  * Per-CPU statistics: one log-linear histogram (with sum, min and max) per
  * stage and the coverage counters.  Handlers write their own CPU's copy
- * with interrupts off; readers merge all CPUs' copies.  A CPU's stages are
- * copied under its seqcount, so a sample's stages and total are always
- * seen together; only binning a sample moves the seqcount, and a reader
+ * with interrupts off; readers merge all CPUs' copies.  A CPU keeps its
+ * stages per direction (struct netlat_dir_bins: one count for all of them,
+ * no sum for the total), turned into per-stage figures when read.  Its
+ * bins are copied under its seqcount, so a sample's stages and total are
+ * always seen together; only binning a sample moves the seqcount, and a reader
  * that still cannot get a clean copy after a few tries has the CPU copy
- * its own stages (an IPI), so a read takes bounded time whatever the
+ * its own bins (an IPI), so a read takes bounded time whatever the
  * traffic.  Counters are independent words, read one by one.
  *
  * Reset and flush reach every possible CPU: online ones by IPI (where no
@@ -25,57 +27,110 @@
 
 struct netlat_cpu **netlat_cpus;
 
-/*
- * Bin one complete sample with weight 1 << @shift: @t holds @nstamps
- * (2..NETLAT_MAX_STAMPS) increasing timestamps; stage @first + i gets
- * t[i + 1] - t[i], and the direction's total (the stage after the last
- * one) gets t[nstamps - 1] - t[0].  A sample with a missing (0) timestamp,
- * or one going backwards, is counted, never binned.  True if it was binned.
- */
-bool netlat_record(struct netlat_cpu *c, enum netlat_stage first,
-		   const u64 *t, unsigned int nstamps, unsigned int shift)
+/* Stage @i of one direction's sample: its bucket, min and max. */
+static __always_inline void bin_stage(struct netlat_dir_bins *b,
+				      unsigned int i, u64 d, u64 w)
 {
-	struct netlat_stage_stats *s = &c->stage[first];
-	u64 d[NETLAT_MAX_STAMPS], w = 1ULL << shift;
-	unsigned int i;
-	bool bad = !t[0];
+	b->bucket[i][netlat_bucket(d)] += w;
+	if (d < b->min[i])	/* U64_MAX while the stage is empty */
+		b->min[i] = d;
+	if (d > b->max[i])
+		b->max[i] = d;
+}
 
-	/* Deltas first, into locals: the binning below then needs no reloads. */
-	for (i = 1; i < nstamps; i++) {
-		d[i - 1] = t[i] - t[i - 1];
-		bad |= t[i] < t[i - 1];
-	}
-	d[nstamps - 1] = t[nstamps - 1] - t[0];
+/* Leg @i (not the total): also its sum, d << shift as d * w. */
+static __always_inline void bin_leg(struct netlat_dir_bins *b,
+				    unsigned int i, u64 d, u64 w)
+{
+	b->sum[i] += d * w;
+	bin_stage(b, i, d, w);
+}
+
+/*
+ * A sample of the direction of @b, whose counters are @incomplete and
+ * @timed: netlat_record() for one direction, where every offset is known.
+ * The timestamps are copied to locals first: the stores below could alias
+ * @t, and would have them read again.
+ */
+static __always_inline bool record_dir(struct netlat_cpu *c,
+				       struct netlat_dir_bins *b, const u64 *t,
+				       unsigned int shift,
+				       enum netlat_counter incomplete,
+				       enum netlat_counter timed)
+{
+	u64 t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+	u64 w = 1ULL << shift;
+	bool bad = (t0 == 0) | (t1 < t0) | (t2 < t1) | (t3 < t2);
+	unsigned int i;
+
 	if (unlikely(bad)) {
-		for (i = 0; i < nstamps && t[i]; i++)
+		for (i = 0; i < NETLAT_MAX_STAMPS && t[i]; i++)
 			;
-		if (i < nstamps)
-			netlat_count(c, first < NETLAT_RX_DEV_IP ?
-				     NETLAT_C_TX_SAMPLES_INCOMPLETE :
-				     NETLAT_C_RX_SAMPLES_INCOMPLETE);
-		else
-			netlat_count(c, NETLAT_C_NEGATIVE_DELTA);
+		netlat_count(c, i < NETLAT_MAX_STAMPS ? incomplete :
+			     NETLAT_C_NEGATIVE_DELTA);
 		return false;
 	}
 	raw_write_seqcount_begin(&c->seq);
-	for (i = 0; i < nstamps; i++, s++) {
-		s->bucket[netlat_bucket(d[i])] += w;
-		if (!s->count || d[i] < s->min)
-			s->min = d[i];
-		s->count += w;
-		s->sum += d[i] << shift;
-		if (d[i] > s->max)
-			s->max = d[i];
-	}
+	b->count += w;
+	bin_leg(b, 0, t1 - t0, w);
+	bin_leg(b, 1, t2 - t1, w);
+	bin_leg(b, 2, t3 - t2, w);
+	bin_stage(b, 3, t3 - t0, w);
 	raw_write_seqcount_end(&c->seq);
-	netlat_count(c, first < NETLAT_RX_DEV_IP ? NETLAT_C_TX_TIMED :
-		     NETLAT_C_RX_TIMED);
+	netlat_count(c, timed);
 	return true;
+}
+
+/*
+ * Bin one complete sample with weight 1 << @shift: @t holds the
+ * NETLAT_MAX_STAMPS increasing timestamps of a direction whose first stage
+ * is @first; stage @first + i gets t[i + 1] - t[i], and the direction's
+ * total (the stage after the last one) gets t[NETLAT_MAX_STAMPS - 1] -
+ * t[0].  A sample with a missing (0) timestamp, or one going backwards, is
+ * counted, never binned.  True if it was binned.
+ */
+bool netlat_record(struct netlat_cpu *c, enum netlat_stage first,
+		   const u64 *t, unsigned int shift)
+{
+	/* Weight 1 (no thinning) is the common case: no shifts for it. */
+	if (first < NETLAT_RX_DEV_IP) {
+		if (likely(!shift))
+			return record_dir(c, &c->bins[0], t, 0,
+					  NETLAT_C_TX_SAMPLES_INCOMPLETE,
+					  NETLAT_C_TX_TIMED);
+		return record_dir(c, &c->bins[0], t, shift,
+				  NETLAT_C_TX_SAMPLES_INCOMPLETE,
+				  NETLAT_C_TX_TIMED);
+	}
+	if (likely(!shift))
+		return record_dir(c, &c->bins[1], t, 0,
+				  NETLAT_C_RX_SAMPLES_INCOMPLETE,
+				  NETLAT_C_RX_TIMED);
+	return record_dir(c, &c->bins[1], t, shift,
+			  NETLAT_C_RX_SAMPLES_INCOMPLETE, NETLAT_C_RX_TIMED);
+}
+
+/* Empty bins: all zero but min (so that binning needs no count test). */
+static void clear_bins(struct netlat_cpu *c)
+{
+	unsigned int i, j;
+
+	memset(c->bins, 0, sizeof(c->bins));
+	for (i = 0; i < NETLAT_NR_DIRS; i++)
+		for (j = 0; j < NETLAT_DIR_STAGES; j++)
+			c->bins[i].min[j] = U64_MAX;
 }
 
 int netlat_stats_init(void)
 {
 	unsigned int cpu;
+
+	/* a direction's stages, its total last, one direction after the other */
+	BUILD_BUG_ON(NETLAT_TX_SOCK_TCP + NETLAT_DIR_LEGS != NETLAT_TX_TOTAL);
+	BUILD_BUG_ON(NETLAT_RX_DEV_IP != NETLAT_DIR_STAGES);
+	BUILD_BUG_ON(NETLAT_RX_DEV_IP + NETLAT_DIR_LEGS != NETLAT_RX_TOTAL);
+	BUILD_BUG_ON(NETLAT_NR_DIRS * NETLAT_DIR_STAGES != NETLAT_NR_STAGES);
+	BUILD_BUG_ON(NETLAT_DIR_LEGS != 3);	/* netlat_record() bins 3 legs */
 
 	netlat_cpus = kcalloc(nr_cpu_ids, sizeof(*netlat_cpus), GFP_KERNEL);
 	if (!netlat_cpus)
@@ -90,6 +145,7 @@ int netlat_stats_init(void)
 			return -ENOMEM;
 		}
 		seqcount_init(&c->seq);
+		clear_bins(c);
 		c->sample_rand = get_random_u32() | 1;	/* xorshift: never 0 */
 		netlat_cpus[cpu] = c;
 	}
@@ -114,42 +170,68 @@ void netlat_stats_exit(void)
 
 #define NETLAT_SNAPSHOT_TRIES 4
 
-struct stage_copy {
+struct bins_copy {
 	struct netlat_cpu *c;
-	struct netlat_stage_stats *to;
+	struct netlat_dir_bins *to;
 };
 
 /* On the CPU itself, irqs off: no handler of ours is half-way. */
-static void copy_stages_here(void *arg)
+static void copy_bins_here(void *arg)
 {
-	struct stage_copy *sc = arg;
+	struct bins_copy *bc = arg;
 
-	memcpy(sc->to, sc->c->stage, sizeof(sc->c->stage));
+	memcpy(bc->to, bc->c->bins, sizeof(bc->c->bins));
 }
 
-/* A consistent copy of @cpu's stage statistics into @to. */
-static void copy_stages(unsigned int cpu, struct netlat_stage_stats *to)
+/* A consistent copy of @cpu's bins into @to (NETLAT_NR_DIRS of them). */
+static void copy_bins(unsigned int cpu, struct netlat_dir_bins *to)
 {
 	struct netlat_cpu *c = netlat_cpus[cpu];
-	struct stage_copy sc = { .c = c, .to = to };
+	struct bins_copy bc = { .c = c, .to = to };
 	unsigned int seq, i;
 
 	for (i = 0; i < NETLAT_SNAPSHOT_TRIES; i++) {
 		seq = read_seqcount_begin(&c->seq);
-		memcpy(to, c->stage, sizeof(c->stage));
+		memcpy(to, c->bins, sizeof(c->bins));
 		if (!read_seqcount_retry(&c->seq, seq))
 			return;
 	}
 	/* Busy: let the CPU copy it.  Offline, it cannot be writing. */
-	if (smp_call_function_single(cpu, copy_stages_here, &sc, 1))
-		copy_stages_here(&sc);
+	if (smp_call_function_single(cpu, copy_bins_here, &bc, 1))
+		copy_bins_here(&bc);
 }
 
-/* Sum every CPU's statistics into @out, the probe hits into @hits. */
-void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
-			   u64 *hits)
+/* Add one CPU's bins @s of a direction to its stages @out. */
+static void add_bins(struct netlat_stage_stats *out,
+		     const struct netlat_dir_bins *s)
 {
-	unsigned int cpu, i, b;
+	unsigned int i, b;
+
+	for (i = 0; i < NETLAT_DIR_STAGES; i++) {
+		struct netlat_stage_stats *d = &out[i];
+
+		for (b = 0; b < NETLAT_HIST_BUCKETS; b++)
+			d->bucket[b] += s->bucket[i][b];
+		if (s->count && (!d->count || s->min[i] < d->min))
+			d->min = s->min[i];
+		d->count += s->count;
+		if (i < NETLAT_DIR_LEGS)
+			d->sum += s->sum[i];
+		else		/* the total: its legs' */
+			d->sum += s->sum[0] + s->sum[1] + s->sum[2];
+		if (s->max[i] > d->max)
+			d->max = s->max[i];
+	}
+}
+
+/*
+ * Sum every CPU's statistics into @out, the probe hits into @hits; @tmp
+ * holds NETLAT_NR_DIRS bins, for the copy of one CPU's.
+ */
+void netlat_stats_snapshot(struct netlat_stats *out,
+			   struct netlat_dir_bins *tmp, u64 *hits)
+{
+	unsigned int cpu, i;
 
 	memset(out, 0, sizeof(*out));
 	memset(hits, 0, sizeof(u64) * NETLAT_MAX_PROBES);
@@ -157,24 +239,13 @@ void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 	for_each_possible_cpu(cpu) {
 		struct netlat_cpu *c = netlat_cpus[cpu];
 
-		copy_stages(cpu, tmp->stage);
+		copy_bins(cpu, tmp);
 		for (i = 0; i < NETLAT_MAX_PROBES; i++)
 			hits[i] += local64_read(&c->hits[i]);
 		for (i = 0; i < NETLAT_NR_COUNTERS; i++)
 			out->counter[i] += READ_ONCE(c->counter[i]);
-		for (i = 0; i < NETLAT_NR_STAGES; i++) {
-			struct netlat_stage_stats *d = &out->stage[i];
-			struct netlat_stage_stats *s = &tmp->stage[i];
-
-			for (b = 0; b < NETLAT_HIST_BUCKETS; b++)
-				d->bucket[b] += s->bucket[b];
-			if (s->count && (!d->count || s->min < d->min))
-				d->min = s->min;
-			d->count += s->count;
-			d->sum += s->sum;
-			if (s->max > d->max)
-				d->max = s->max;
-		}
+		for (i = 0; i < NETLAT_NR_DIRS; i++)
+			add_bins(&out->stage[i * NETLAT_DIR_STAGES], &tmp[i]);
 	}
 	cpus_read_unlock();
 }
@@ -182,7 +253,7 @@ void netlat_stats_snapshot(struct netlat_stats *out, struct netlat_stats *tmp,
 static void reset_cpu(struct netlat_cpu *c)
 {
 	raw_write_seqcount_begin(&c->seq);
-	memset(c->stage, 0, sizeof(c->stage));
+	clear_bins(c);
 	raw_write_seqcount_end(&c->seq);
 	memset(c->counter, 0, sizeof(c->counter));
 	memset(c->hits, 0, sizeof(c->hits));

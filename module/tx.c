@@ -753,7 +753,7 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, *now };
 
 			if (NETLAT_PROF(BIN, netlat_record(c, NETLAT_TX_SOCK_TCP,
-							   t, 4, seg->shift)) &&
+							   t, seg->shift)) &&
 			    netlat_slow(t, 4))
 				netlat_slow_tx(c, e, seg, t, family,
 					       skb_shinfo(skb)->gso_segs);
