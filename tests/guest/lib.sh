@@ -358,7 +358,10 @@ expect_accounting() {
 }
 
 # expect_sums LABEL: in each direction every stage has the total's count,
-# and the stage sums add up to the total's sum exactly.
+# and the stage sums add up to the total's sum exactly: the module keeps
+# one count per direction and makes the total's sum from the stages', so
+# this checks the report; the total's min and max, binned apart, are at
+# least every stage's.
 expect_sums() {
 	local label="$1" d s sum
 	for d in tx rx; do
@@ -366,6 +369,10 @@ expect_sums() {
 		for s in $(awk -v d=$d '$1 == "stage" && $3 == d && $2 !~ /_total$/ { print $2 }' "${F:-$PROC}"); do
 			sum=$((sum + $(stage $s sum_ns)))
 			check "$label: $s count = ${d}_total count" [ "$(stage $s count)" = "$(stage ${d}_total count)" ]
+			# binned apart: a sample's total is at least each stage of it
+			check "$label: ${d}_total min and max at least ${s}'s" \
+				[ "$(stage ${d}_total min_ns)" -ge "$(stage $s min_ns)" -a \
+				  "$(stage ${d}_total max_ns)" -ge "$(stage $s max_ns)" ]
 		done
 		check "$label: $d stage sums add up to ${d}_total sum ($sum = $(stage ${d}_total sum_ns))" \
 			[ "$sum" = "$(stage ${d}_total sum_ns)" ]
