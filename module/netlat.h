@@ -637,9 +637,26 @@ static inline void netlat_turn_away(struct netlat_probe *np)
 		local64_inc(&netlat_this_cpu()->hits[np - netlat_probes]);
 }
 
-static inline void netlat_turn_away_kp(struct kprobe *p)
+/*
+ * The prologue of a handler whose event sampling may leave out: turned
+ * away (NULL) unless @kept, else as netlat_enter_probe().
+ */
+static __always_inline struct netlat_cpu *
+netlat_enter_probe_kept(struct netlat_probe *np, unsigned long *flags,
+			bool kept)
 {
-	netlat_turn_away(container_of(p, struct netlat_probe, kp));
+	if (!kept) {
+		netlat_turn_away(np);
+		return NULL;
+	}
+	return netlat_enter_probe(np, flags);
+}
+
+static __always_inline struct netlat_cpu *
+netlat_enter_kept(struct kprobe *p, unsigned long *flags, bool kept)
+{
+	return netlat_enter_probe_kept(container_of(p, struct netlat_probe, kp),
+				       flags, kept);
 }
 
 static inline struct netlat_cpu *netlat_enter(struct kprobe *p,

@@ -198,14 +198,12 @@ static bool rx_peek(const struct sk_buff *skb)
 /*
  * Past the device layer a skb is measured only if it has a slot; with
  * sampling on, a skb without one is of a connection left out (or was
- * not seen: its read counts it), and is turned away at once.
+ * not seen: its read counts it), or bound already (a backlog skb), and
+ * is turned away at once.
  */
-static bool rx_turned_away(struct kprobe *p, const struct sk_buff *skb)
+static bool rx_wanted(const struct sk_buff *skb)
 {
-	if (likely(READ_ONCE(netlat_sample) == 1) || rx_peek(skb))
-		return false;
-	netlat_turn_away_kp(p);
-	return true;
+	return likely(READ_ONCE(netlat_sample) == 1) || rx_peek(skb);
 }
 
 /* Slot @w of @set is free again. */
@@ -294,11 +292,8 @@ void netlat_tp_rx_dev(void *data, struct sk_buff *skb)
 	struct netlat_cpu *c;
 
 	/* A skb starts a sample here: only a connection sampling keeps. */
-	if (rx_dev_sampling(skb) != NETLAT_KEPT) {
-		netlat_turn_away(data);
-		return;
-	}
-	c = netlat_enter_probe(data, &flags);
+	c = netlat_enter_probe_kept(data, &flags,
+				    rx_dev_sampling(skb) == NETLAT_KEPT);
 	if (!c)
 		return;
 	rx_dev(c, skb);
@@ -313,11 +308,7 @@ int netlat_h_rx_dev_pskb(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (rx_dev_sampling(*pskb) != NETLAT_KEPT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, rx_dev_sampling(*pskb) == NETLAT_KEPT);
 	if (!c)
 		return 0;
 
@@ -332,11 +323,7 @@ int netlat_h_rx_dev_skb(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (rx_dev_sampling(skb) != NETLAT_KEPT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, rx_dev_sampling(skb) == NETLAT_KEPT);
 	if (!c)
 		return 0;
 
@@ -405,9 +392,7 @@ int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (rx_turned_away(p, skb))
-		return 0;
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, rx_wanted(skb));
 	if (!c)
 		return 0;
 
@@ -446,9 +431,7 @@ int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs)
 	struct netlat_cpu *c;
 	int w;
 
-	if (rx_turned_away(p, skb))
-		return 0;
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, rx_wanted(skb));
 	if (!c)
 		return 0;
 	set = NETLAT_PROF(SLOT, rx_set(c, skb));
@@ -669,15 +652,7 @@ int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	/*
-	 * No slot: bound already (a backlog skb), left out, or not seen.
-	 * Looked at first only while sampling, when most skbs have none.
-	 */
-	if (READ_ONCE(netlat_sample) != 1 && !rx_peek(skb)) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, rx_wanted(skb));
 	if (!c)
 		return 0;
 	rx_bind(c, sk, skb);
@@ -697,11 +672,7 @@ int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (READ_ONCE(netlat_sample) != 1 && !rx_peek(skb)) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, rx_wanted(skb));
 	if (!c)
 		return 0;
 	rx_bind(c, child, skb);
@@ -840,11 +811,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	u32 i;
 
 	/* A read that is about to wait has copied nothing yet. */
-	if (copied <= 0 || sampling == NETLAT_LEFT_OUT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags,
+			      copied > 0 && sampling != NETLAT_LEFT_OUT);
 	if (!c)
 		return 0;
 

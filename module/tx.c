@@ -166,48 +166,41 @@ unlock:
 	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
-/* security_socket_sendmsg(sock, msg, size), or a fallback of the same args */
-int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
+/*
+ * A send call enters the socket layer: @msg, its message (NULL for a
+ * page); @page: a sendpage call (6.1).  It starts a sample: only a
+ * connection sampling keeps is looked at.
+ */
+static void sock_send_hit(struct kprobe *p, struct socket *sock,
+			  const struct msghdr *msg, bool page)
 {
-	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	struct msghdr *msg = (struct msghdr *)regs_get_kernel_argument(regs, 1);
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	/* A send call starts a sample: only a connection sampling keeps. */
-	if (sk && netlat_sk_sampling(sk) != NETLAT_KEPT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags,
+			      !sk || netlat_sk_sampling(sk) == NETLAT_KEPT);
 	if (!c)
-		return 0;
+		return;
 	if (sk)
 		sock_send(c, sk, NETLAT_PROF(FILTER, send_connects(sk, msg)),
-			  false);
+			  page);
 	netlat_exit(flags);
+}
+
+/* security_socket_sendmsg(sock, msg, size), or a fallback of the same args */
+int netlat_h_sock_send(struct kprobe *p, struct pt_regs *regs)
+{
+	sock_send_hit(p, (struct socket *)regs_get_kernel_argument(regs, 0),
+		      (struct msghdr *)regs_get_kernel_argument(regs, 1), false);
 	return 0;
 }
 
 /* kernel_sendpage(sock, page, offset, size, flags): 6.1 */
 int netlat_h_sock_sendpage(struct kprobe *p, struct pt_regs *regs)
 {
-	struct socket *sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
-	unsigned long flags;
-	struct netlat_cpu *c;
-
-	if (sk && netlat_sk_sampling(sk) != NETLAT_KEPT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
-	if (!c)
-		return 0;
-	if (sk)
-		sock_send(c, sk, false, true);
-	netlat_exit(flags);
+	sock_send_hit(p, (struct socket *)regs_get_kernel_argument(regs, 0),
+		      NULL, true);
 	return 0;
 }
 
@@ -419,11 +412,7 @@ int netlat_h_tcp_send_locked(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (sampling == NETLAT_LEFT_OUT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
 	if (!c)
 		return 0;
 	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 2), false, 0,
@@ -441,11 +430,7 @@ int netlat_h_tcp_sendpage_locked(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	if (sampling == NETLAT_LEFT_OUT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
 	if (!c)
 		return 0;
 	tcp_send_locked(c, sk, regs_get_kernel_argument(regs, 3), true,
@@ -577,11 +562,7 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 	int why;
 	u64 now;
 
-	if (sampling == NETLAT_LEFT_OUT) {
-		netlat_turn_away_kp(p);
-		return 0;
-	}
-	c = netlat_enter(p, &flags);
+	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
 	if (!c)
 		return 0;
 
@@ -792,15 +773,12 @@ unlock:
 void netlat_tp_dev_xmit(void *data, const struct sk_buff *skb,
 			const struct net_device *dev)
 {
+	bool kept = skb->sk && tx_dev_sampling(skb) != NETLAT_LEFT_OUT;
 	unsigned long flags;
 	struct netlat_cpu *c;
 	u64 now = 0;
 
-	if (!skb->sk || tx_dev_sampling(skb) == NETLAT_LEFT_OUT) {
-		netlat_turn_away(data);
-		return;
-	}
-	c = netlat_enter_probe(data, &flags);
+	c = netlat_enter_probe_kept(data, &flags, kept);
 	if (!c)
 		return;
 	tx_dev_skb(c, skb, &now);
