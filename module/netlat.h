@@ -191,7 +191,6 @@ struct netlat_cpu {
 	seqcount_t seq;			/* the bins; writers: this CPU */
 	struct netlat_dir_bins bins[NETLAT_NR_DIRS];
 	u64 counter[NETLAT_NR_COUNTERS];	/* word by word, no seqcount */
-	local64_t hits[NETLAT_MAX_PROBES];	/* counted with interrupts on too */
 	u32 sample_rand;		/* xorshift state, for sample=N */
 	u32 rx_gen;			/* data skbs seen at the device layer */
 	u32 rx_live;			/* slots in use: 0, no skb has one */
@@ -200,6 +199,17 @@ struct netlat_cpu {
 };
 
 extern struct netlat_cpu **netlat_cpus;
+
+/*
+ * Probe hits, per CPU and probe: counted with interrupts on too (an event
+ * sampling turns away), by one per-CPU increment, which an interrupt
+ * cannot split.
+ */
+struct netlat_hits {
+	u64 n[NETLAT_MAX_PROBES];
+};
+
+DECLARE_PER_CPU(struct netlat_hits, netlat_hits);
 
 static inline struct netlat_cpu *netlat_this_cpu(void)
 {
@@ -359,26 +369,42 @@ static __always_inline u32 netlat_ports(__be16 a, __be16 b)
 }
 
 /*
- * What sampling makes of the connection of @sk, a socket of any kind:
- * only its sock_common is read, and a socket that is not TCP is hashed
- * too (the handler's own filter turns it away after).  A socket not
- * connected yet (a Fast Open connect) is decided once it is.  Interrupts
- * may be on.
+ * Sampling by a socket of any kind: only its sock_common is read, and a
+ * socket that is not TCP is hashed too (the handler's own filter turns it
+ * away after).  A socket not connected yet (a Fast Open connect) is
+ * decided once it is.  Interrupts may be on.
  */
-static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
+static __always_inline u32 netlat_sk_addrs(const struct sock *sk)
 {
-	u32 addrs;
-
-	if (likely(READ_ONCE(netlat_sample) <= 1) || !sk->sk_dport)
-		return NETLAT_KEPT;
+	/* an IPv4 peer of an IPv6 socket hashes as IPv4, as its packets do */
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr))
-		addrs = netlat_addrs6(&sk->sk_v6_daddr, &sk->sk_v6_rcv_saddr);
-	else
+		return netlat_addrs6(&sk->sk_v6_daddr, &sk->sk_v6_rcv_saddr);
 #endif
-		addrs = netlat_addrs4(sk->sk_daddr, sk->sk_rcv_saddr);
-	return netlat_conn_sampling(addrs, netlat_ports(sk->sk_dport,
-							htons(sk->sk_num)));
+	return netlat_addrs4(sk->sk_daddr, sk->sk_rcv_saddr);
+}
+
+static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
+{
+	if (likely(READ_ONCE(netlat_sample) <= 1) || !sk->sk_dport)
+		return NETLAT_KEPT;
+	return netlat_conn_sampling(netlat_sk_addrs(sk),
+				    netlat_ports(sk->sk_dport,
+						 htons(sk->sk_num)));
+}
+
+/*
+ * Is the connection of @sk kept under the N of now?  Where a sample
+ * starts, that is the only question: the previous N is not asked.
+ */
+static __always_inline bool netlat_sk_kept(const struct sock *sk)
+{
+	unsigned int n = READ_ONCE(netlat_sample);
+
+	return likely(n <= 1) || !sk->sk_dport ||
+	       netlat_conn_kept(netlat_sk_addrs(sk),
+				netlat_ports(sk->sk_dport, htons(sk->sk_num)),
+				n);
 }
 
 /*
@@ -442,6 +468,7 @@ struct netlat_probe {
 	const char *point;
 	const char *symbol;		/* the function, or "system:event" */
 	unsigned long missed_base;	/* kp.nmissed at the last reset */
+	unsigned int id;		/* its index in netlat_probes[] */
 };
 
 extern struct netlat_probe netlat_probes[NETLAT_MAX_PROBES];
@@ -612,29 +639,27 @@ static inline void netlat_prof_reset(void) { }
  * Handler prologue: interrupts off, count the hit.  See the top comment.
  * NULL when collection is disabled: the handler does nothing.
  */
-static inline struct netlat_cpu *netlat_enter_probe(struct netlat_probe *np,
-						    unsigned long *flags)
+static __always_inline struct netlat_cpu *
+netlat_enter_probe(struct netlat_probe *np, unsigned long *flags)
 {
 	u64 t0 = netlat_prof_start();
-	struct netlat_cpu *c;
 
 	if (!READ_ONCE(netlat_enabled))
 		return NULL;
 	local_irq_save(*flags);
 	netlat_prof_enter(np, t0);
-	c = netlat_this_cpu();
-	local64_inc(&c->hits[np - netlat_probes]);
-	return c;
+	this_cpu_inc(netlat_hits.n[np->id]);
+	return netlat_this_cpu();
 }
 
 /*
  * An event of a connection sample=N leaves out, turned away before
  * interrupts go off: its hit is counted, nothing else.
  */
-static inline void netlat_turn_away(struct netlat_probe *np)
+static __always_inline void netlat_turn_away(struct netlat_probe *np)
 {
 	if (READ_ONCE(netlat_enabled))
-		local64_inc(&netlat_this_cpu()->hits[np - netlat_probes]);
+		this_cpu_inc(netlat_hits.n[np->id]);
 }
 
 /*
@@ -659,8 +684,8 @@ netlat_enter_kept(struct kprobe *p, unsigned long *flags, bool kept)
 				       flags, kept);
 }
 
-static inline struct netlat_cpu *netlat_enter(struct kprobe *p,
-					      unsigned long *flags)
+static __always_inline struct netlat_cpu *netlat_enter(struct kprobe *p,
+						       unsigned long *flags)
 {
 	return netlat_enter_probe(container_of(p, struct netlat_probe, kp),
 				  flags);

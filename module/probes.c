@@ -231,6 +231,7 @@ static int register_alt(const struct netlat_point *pt,
 		}
 		p = &netlat_probes[netlat_nr_probes];
 		memset(p, 0, sizeof(*p));
+		p->id = netlat_nr_probes;
 		p->point = pt->name;
 		p->symbol = alt[i].name;
 		err = register_one(p, &alt[i]);

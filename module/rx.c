@@ -122,21 +122,22 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 }
 
 /*
- * What sampling makes of the connection of a received packet, by its
- * headers, at the device layer.  Interrupts may be on.  Only a choice of
- * what to look at further: a packet that is no TCP segment may be let
- * through (rx_dev finds it is none), never one of a connection kept left
- * out.
+ * Is the connection of a received packet kept under the N of now (a skb
+ * starts a sample here: the previous N is not asked)?  By its headers, at
+ * the device layer, interrupts maybe on.  Only a choice of what to look
+ * at further: a packet that is no TCP segment may be let through (rx_dev
+ * finds it is none), never one of a connection left out.
  */
-static unsigned int rx_dev_sampling(const struct sk_buff *skb)
+static bool rx_dev_kept(const struct sk_buff *skb)
 {
+	unsigned int n = READ_ONCE(netlat_sample);
 	const struct tcphdr *th = NULL;
 	struct tcphdr _th;
 	int thoff, end;
 	u32 addrs = 0;
 
-	if (likely(READ_ONCE(netlat_sample) <= 1))
-		return NETLAT_KEPT;
+	if (likely(n <= 1))
+		return true;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		const struct iphdr *iph = (const struct iphdr *)skb->data;
 		struct iphdr _iph;
@@ -145,10 +146,10 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
 		if (likely(skb_headlen(skb) >= sizeof(*iph) + sizeof(*th) &&
 			   skb_headlen(skb) >= iph->ihl * 4 + sizeof(*th))) {
 			th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
-			return netlat_conn_sampling(netlat_addrs4(iph->saddr,
-								  iph->daddr),
-						    netlat_ports(th->source,
-								 th->dest));
+			return netlat_conn_kept(netlat_addrs4(iph->saddr,
+							      iph->daddr),
+						netlat_ports(th->source,
+							     th->dest), n);
 		}
 		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 		if (iph) {
@@ -161,7 +162,7 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
 
 		ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
 		if (!ip6h)
-			return NETLAT_LEFT_OUT;
+			return false;
 		addrs = netlat_addrs6(&ip6h->saddr, &ip6h->daddr);
 		if (ip6h->nexthdr == IPPROTO_TCP &&
 		    skb_headlen(skb) >= sizeof(*ip6h) + sizeof(*th))
@@ -169,9 +170,8 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
 		else	/* extension headers: walk them */
 			th = rx_tcp6(skb, 0, &_th, &thoff, &end);
 	}
-	if (!th)
-		return NETLAT_LEFT_OUT;
-	return netlat_conn_sampling(addrs, netlat_ports(th->source, th->dest));
+	return th && netlat_conn_kept(addrs, netlat_ports(th->source, th->dest),
+				      n);
 }
 
 /*
@@ -180,7 +180,7 @@ static unsigned int rx_dev_sampling(const struct sk_buff *skb)
  * going, which the handler sees again with them off), never this skb
  * getting one.
  */
-static bool rx_peek(const struct sk_buff *skb)
+static __always_inline bool rx_peek(const struct sk_buff *skb)
 {
 	struct netlat_cpu *c = netlat_this_cpu();
 	const struct netlat_rx_set *set;
@@ -201,7 +201,7 @@ static bool rx_peek(const struct sk_buff *skb)
  * not seen: its read counts it), or bound already (a backlog skb), and
  * is turned away at once.
  */
-static bool rx_wanted(const struct sk_buff *skb)
+static __always_inline bool rx_wanted(const struct sk_buff *skb)
 {
 	return likely(READ_ONCE(netlat_sample) == 1) || rx_peek(skb);
 }
@@ -293,7 +293,7 @@ void netlat_tp_rx_dev(void *data, struct sk_buff *skb)
 
 	/* A skb starts a sample here: only a connection sampling keeps. */
 	c = netlat_enter_probe_kept(data, &flags,
-				    rx_dev_sampling(skb) == NETLAT_KEPT);
+				    rx_dev_kept(skb));
 	if (!c)
 		return;
 	rx_dev(c, skb);
@@ -308,7 +308,7 @@ int netlat_h_rx_dev_pskb(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	c = netlat_enter_kept(p, &flags, rx_dev_sampling(*pskb) == NETLAT_KEPT);
+	c = netlat_enter_kept(p, &flags, rx_dev_kept(*pskb));
 	if (!c)
 		return 0;
 
@@ -323,7 +323,7 @@ int netlat_h_rx_dev_skb(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	c = netlat_enter_kept(p, &flags, rx_dev_sampling(skb) == NETLAT_KEPT);
+	c = netlat_enter_kept(p, &flags, rx_dev_kept(skb));
 	if (!c)
 		return 0;
 
@@ -351,7 +351,7 @@ int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs)
 	list_for_each_entry(skb, head, list) {
 		if (n++ == NETLAT_MAX_LIST)
 			break;
-		if (rx_dev_sampling(skb) == NETLAT_KEPT)
+		if (rx_dev_kept(skb))
 			rx_dev(c, skb);
 	}
 	netlat_exit(flags);
@@ -800,8 +800,8 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	int copied = (int)regs_get_kernel_argument(regs, 1);
-	unsigned int sampling = netlat_sk_sampling(sk);
 	unsigned int budget = NETLAT_RX_BUDGET;
+	unsigned int sampling = NETLAT_LEFT_OUT;
 	struct netlat_rxread rd;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
@@ -811,8 +811,9 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 	u32 i;
 
 	/* A read that is about to wait has copied nothing yet. */
-	c = netlat_enter_kept(p, &flags,
-			      copied > 0 && sampling != NETLAT_LEFT_OUT);
+	if (copied > 0)
+		sampling = netlat_sk_sampling(sk);
+	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
 	if (!c)
 		return 0;
 

@@ -26,6 +26,7 @@
 #include "netlat.h"
 
 struct netlat_cpu **netlat_cpus;
+DEFINE_PER_CPU(struct netlat_hits, netlat_hits);
 
 /* Stage @i of one direction's sample: its bucket, min and max. */
 static __always_inline void bin_stage(struct netlat_dir_bins *b,
@@ -241,7 +242,7 @@ void netlat_stats_snapshot(struct netlat_stats *out,
 
 		copy_bins(cpu, tmp);
 		for (i = 0; i < NETLAT_MAX_PROBES; i++)
-			hits[i] += local64_read(&c->hits[i]);
+			hits[i] += READ_ONCE(per_cpu(netlat_hits, cpu).n[i]);
 		for (i = 0; i < NETLAT_NR_COUNTERS; i++)
 			out->counter[i] += READ_ONCE(c->counter[i]);
 		for (i = 0; i < NETLAT_NR_DIRS; i++)
@@ -250,13 +251,15 @@ void netlat_stats_snapshot(struct netlat_stats *out,
 	cpus_read_unlock();
 }
 
-static void reset_cpu(struct netlat_cpu *c)
+static void reset_cpu(unsigned int cpu)
 {
+	struct netlat_cpu *c = netlat_cpus[cpu];
+
 	raw_write_seqcount_begin(&c->seq);
 	clear_bins(c);
 	raw_write_seqcount_end(&c->seq);
 	memset(c->counter, 0, sizeof(c->counter));
-	memset(c->hits, 0, sizeof(c->hits));
+	memset(per_cpu_ptr(&netlat_hits, cpu), 0, sizeof(struct netlat_hits));
 	/*
 	 * What is in flight on this CPU stays, so that its samples complete;
 	 * but a loss found later (an skb that never reached its socket)
@@ -269,26 +272,27 @@ static void reset_cpu(struct netlat_cpu *c)
 static void reset_this_cpu(void *unused)
 {
 	/* IPI context, irqs off: no handler of ours runs on this CPU now. */
-	reset_cpu(netlat_this_cpu());
+	reset_cpu(smp_processor_id());
 }
 
-static void flush_cpu(struct netlat_cpu *c)
+static void flush_cpu(unsigned int cpu)
 {
+	struct netlat_cpu *c = netlat_cpus[cpu];
+
 	memset(c->rx, 0, sizeof(c->rx));
 	WRITE_ONCE(c->rx_live, 0);
 }
 
 static void flush_this_cpu(void *unused)
 {
-	flush_cpu(netlat_this_cpu());
+	flush_cpu(smp_processor_id());
 }
 
 /*
  * Run @fn on every online CPU, and @offline on the data of every offline
  * one: an offline CPU keeps what it counted before it went down.
  */
-static void for_every_cpu(smp_call_func_t fn,
-			  void (*offline)(struct netlat_cpu *c))
+static void for_every_cpu(smp_call_func_t fn, void (*offline)(unsigned int))
 {
 	unsigned int cpu;
 
@@ -296,7 +300,7 @@ static void for_every_cpu(smp_call_func_t fn,
 	on_each_cpu(fn, NULL, 1);
 	for_each_possible_cpu(cpu)
 		if (!cpu_online(cpu))
-			offline(netlat_cpus[cpu]);
+			offline(cpu);
 	cpus_read_unlock();
 }
 

@@ -178,8 +178,7 @@ static void sock_send_hit(struct kprobe *p, struct socket *sock,
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	c = netlat_enter_kept(p, &flags,
-			      !sk || netlat_sk_sampling(sk) == NETLAT_KEPT);
+	c = netlat_enter_kept(p, &flags, !sk || netlat_sk_kept(sk));
 	if (!c)
 		return;
 	if (sk)
