@@ -922,7 +922,6 @@ int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs);
 void netlat_tp_rx_dev(void *data, struct sk_buff *skb);
 int netlat_h_rx_ip_skb(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_ip_list(struct kprobe *p, struct pt_regs *regs);
-int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_bind(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_bind_child(struct kprobe *p, struct pt_regs *regs);
 int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs);

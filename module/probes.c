@@ -110,14 +110,12 @@ static const struct netlat_point points[] = {
 		{ KP("ip6_rcv_core", netlat_h_rx_ip_skb) },
 		{ KP("ipv6_rcv", netlat_h_rx_ip_skb),
 		  KP("ipv6_list_rcv", netlat_h_rx_ip_list) } } },
-	/* receive: TCP receive */
-	{ "rx_tcp", RX, true, {
-		{ KP("tcp_v4_rcv", netlat_h_rx_tcp) } } },
-	{ "rx_tcp6", RX, false, {
-		{ KP("tcp_v6_rcv", netlat_h_rx_tcp) } } },
 	/*
-	 * receive: TCP binds the skb to its socket: directly, via the
-	 * backlog, or to a new child socket (first data of a connection)
+	 * receive: TCP takes the skb, bound to its socket: directly, via the
+	 * backlog, or to a new child socket (first data of a connection).
+	 * tcp_v4_rcv, before the socket is found, is not probed: a second
+	 * hit per skb that would only move the boundary before the lookup
+	 * and the socket's lock (docs/design.md).
 	 */
 	{ "rx_sock", RX, true, {
 		{ KP("tcp_v4_do_rcv", netlat_h_rx_bind),

@@ -5,9 +5,8 @@
  *   t_dev   device layer hands it up  (netif_receive_skb)  per-CPU
  *   t_ip    IP receive                (ip_rcv_core,        slot,
  *                                      ip6_rcv_core)       by skb
- *   t_tcp   TCP receive               (tcp_v4_rcv, tcp_v6_rcv)
- *           bound to its socket       (tcp_v4_do_rcv, tcp_v6_do_rcv,
- *                                      tcp_add_backlog, tcp_child_process)
+ *   t_tcp   TCP takes it, bound to    (tcp_v4_do_rcv, tcp_v6_do_rcv,
+ *           its socket                 tcp_add_backlog, tcp_child_process)
  *                                      -> rxseg keyed by (sock, seq)
  *   t_user  the reader copied its last byte (__tcp_cleanup_rbuf, copied_seq)
  *
@@ -359,18 +358,20 @@ int netlat_h_rx_dev_list(struct kprobe *p, struct pt_regs *regs)
 }
 
 /*
- * A data skb first seen past the device layer (VLAN-tagged, a skipped
- * probe hit, a list longer than we walk): a record without the stamps it
- * missed, which its read counts as not timed.  With sampling a missing
+ * A data skb first seen at IP (VLAN-tagged, a skipped probe hit, a list
+ * longer than we walk): a record without the stamp it missed, which its
+ * read counts as not timed.  One first seen where TCP binds it has no
+ * record: its read counts it (rx_hole).  With sampling a missing
  * record is most often a skipped skb: nothing is kept.
  */
 static struct netlat_rx_slot *rx_unseen(struct netlat_cpu *c,
 					struct netlat_rx_set *set,
-					const struct sk_buff *skb, int nh)
+					const struct sk_buff *skb)
 {
 	u32 seq;
 
-	if (READ_ONCE(netlat_sample) != 1 || !rx_data(skb, nh, &seq))
+	/* IP sees skb->data at the IP header, as the device layer does */
+	if (READ_ONCE(netlat_sample) != 1 || !rx_data(skb, 0, &seq))
 		return NULL;
 	return rx_slot_new(c, set, skb, seq);
 }
@@ -381,7 +382,7 @@ static void rx_ip(struct netlat_cpu *c, struct sk_buff *skb)
 	struct netlat_rx_slot *s;
 	int w = NETLAT_PROF(SLOT, rx_find(set, skb));
 
-	s = w < 0 ? rx_unseen(c, set, skb, 0) : &set->slot[w];
+	s = w < 0 ? rx_unseen(c, set, skb) : &set->slot[w];
 	if (s && !s->t_ip)
 		s->t_ip = NETLAT_PROF(CLOCK, ktime_get_ns());
 }
@@ -418,28 +419,6 @@ int netlat_h_rx_ip_list(struct kprobe *p, struct pt_regs *regs)
 			break;
 		rx_ip(c, skb);
 	}
-	netlat_exit(flags);
-	return 0;
-}
-
-int netlat_h_rx_tcp(struct kprobe *p, struct pt_regs *regs)
-{
-	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
-	struct netlat_rx_slot *s;
-	struct netlat_rx_set *set;
-	unsigned long flags;
-	struct netlat_cpu *c;
-	int w;
-
-	c = netlat_enter_kept(p, &flags, rx_wanted(skb));
-	if (!c)
-		return 0;
-	set = NETLAT_PROF(SLOT, rx_set(c, skb));
-	w = NETLAT_PROF(SLOT, rx_find(set, skb));
-	s = w < 0 ? rx_unseen(c, set, skb, skb_network_offset(skb)) :
-		    &set->slot[w];
-	if (s && !s->t_tcp)
-		s->t_tcp = NETLAT_PROF(CLOCK, ktime_get_ns());
 	netlat_exit(flags);
 	return 0;
 }
@@ -555,6 +534,8 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	s = set->slot[w];
+	/* TCP takes the skb: the end of rx_ip_tcp (docs/design.md) */
+	s.t_tcp = NETLAT_PROF(CLOCK, ktime_get_ns());
 	start = cb->seq + !!(cb->tcp_flags & TCPHDR_SYN);
 	end = cb->end_seq - !!(cb->tcp_flags & TCPHDR_FIN);
 	/* Another packet at that address, unseen: its read counts it. */

@@ -53,9 +53,9 @@ static inline const struct netlat_stage_info *netlat_stage_info(unsigned int i)
 		[NETLAT_RX_DEV_IP] = { "rx_dev_ip", "rx",
 			"device layer hands the skb up -> IP receive" },
 		[NETLAT_RX_IP_TCP] = { "rx_ip_tcp", "rx",
-			"IP receive -> TCP receive" },
+			"IP receive -> TCP takes the skb on its socket" },
 		[NETLAT_RX_TCP_USER] = { "rx_tcp_user", "rx",
-			"TCP receive -> the application's read copied the last byte" },
+			"TCP takes the skb -> the application's read copied the last byte" },
 		[NETLAT_RX_TOTAL] = { "rx_total", "rx",
 			"device layer -> copied to the application" },
 	};

@@ -14,7 +14,7 @@ PARAMS=/sys/module/netlat/parameters
 WITH_IPV6=1
 setup_all_paths || exit 1
 check "insmod netlat" load_netlat || exit 1
-for p in tx_ip6 rx_ip6 rx_tcp6 rx_sock6; do
+for p in tx_ip6 rx_ip6 rx_sock6; do
 	check "IPv6 layer point $p is probed: $(awk -v p=$p '$1 == "probe" && $2 == p { printf "%s ", $3 }' $PROC)" \
 		[ "$(probe_hits $p)" != none ]
 done

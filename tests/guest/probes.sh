@@ -9,7 +9,7 @@
 . "$NETLAT_TREE/tests/guest/lib.sh"
 
 # every one of them is hit by ordinary traffic
-MANDATORY="tx_sock tx_tcp_locked tx_ip tx_dev rx_dev rx_ip rx_tcp rx_sock rx_user sock_destroy"
+MANDATORY="tx_sock tx_tcp_locked tx_ip tx_dev rx_dev rx_ip rx_sock rx_user sock_destroy"
 # probe_kind POINT: how its first symbol is probed (ftrace, int3, tracepoint)
 probe_kind() { awk -v p="$1" '$1 == "probe" && $2 == p { print $4; exit }' "${F:-$PROC}"; }
 
@@ -40,7 +40,7 @@ for name in LO VETH NIC; do
 	netlat_reset
 	F=$PROC
 	total=0
-	for p in tx_tcp_locked rx_tcp rx_user; do total=$((total + $(probe_hits $p))); done
+	for p in tx_tcp_locked rx_sock rx_user; do total=$((total + $(probe_hits $p))); done
 	check "$name: reset zeroed the TCP probes' hits" [ "$total" -eq 0 ]
 	check "$name: 300 round trips both ways" pingpong "$path" 300 100
 	check "$name: 2 MB stream" stream "$path" 2000000
