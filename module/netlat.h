@@ -33,11 +33,11 @@
 #ifndef NETLAT_H
 #define NETLAT_H
 
-#include <asm/local64.h>
 #include <linux/bitops.h>
 #include <linux/cgroup.h>
 #include <linux/hash.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seqlock.h>

@@ -54,53 +54,54 @@ static int rx_find(const struct netlat_rx_set *set, const struct sk_buff *skb)
 
 /*
  * The TCP header and the offset of the data end of the IPv4 packet at
- * offset @nh, or NULL if it is no unfragmented TCP segment.
+ * skb->data (where the device and IP layers see it), or NULL if it is no
+ * unfragmented TCP segment.
  */
-static const struct tcphdr *rx_tcp4(const struct sk_buff *skb, int nh,
+static const struct tcphdr *rx_tcp4(const struct sk_buff *skb,
 				    struct tcphdr *buf, int *thoff, int *end)
 {
 	const struct iphdr *iph;
 	struct iphdr _iph;
 	unsigned int tot;
 
-	iph = skb_header_pointer(skb, nh, sizeof(_iph), &_iph);
+	iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 	if (!iph || iph->version != 4 || iph->ihl < 5 ||
 	    iph->protocol != IPPROTO_TCP ||
 	    (iph->frag_off & htons(IP_MF | IP_OFFSET)))
 		return NULL;
 	tot = ntohs(iph->tot_len);
-	*thoff = nh + iph->ihl * 4;
+	*thoff = iph->ihl * 4;
 	/* tot_len 0: a BIG TCP GRO packet, as long as the skb */
-	*end = tot ? nh + (int)tot : (int)skb->len;
+	*end = tot ? (int)tot : (int)skb->len;
 	return skb_header_pointer(skb, *thoff, sizeof(*buf), buf);
 }
 
 /* The same for IPv6, whose extension headers are walked (ipv6.c). */
-static const struct tcphdr *rx_tcp6(const struct sk_buff *skb, int nh,
+static const struct tcphdr *rx_tcp6(const struct sk_buff *skb,
 				    struct tcphdr *buf, int *thoff, int *end)
 {
 	const struct ipv6hdr *ip6h;
 	struct ipv6hdr _ip6h;
 	unsigned int plen;
 
-	*thoff = netlat_ipv6_tcp_offset(skb, nh);
+	*thoff = netlat_ipv6_tcp_offset(skb, 0);
 	if (*thoff < 0)
 		return NULL;
-	ip6h = skb_header_pointer(skb, nh, sizeof(_ip6h), &_ip6h);
+	ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
 	if (!ip6h)
 		return NULL;
 	plen = ntohs(ip6h->payload_len);
 	/* payload_len 0: a BIG TCP (or jumbo) packet, as long as the skb */
-	*end = plen ? nh + (int)sizeof(*ip6h) + (int)plen : (int)skb->len;
+	*end = plen ? (int)sizeof(*ip6h) + (int)plen : (int)skb->len;
 	return skb_header_pointer(skb, *thoff, sizeof(*buf), buf);
 }
 
 /*
- * Is @skb, whose IP header is at offset @nh from skb->data, a TCP segment
- * carrying data that the family, port and netns filters let in?  Its
+ * Is @skb, its IP header at skb->data, a TCP segment carrying data that
+ * the family, port and netns filters let in?  Its
  * sequence number goes to @seq.  A SYN may carry data (Fast Open).
  */
-static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
+static bool rx_data(const struct sk_buff *skb, u32 *seq)
 {
 	const struct tcphdr *th;
 	struct tcphdr _th;
@@ -109,9 +110,9 @@ static bool rx_data(const struct sk_buff *skb, int nh, u32 *seq)
 	if (skb->dev && !netlat_net_wanted(dev_net(skb->dev)))
 		return false;
 	if (skb->protocol == htons(ETH_P_IP) && netlat_family_wanted(4))
-		th = rx_tcp4(skb, nh, &_th, &thoff, &end);
+		th = rx_tcp4(skb, &_th, &thoff, &end);
 	else if (skb->protocol == htons(ETH_P_IPV6) && netlat_family_wanted(6))
-		th = rx_tcp6(skb, nh, &_th, &thoff, &end);
+		th = rx_tcp6(skb, &_th, &thoff, &end);
 	else
 		return false;
 	if (!th || !netlat_ports_wanted(th->source, th->dest))
@@ -153,7 +154,7 @@ static bool rx_dev_kept(const struct sk_buff *skb)
 		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 		if (iph) {
 			addrs = netlat_addrs4(iph->saddr, iph->daddr);
-			th = rx_tcp4(skb, 0, &_th, &thoff, &end);
+			th = rx_tcp4(skb, &_th, &thoff, &end);
 		}
 	} else if (skb->protocol == htons(ETH_P_IPV6)) {
 		const struct ipv6hdr *ip6h;
@@ -167,7 +168,7 @@ static bool rx_dev_kept(const struct sk_buff *skb)
 		    skb_headlen(skb) >= sizeof(*ip6h) + sizeof(*th))
 			th = (const struct tcphdr *)(skb->data + sizeof(*ip6h));
 		else	/* extension headers: walk them */
-			th = rx_tcp6(skb, 0, &_th, &thoff, &end);
+			th = rx_tcp6(skb, &_th, &thoff, &end);
 	}
 	return th && netlat_conn_kept(addrs, netlat_ports(th->source, th->dest),
 				      n);
@@ -269,7 +270,7 @@ static void rx_dev(struct netlat_cpu *c, struct sk_buff *skb)
 	int w = NETLAT_PROF(SLOT, rx_find(set, skb));
 	u32 seq = 0;
 	/* The device layer sees skb->data at the IP header. */
-	bool data = NETLAT_PROF(PARSE, rx_data(skb, 0, &seq));
+	bool data = NETLAT_PROF(PARSE, rx_data(skb, &seq));
 
 	if (w >= 0) {
 		/* The same packet at the device layer again (a bridge). */
@@ -370,8 +371,7 @@ static struct netlat_rx_slot *rx_unseen(struct netlat_cpu *c,
 {
 	u32 seq;
 
-	/* IP sees skb->data at the IP header, as the device layer does */
-	if (READ_ONCE(netlat_sample) != 1 || !rx_data(skb, 0, &seq))
+	if (READ_ONCE(netlat_sample) != 1 || !rx_data(skb, &seq))
 		return NULL;
 	return rx_slot_new(c, set, skb, seq);
 }
