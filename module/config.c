@@ -86,11 +86,20 @@ MODULE_PARM_DESC(expire_ms,
 
 /*
  * sample: the N before a change still lets samples go on for expire_ms,
- * so that those in flight complete (netlat.h, netlat_conn_goes_on).
+ * so that those in flight complete (netlat.h, netlat_hash_sampling).
+ * While that window is open, netlat_sample_window holds its end (the low
+ * 32 bits of jiffies) above the previous N, which is never 0; the first
+ * handler to find it over sets it to 0 (netlat_conn_finishing).
  */
-unsigned int netlat_sample_prev = 1;
-unsigned long netlat_sample_until;
-u64 netlat_conn_seed __read_mostly;
+u32 netlat_conn_seed __read_mostly;
+u32 netlat_sample_cut;
+u64 netlat_sample_window;
+
+/* The hashes kept under N: ceil(2^32 / N) of them, 0 meaning all. */
+u32 netlat_sample_cut_of(unsigned int n)
+{
+	return n <= 1 ? 0 : (u32)DIV_ROUND_UP_ULL(1ULL << 32, n);
+}
 
 static struct netlat_uint_param sample_param = {
 	.value = &netlat_sample, .min = 1, .max = 1000000,
@@ -100,12 +109,14 @@ static int param_set_sample(const char *val, const struct kernel_param *kp)
 {
 	unsigned int old = READ_ONCE(netlat_sample);
 	int err = param_set_bounded(val, kp);
+	u32 end;
 
 	if (err || READ_ONCE(netlat_sample) == old)
 		return err;
-	WRITE_ONCE(netlat_sample_prev, old);
-	WRITE_ONCE(netlat_sample_until, jiffies +
-		   msecs_to_jiffies(READ_ONCE(netlat_expire_ms)));
+	end = (u32)(jiffies + msecs_to_jiffies(READ_ONCE(netlat_expire_ms)));
+	WRITE_ONCE(netlat_sample_window, (u64)end << 32 | old);
+	WRITE_ONCE(netlat_sample_cut,
+		   netlat_sample_cut_of(READ_ONCE(netlat_sample)));
 	return 0;
 }
 

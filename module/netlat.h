@@ -313,22 +313,50 @@ static inline u32 netlat_rand(struct netlat_cpu *c)
  * The netns is not hashed: the same addresses and ports in two netns
  * decide alike.
  *
+ * The hash is one 32-bit multiply of the folded addresses and ports, xor
+ * the seed; the ceil(2^32 / N) hashes below netlat_sample_cut are kept
+ * (0 while N is 1: every connection is).  Both are set with N (config.c).
+ *
  * Where a sample goes on (past where it starts), a connection is also
  * let through if it was kept under the previous N while that changed
  * less than expire_ms ago: a sample in flight completes under the
- * setting it started under (config.c).
+ * setting it started under.  netlat_sample_window is 0 but while such a
+ * window is open, so that the common case asks one word (config.c).
  */
-extern u64 netlat_conn_seed;
-extern unsigned int netlat_sample_prev;
-extern unsigned long netlat_sample_until;	/* jiffies */
+extern u32 netlat_conn_seed;
+extern u32 netlat_sample_cut;
+extern u64 netlat_sample_window;
 
-static __always_inline bool netlat_conn_kept(u32 addrs, u32 ports,
-					     unsigned int n)
+static __always_inline u32 netlat_conn_hash(u32 addrs, u32 ports)
 {
-	u64 h = hash_64(((u64)addrs << 32 | ports) ^ netlat_conn_seed, 32);
+	return __hash_32(addrs ^ ports ^ netlat_conn_seed);
+}
 
-	/* h < 2^32 / n, without a division */
-	return n <= 1 || (h * n) >> 32 == 0;
+/* Is the connection of hash @h kept under the N of now (@cut not 0)? */
+static __always_inline bool netlat_hash_kept(u32 h, u32 cut)
+{
+	return h < cut;
+}
+
+u32 netlat_sample_cut_of(unsigned int n);
+
+/*
+ * Was the connection of hash @h kept under the previous N, which changed
+ * less than expire_ms ago?  Inline, though rare: a call would make every
+ * caller save registers for it on its common path.  The first to find
+ * the window over closes it, unless N changed again meanwhile.
+ */
+static __always_inline bool netlat_conn_finishing(u32 h)
+{
+	u64 w = READ_ONCE(netlat_sample_window);
+	u32 prev = (u32)w;
+
+	if ((s32)((u32)jiffies - (u32)(w >> 32)) >= 0) {
+		cmpxchg64(&netlat_sample_window, w, 0);
+		return false;
+	}
+	/* h < ceil(2^32 / prev), without a division */
+	return ((u64)h * prev) >> 32 == 0;
 }
 
 /* What sampling makes of a connection: */
@@ -338,14 +366,21 @@ static __always_inline bool netlat_conn_kept(u32 addrs, u32 ports,
 					/* nothing new starts */
 #define NETLAT_KEPT		2	/* measured */
 
-static __always_inline unsigned int netlat_conn_sampling(u32 addrs, u32 ports)
+/* What sampling makes of the connection of hash @h (@cut not 0). */
+static __always_inline unsigned int netlat_hash_sampling(u32 h, u32 cut)
 {
-	if (netlat_conn_kept(addrs, ports, READ_ONCE(netlat_sample)))
+	if (netlat_hash_kept(h, cut))
 		return NETLAT_KEPT;
-	if (time_before(jiffies, READ_ONCE(netlat_sample_until)) &&
-	    netlat_conn_kept(addrs, ports, READ_ONCE(netlat_sample_prev)))
+	if (unlikely(READ_ONCE(netlat_sample_window)) &&
+	    netlat_conn_finishing(h))
 		return NETLAT_FINISHING;
 	return NETLAT_LEFT_OUT;
+}
+
+/* Is the connection kept under the cut of now (where a sample starts)? */
+static __always_inline bool netlat_conn_kept(u32 addrs, u32 ports, u32 cut)
+{
+	return !cut || netlat_hash_kept(netlat_conn_hash(addrs, ports), cut);
 }
 
 /* The connection's two addresses, folded alike from either end. */
@@ -384,13 +419,21 @@ static __always_inline u32 netlat_sk_addrs(const struct sock *sk)
 	return netlat_addrs4(sk->sk_daddr, sk->sk_rcv_saddr);
 }
 
+/* The connection's two ports, from its socket. */
+static __always_inline u32 netlat_sk_ports(const struct sock *sk)
+{
+	return netlat_ports(sk->sk_dport, htons(sk->sk_num));
+}
+
+/* A socket not connected yet (a Fast Open connect) is let through. */
 static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
 {
-	if (likely(READ_ONCE(netlat_sample) <= 1) || !sk->sk_dport)
+	u32 cut = READ_ONCE(netlat_sample_cut);
+
+	if (likely(!cut) || !sk->sk_dport)
 		return NETLAT_KEPT;
-	return netlat_conn_sampling(netlat_sk_addrs(sk),
-				    netlat_ports(sk->sk_dport,
-						 htons(sk->sk_num)));
+	return netlat_hash_sampling(netlat_conn_hash(netlat_sk_addrs(sk),
+						     netlat_sk_ports(sk)), cut);
 }
 
 /*
@@ -399,12 +442,10 @@ static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
  */
 static __always_inline bool netlat_sk_kept(const struct sock *sk)
 {
-	unsigned int n = READ_ONCE(netlat_sample);
+	u32 cut = READ_ONCE(netlat_sample_cut);
 
-	return likely(n <= 1) || !sk->sk_dport ||
-	       netlat_conn_kept(netlat_sk_addrs(sk),
-				netlat_ports(sk->sk_dport, htons(sk->sk_num)),
-				n);
+	return likely(!cut) || !sk->sk_dport ||
+	       netlat_conn_kept(netlat_sk_addrs(sk), netlat_sk_ports(sk), cut);
 }
 
 /*

@@ -128,16 +128,13 @@ static bool rx_data(const struct sk_buff *skb, u32 *seq)
  * at further: a packet that is no TCP segment may be let through (rx_dev
  * finds it is none), never one of a connection left out.
  */
-static bool rx_dev_kept(const struct sk_buff *skb)
+static bool rx_dev_hash_kept(const struct sk_buff *skb, u32 cut)
 {
-	unsigned int n = READ_ONCE(netlat_sample);
 	const struct tcphdr *th = NULL;
 	struct tcphdr _th;
 	int thoff, end;
 	u32 addrs = 0;
 
-	if (likely(n <= 1))
-		return true;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		const struct iphdr *iph = (const struct iphdr *)skb->data;
 		struct iphdr _iph;
@@ -149,7 +146,7 @@ static bool rx_dev_kept(const struct sk_buff *skb)
 			return netlat_conn_kept(netlat_addrs4(iph->saddr,
 							      iph->daddr),
 						netlat_ports(th->source,
-							     th->dest), n);
+							     th->dest), cut);
 		}
 		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 		if (iph) {
@@ -171,7 +168,15 @@ static bool rx_dev_kept(const struct sk_buff *skb)
 			th = rx_tcp6(skb, &_th, &thoff, &end);
 	}
 	return th && netlat_conn_kept(addrs, netlat_ports(th->source, th->dest),
-				      n);
+				      cut);
+}
+
+/* The same, without a call while every connection is kept. */
+static __always_inline bool rx_dev_kept(const struct sk_buff *skb)
+{
+	u32 cut = READ_ONCE(netlat_sample_cut);
+
+	return likely(!cut) || rx_dev_hash_kept(skb, cut);
 }
 
 /*

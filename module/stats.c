@@ -151,9 +151,9 @@ int netlat_stats_init(void)
 		netlat_cpus[cpu] = c;
 	}
 	/* Called under the parameters' lock: sample= at load has no past. */
-	netlat_conn_seed = get_random_u64();
-	netlat_sample_prev = netlat_sample;
-	netlat_sample_until = jiffies;
+	netlat_conn_seed = get_random_u32();
+	netlat_sample_cut = netlat_sample_cut_of(netlat_sample);
+	netlat_sample_window = 0;
 	return 0;
 }
 

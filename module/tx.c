@@ -171,8 +171,9 @@ unlock:
  * page); @page: a sendpage call (6.1).  It starts a sample: only a
  * connection sampling keeps is looked at.
  */
-static void sock_send_hit(struct kprobe *p, struct socket *sock,
-			  const struct msghdr *msg, bool page)
+static __always_inline void sock_send_hit(struct kprobe *p,
+					  struct socket *sock,
+					  const struct msghdr *msg, bool page)
 {
 	struct sock *sk = sock ? READ_ONCE(sock->sk) : NULL;
 	unsigned long flags;
@@ -678,14 +679,12 @@ static unsigned int tx_dev_family(const struct sk_buff *skb)
  * driver, by its headers (skb->sk is never dereferenced here); no TCP
  * segment is left out.
  */
-static unsigned int tx_dev_sampling(const struct sk_buff *skb)
+static unsigned int tx_dev_hash_sampling(const struct sk_buff *skb, u32 cut)
 {
 	const struct tcphdr *th;
 	unsigned int family;
 	u32 addrs;
 
-	if (likely(READ_ONCE(netlat_sample) <= 1))
-		return NETLAT_KEPT;
 	family = tx_dev_family(skb);
 	if (!family || skb_transport_offset(skb) + (int)sizeof(*th) >
 		       (int)skb_headlen(skb))
@@ -700,7 +699,18 @@ static unsigned int tx_dev_sampling(const struct sk_buff *skb)
 		addrs = netlat_addrs6(&ipv6_hdr(skb)->saddr,
 				      &ipv6_hdr(skb)->daddr);
 	}
-	return netlat_conn_sampling(addrs, netlat_ports(th->source, th->dest));
+	return netlat_hash_sampling(netlat_conn_hash(addrs,
+						     netlat_ports(th->source,
+								  th->dest)),
+				    cut);
+}
+
+/* The same, without a call while every connection is kept. */
+static __always_inline unsigned int tx_dev_sampling(const struct sk_buff *skb)
+{
+	u32 cut = READ_ONCE(netlat_sample_cut);
+
+	return likely(!cut) ? NETLAT_KEPT : tx_dev_hash_sampling(skb, cut);
 }
 
 /* One skb handed to the driver. */
