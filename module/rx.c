@@ -128,7 +128,7 @@ static bool rx_data(const struct sk_buff *skb, u32 *seq)
  * at further: a packet that is no TCP segment may be let through (rx_dev
  * finds it is none), never one of a connection left out.
  */
-static bool rx_dev_hash_kept(const struct sk_buff *skb, u32 cut)
+static noinline bool rx_dev_hash_kept(const struct sk_buff *skb, u32 cut)
 {
 	const struct tcphdr *th = NULL;
 	struct tcphdr _th;
@@ -136,18 +136,9 @@ static bool rx_dev_hash_kept(const struct sk_buff *skb, u32 cut)
 	u32 addrs = 0;
 
 	if (skb->protocol == htons(ETH_P_IP)) {
-		const struct iphdr *iph = (const struct iphdr *)skb->data;
+		const struct iphdr *iph;
 		struct iphdr _iph;
 
-		/* the headers in the linear part, as a driver or GRO puts them */
-		if (likely(skb_headlen(skb) >= sizeof(*iph) + sizeof(*th) &&
-			   skb_headlen(skb) >= iph->ihl * 4 + sizeof(*th))) {
-			th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
-			return netlat_conn_kept(netlat_addrs4(iph->saddr,
-							      iph->daddr),
-						netlat_ports(th->source,
-							     th->dest), cut);
-		}
 		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 		if (iph) {
 			addrs = netlat_addrs4(iph->saddr, iph->daddr);
@@ -171,12 +162,28 @@ static bool rx_dev_hash_kept(const struct sk_buff *skb, u32 cut)
 				      cut);
 }
 
-/* The same, without a call while every connection is kept. */
+/*
+ * The same, inline while every connection is kept, and for IPv4 with its
+ * headers in the linear part, as a driver or GRO puts them: no call, no
+ * copy of a header.
+ */
 static __always_inline bool rx_dev_kept(const struct sk_buff *skb)
 {
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	u32 cut = READ_ONCE(netlat_sample_cut);
+	const struct tcphdr *th;
 
-	return likely(!cut) || rx_dev_hash_kept(skb, cut);
+	if (likely(!cut))
+		return true;
+	if (likely(skb->protocol == htons(ETH_P_IP) &&
+		   skb_headlen(skb) >= sizeof(*iph) + sizeof(*th) &&
+		   skb_headlen(skb) >= iph->ihl * 4 + sizeof(*th))) {
+		th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
+		return netlat_conn_kept(netlat_addrs4(iph->saddr, iph->daddr),
+					netlat_ports(th->source, th->dest),
+					cut);
+	}
+	return rx_dev_hash_kept(skb, cut);
 }
 
 /*
@@ -777,35 +784,23 @@ bool netlat_rx_drain(struct netlat_cpu *c, struct netlat_sock *e,
 }
 
 /*
- * __tcp_cleanup_rbuf(sk, copied): copied_seq has moved past what was
- * read.  Every record wholly below it is a sample (or was counted): at
- * most NETLAT_RX_BUDGET steps of that now; the rest, with this read's
- * time, is queued on the entry as a read record.
+ * A read of a connection sampling lets through, that copied something.
+ * Not inlined: its frame would cost every call of the handler, a third
+ * of which return at once.
  */
-int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
+static noinline void rx_read(struct netlat_cpu *c, struct sock *sk,
+			     unsigned int sampling)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	int copied = (int)regs_get_kernel_argument(regs, 1);
 	unsigned int budget = NETLAT_RX_BUDGET;
-	unsigned int sampling = NETLAT_LEFT_OUT;
 	struct netlat_rxread rd;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
-	unsigned long flags;
-	struct netlat_cpu *c;
 	struct sk_buff *skb;
 	u32 i;
 
-	/* A read that is about to wait has copied nothing yet. */
-	if (copied > 0)
-		sampling = netlat_sk_sampling(sk);
-	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
-	if (!c)
-		return 0;
-
 	rd.family = NETLAT_PROF(FILTER, netlat_sk_family(sk));
 	if (!rd.family)
-		goto out;
+		return;
 	rd.seq = READ_ONCE(tcp_sk(sk)->copied_seq);
 	rd.t = NETLAT_PROF(CLOCK, ktime_get_ns());
 	/*
@@ -859,7 +854,29 @@ done:
 	NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 unlock:
 	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
-out:
+}
+
+/*
+ * __tcp_cleanup_rbuf(sk, copied): copied_seq has moved past what was
+ * read.  Every record wholly below it is a sample (or was counted): at
+ * most NETLAT_RX_BUDGET steps of that now; the rest, with this read's
+ * time, is queued on the entry as a read record.
+ */
+int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	int copied = (int)regs_get_kernel_argument(regs, 1);
+	unsigned int sampling = NETLAT_LEFT_OUT;
+	unsigned long flags;
+	struct netlat_cpu *c;
+
+	/* A read that is about to wait has copied nothing yet. */
+	if (copied > 0)
+		sampling = netlat_sk_sampling(sk);
+	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
+	if (!c)
+		return 0;
+	rx_read(c, sk, sampling);
 	netlat_exit(flags);
 	return 0;
 }

@@ -545,38 +545,34 @@ unlock:
 	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
 }
 
-int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
+/*
+ * A segment handed to IP, of a connection sampling lets through.  Not
+ * inlined: its frame would cost every call of the handler.
+ */
+static noinline void tx_ip(struct netlat_cpu *c, struct sock *sk,
+			   struct sk_buff *skb, unsigned int sampling)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-	unsigned int sampling = sk ? netlat_sk_sampling(sk) : NETLAT_KEPT;
 	struct netlat_call *call;
 	struct netlat_txseg *seg;
 	struct netlat_bucket *bk;
 	struct netlat_sock *e;
 	unsigned int family, more;
-	unsigned long flags;
-	struct netlat_cpu *c;
 	u32 seq, end, r;
 	bool data, syn;
 	int why;
 	u64 now;
 
-	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
-	if (!c)
-		return 0;
-
 	family = sk ? NETLAT_PROF(FILTER, netlat_sk_measured(sk)) : 0;
 	if (!family)
-		goto out;
+		return;
 	data = NETLAT_PROF(PARSE, tx_segment(skb, &seq, &end, &syn));
 	if (!data && !syn)
-		goto out;
+		return;
 	/* New data goes out at snd_nxt, which moves on after this call. */
 	if (data && before(seq - syn, READ_ONCE(tcp_sk(sk)->snd_nxt))) {
 		netlat_count(c, NETLAT_C_TX_RETRANSMITS);
 		tx_resent(c, sk, seq, end);
-		goto out;
+		return;
 	}
 	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
 	e = NETLAT_PROF(LOOKUP, netlat_sock_find(c, bk, sk, false));
@@ -649,7 +645,21 @@ unlock:
 		NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 	}
 	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
-out:
+}
+
+/* ip_queue_xmit(sk, skb, fl), or its IPv6 and older peers (probes.c) */
+int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
+	unsigned int sampling = sk ? netlat_sk_sampling(sk) : NETLAT_KEPT;
+	unsigned long flags;
+	struct netlat_cpu *c;
+
+	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
+	if (!c)
+		return 0;
+	tx_ip(c, sk, skb, sampling);
 	netlat_exit(flags);
 	return 0;
 }
@@ -675,47 +685,24 @@ static unsigned int tx_dev_family(const struct sk_buff *skb)
 }
 
 /*
- * What sampling makes of the connection of a segment handed to the
- * driver, by its headers (skb->sk is never dereferenced here); no TCP
- * segment is left out.
+ * What sampling makes of the connection of a skb handed to the driver:
+ * by its socket, as at the socket's other points, so that no header is
+ * parsed first.  Only skb->sk's sock_common is read, as the kernel's own
+ * queue choice reads it (netdev_pick_tx): a skb holds its socket (by
+ * sk_wmem_alloc or a reference), and a request or timewait socket has
+ * those fields too.  A skb with no socket is none netlat times.
  */
-static unsigned int tx_dev_hash_sampling(const struct sk_buff *skb, u32 cut)
-{
-	const struct tcphdr *th;
-	unsigned int family;
-	u32 addrs;
-
-	family = tx_dev_family(skb);
-	if (!family || skb_transport_offset(skb) + (int)sizeof(*th) >
-		       (int)skb_headlen(skb))
-		return NETLAT_LEFT_OUT;
-	th = tcp_hdr(skb);
-	if (family == 4) {
-		addrs = netlat_addrs4(ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
-	} else {
-		if (skb_network_offset(skb) + (int)sizeof(struct ipv6hdr) >
-		    (int)skb_headlen(skb))
-			return NETLAT_LEFT_OUT;
-		addrs = netlat_addrs6(&ipv6_hdr(skb)->saddr,
-				      &ipv6_hdr(skb)->daddr);
-	}
-	return netlat_hash_sampling(netlat_conn_hash(addrs,
-						     netlat_ports(th->source,
-								  th->dest)),
-				    cut);
-}
-
-/* The same, without a call while every connection is kept. */
 static __always_inline unsigned int tx_dev_sampling(const struct sk_buff *skb)
 {
-	u32 cut = READ_ONCE(netlat_sample_cut);
-
-	return likely(!cut) ? NETLAT_KEPT : tx_dev_hash_sampling(skb, cut);
+	return skb->sk ? netlat_sk_sampling(skb->sk) : NETLAT_LEFT_OUT;
 }
 
-/* One skb handed to the driver. */
-static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
-		       u64 *now)
+/*
+ * One skb handed to the driver, at @now if not 0: the time it read, or
+ * @now again (one clock read serves a list).
+ */
+static u64 tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
+		      u64 now)
 {
 	const struct sock *sk = skb->sk;
 	struct netlat_bucket *bk;
@@ -725,13 +712,13 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 	bool syn;
 
 	if (!sk)
-		return;
+		return now;
 	family = NETLAT_PROF(PARSE, tx_dev_family(skb));
 	if (!family || !NETLAT_PROF(PARSE, tx_segment(skb, &seq, &end, &syn)))
-		return;
-	if (!*now)
-		*now = NETLAT_PROF(CLOCK, ktime_get_ns());
-	/* skb->sk is only a key here: never dereferenced. */
+		return now;
+	if (!now)
+		now = NETLAT_PROF(CLOCK, ktime_get_ns());
+	/* skb->sk is only a key here, and sampling read its sock_common. */
 	bk = NETLAT_PROF(LOCK, netlat_bucket_lock(sk));
 	e = NETLAT_PROF(LOOKUP, netlat_sock_lookup(bk, sk));
 	if (!e)
@@ -740,7 +727,7 @@ static void tx_dev_skb(struct netlat_cpu *c, const struct sk_buff *skb,
 		struct netlat_txseg *seg = &netlat_rec(i)->tx;
 
 		if (seg->end == end) {
-			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, *now };
+			u64 t[4] = { seg->t_sock, seg->t_tcp, seg->t_ip, now };
 
 			if (NETLAT_PROF(BIN, netlat_record(c, NETLAT_TX_SOCK_TCP,
 							   t, seg->shift)) &&
@@ -776,21 +763,21 @@ unlock:
 	if (e)
 		NETLAT_PROF_VOID(LOOKUP, netlat_sock_release_idle(bk, e));
 	NETLAT_PROF_VOID(LOCK, netlat_bucket_unlock(bk));
+	return now;
 }
 
 /* net:net_dev_start_xmit, just before the driver's ndo_start_xmit */
 void netlat_tp_dev_xmit(void *data, const struct sk_buff *skb,
 			const struct net_device *dev)
 {
-	bool kept = skb->sk && tx_dev_sampling(skb) != NETLAT_LEFT_OUT;
+	bool kept = tx_dev_sampling(skb) != NETLAT_LEFT_OUT;
 	unsigned long flags;
 	struct netlat_cpu *c;
-	u64 now = 0;
 
 	c = netlat_enter_probe_kept(data, &flags, kept);
 	if (!c)
 		return;
-	tx_dev_skb(c, skb, &now);
+	tx_dev_skb(c, skb, 0);
 	netlat_exit(flags);
 }
 
@@ -812,7 +799,7 @@ int netlat_h_dev_xmit(struct kprobe *p, struct pt_regs *regs)
 
 	for (; skb && n < NETLAT_MAX_LIST; skb = skb->next, n++)
 		if (tx_dev_sampling(skb) != NETLAT_LEFT_OUT)
-			tx_dev_skb(c, skb, &now);
+			now = tx_dev_skb(c, skb, now);
 	netlat_exit(flags);
 	return 0;
 }
