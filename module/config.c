@@ -101,6 +101,17 @@ u32 netlat_sample_cut_of(unsigned int n)
 	return n <= 1 ? 0 : (u32)DIV_ROUND_UP_ULL(1ULL << 32, n);
 }
 
+/*
+ * The cut of now: 0 while collection is off (@on false), so that
+ * sampling turns nothing away then and a turned-away hit needs no look
+ * at enable (netlat_turn_away_sampled).  Under the parameters' lock.
+ */
+void netlat_sample_cut_set(bool on)
+{
+	WRITE_ONCE(netlat_sample_cut,
+		   on ? netlat_sample_cut_of(READ_ONCE(netlat_sample)) : 0);
+}
+
 static struct netlat_uint_param sample_param = {
 	.value = &netlat_sample, .min = 1, .max = 1000000,
 };
@@ -115,8 +126,7 @@ static int param_set_sample(const char *val, const struct kernel_param *kp)
 		return err;
 	end = (u32)(jiffies + msecs_to_jiffies(READ_ONCE(netlat_expire_ms)));
 	WRITE_ONCE(netlat_sample_window, (u64)end << 32 | old);
-	WRITE_ONCE(netlat_sample_cut,
-		   netlat_sample_cut_of(READ_ONCE(netlat_sample)));
+	netlat_sample_cut_set(READ_ONCE(netlat_enabled));
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -75,7 +76,22 @@ static ssize_t enable_write(struct file *file, const char __user *ubuf,
 		synchronize_rcu();
 		netlat_inflight_flush();
 	}
-	WRITE_ONCE(netlat_enabled, v);
+	/*
+	 * Sampling's cut is 0 while off.  It is set before collection goes
+	 * on and cleared after it went off, so that no sample starts under
+	 * a cut of 0 it was not meant to (meanwhile a hit may be counted).
+	 */
+	kernel_param_lock(THIS_MODULE);
+	if (v) {
+		netlat_sample_cut_set(true);
+		smp_wmb();	/* the cut before enabled */
+		WRITE_ONCE(netlat_enabled, 1);
+	} else {
+		WRITE_ONCE(netlat_enabled, 0);
+		smp_wmb();	/* enabled before the cut */
+		netlat_sample_cut_set(false);
+	}
+	kernel_param_unlock(THIS_MODULE);
 	mutex_unlock(&control_lock);
 	return count;
 }

@@ -193,7 +193,6 @@ struct netlat_cpu {
 	u64 counter[NETLAT_NR_COUNTERS];	/* word by word, no seqcount */
 	u32 sample_rand;		/* xorshift state, for sample=N */
 	u32 rx_gen;			/* data skbs seen at the device layer */
-	u32 rx_live;			/* slots in use: 0, no skb has one */
 	u32 rx_reset_gen;		/* rx_gen at the last reset */
 	struct netlat_rx_set rx[NETLAT_RX_SETS];
 };
@@ -210,6 +209,13 @@ struct netlat_hits {
 };
 
 DECLARE_PER_CPU(struct netlat_hits, netlat_hits);
+
+/*
+ * This CPU's receive slots in use (0: no skb has one), apart from its
+ * struct netlat_cpu so that a handler turning a skb away reads it in one
+ * instruction.  Moved by its own CPU's handlers, interrupts off.
+ */
+DECLARE_PER_CPU(u32, netlat_rx_live);
 
 static inline struct netlat_cpu *netlat_this_cpu(void)
 {
@@ -339,6 +345,7 @@ static __always_inline bool netlat_hash_kept(u32 h, u32 cut)
 }
 
 u32 netlat_sample_cut_of(unsigned int n);
+void netlat_sample_cut_set(bool on);
 
 /*
  * Was the connection of hash @h kept under the previous N, which changed
@@ -431,6 +438,18 @@ static __always_inline unsigned int netlat_sk_sampling(const struct sock *sk)
 	u32 cut = READ_ONCE(netlat_sample_cut);
 
 	if (likely(!cut) || !sk->sk_dport)
+		return NETLAT_KEPT;
+	return netlat_hash_sampling(netlat_conn_hash(netlat_sk_addrs(sk),
+						     netlat_sk_ports(sk)), cut);
+}
+
+/* The same for a socket known connected (no Fast Open connect). */
+static __always_inline unsigned int
+netlat_connected_sk_sampling(const struct sock *sk)
+{
+	u32 cut = READ_ONCE(netlat_sample_cut);
+
+	if (likely(!cut))
 		return NETLAT_KEPT;
 	return netlat_hash_sampling(netlat_conn_hash(netlat_sk_addrs(sk),
 						     netlat_sk_ports(sk)), cut);
@@ -694,8 +713,9 @@ netlat_enter_probe(struct netlat_probe *np, unsigned long *flags)
 }
 
 /*
- * An event of a connection sample=N leaves out, turned away before
- * interrupts go off: its hit is counted, nothing else.
+ * An event with nothing for netlat (a read about to wait, a skb of no
+ * socket), turned away before interrupts go off: its hit is counted,
+ * nothing else.
  */
 static __always_inline void netlat_turn_away(struct netlat_probe *np)
 {
@@ -704,15 +724,26 @@ static __always_inline void netlat_turn_away(struct netlat_probe *np)
 }
 
 /*
+ * The same for an event of a connection sample=N leaves out.  Sampling
+ * leaves out nothing while collection is off (its cut is 0 then,
+ * config.c), so the hit is counted without a look at enable.
+ */
+static __always_inline void netlat_turn_away_sampled(struct netlat_probe *np)
+{
+	this_cpu_inc(netlat_hits.n[np->id]);
+}
+
+/*
  * The prologue of a handler whose event sampling may leave out: turned
- * away (NULL) unless @kept, else as netlat_enter_probe().
+ * away (NULL) unless @kept, else as netlat_enter_probe().  @kept is
+ * false only for an event sampling left out.
  */
 static __always_inline struct netlat_cpu *
 netlat_enter_probe_kept(struct netlat_probe *np, unsigned long *flags,
 			bool kept)
 {
 	if (!kept) {
-		netlat_turn_away(np);
+		netlat_turn_away_sampled(np);
 		return NULL;
 	}
 	return netlat_enter_probe(np, flags);

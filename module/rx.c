@@ -194,13 +194,12 @@ static __always_inline bool rx_dev_kept(const struct sk_buff *skb)
  */
 static __always_inline bool rx_peek(const struct sk_buff *skb)
 {
-	struct netlat_cpu *c = netlat_this_cpu();
 	const struct netlat_rx_set *set;
 	int w;
 
-	if (!READ_ONCE(c->rx_live))	/* the common case while sampling */
+	if (!this_cpu_read(netlat_rx_live))	/* most often, while sampling */
 		return false;
-	set = rx_set(c, skb);
+	set = rx_set(netlat_this_cpu(), skb);
 	for (w = 0; w < NETLAT_RX_WAYS; w++)
 		if (READ_ONCE(set->skb[w]) == skb)
 			return true;
@@ -215,15 +214,14 @@ static __always_inline bool rx_peek(const struct sk_buff *skb)
  */
 static __always_inline bool rx_wanted(const struct sk_buff *skb)
 {
-	return likely(READ_ONCE(netlat_sample) == 1) || rx_peek(skb);
+	return likely(!READ_ONCE(netlat_sample_cut)) || rx_peek(skb);
 }
 
 /* Slot @w of @set is free again. */
-static void rx_slot_free(struct netlat_cpu *c, struct netlat_rx_set *set,
-			 int w)
+static void rx_slot_free(struct netlat_rx_set *set, int w)
 {
 	set->skb[w] = NULL;
-	WRITE_ONCE(c->rx_live, c->rx_live - 1);
+	this_cpu_dec(netlat_rx_live);
 }
 
 /*
@@ -235,7 +233,7 @@ static void rx_slot_lost(struct netlat_cpu *c, struct netlat_rx_set *set,
 {
 	if ((s32)(set->slot[w].gen - c->rx_reset_gen) > 0)
 		netlat_count(c, NETLAT_C_RX_DROPPED);
-	rx_slot_free(c, set, w);
+	rx_slot_free(set, w);
 }
 
 /*
@@ -265,7 +263,7 @@ static struct netlat_rx_slot *rx_slot_new(struct netlat_cpu *c,
 	rx_slot_lost(c, set, victim);
 fill:
 	set->skb[victim] = skb;
-	WRITE_ONCE(c->rx_live, c->rx_live + 1);
+	this_cpu_inc(netlat_rx_live);
 	s = &set->slot[victim];
 	s->seq = seq;
 	s->segs = skb_shinfo(skb)->gso_segs ?: 1;
@@ -541,7 +539,7 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 		if (cb->tcp_flags & TCPHDR_SYN) {
 			netlat_count_rx_units(c, family, 1);
 			netlat_count(c, NETLAT_C_RX_FASTOPEN_DATA);
-			rx_slot_free(c, set, w);
+			rx_slot_free(set, w);
 		}
 		return;
 	}
@@ -560,10 +558,10 @@ static void rx_bind(struct netlat_cpu *c, struct sock *sk, struct sk_buff *skb)
 	 * here, by the socket): not ours, no data unit, nothing to count.
 	 */
 	if (!NETLAT_PROF(FILTER, netlat_sk_wanted(sk))) {
-		rx_slot_free(c, set, w);
+		rx_slot_free(set, w);
 		return;
 	}
-	rx_slot_free(c, set, w);
+	rx_slot_free(set, w);
 	netlat_count_rx_units(c, family, 1);
 	/*
 	 * Still connecting (data behind the SYN-ACK in the backlog): no
@@ -866,13 +864,16 @@ int netlat_h_rx_copied(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	int copied = (int)regs_get_kernel_argument(regs, 1);
-	unsigned int sampling = NETLAT_LEFT_OUT;
+	unsigned int sampling;
 	unsigned long flags;
 	struct netlat_cpu *c;
 
 	/* A read that is about to wait has copied nothing yet. */
-	if (copied > 0)
-		sampling = netlat_sk_sampling(sk);
+	if (copied <= 0) {
+		netlat_turn_away(container_of(p, struct netlat_probe, kp));
+		return 0;
+	}
+	sampling = netlat_connected_sk_sampling(sk);
 	c = netlat_enter_kept(p, &flags, sampling != NETLAT_LEFT_OUT);
 	if (!c)
 		return 0;

@@ -27,6 +27,7 @@
 
 struct netlat_cpu **netlat_cpus;
 DEFINE_PER_CPU(struct netlat_hits, netlat_hits);
+DEFINE_PER_CPU(u32, netlat_rx_live);
 
 /* Stage @i of one direction's sample: its bucket, min and max. */
 static __always_inline void bin_stage(struct netlat_dir_bins *b,
@@ -152,7 +153,7 @@ int netlat_stats_init(void)
 	}
 	/* Called under the parameters' lock: sample= at load has no past. */
 	netlat_conn_seed = get_random_u32();
-	netlat_sample_cut = netlat_sample_cut_of(netlat_sample);
+	netlat_sample_cut_set(READ_ONCE(netlat_enabled));
 	netlat_sample_window = 0;
 	return 0;
 }
@@ -280,7 +281,7 @@ static void flush_cpu(unsigned int cpu)
 	struct netlat_cpu *c = netlat_cpus[cpu];
 
 	memset(c->rx, 0, sizeof(c->rx));
-	WRITE_ONCE(c->rx_live, 0);
+	WRITE_ONCE(per_cpu(netlat_rx_live, cpu), 0);
 }
 
 static void flush_this_cpu(void *unused)

@@ -652,7 +652,8 @@ int netlat_h_ip_xmit(struct kprobe *p, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 1);
-	unsigned int sampling = sk ? netlat_sk_sampling(sk) : NETLAT_KEPT;
+	unsigned int sampling = sk ? netlat_connected_sk_sampling(sk) :
+				     NETLAT_KEPT;
 	unsigned long flags;
 	struct netlat_cpu *c;
 
@@ -685,16 +686,16 @@ static unsigned int tx_dev_family(const struct sk_buff *skb)
 }
 
 /*
- * What sampling makes of the connection of a skb handed to the driver:
- * by its socket, as at the socket's other points, so that no header is
- * parsed first.  Only skb->sk's sock_common is read, as the kernel's own
- * queue choice reads it (netdev_pick_tx): a skb holds its socket (by
+ * What sampling makes of the connection of a skb handed to the driver
+ * (@sk, its socket): by the socket, as at its other points, so that no
+ * header is parsed first.  Only its sock_common is read, as the kernel's
+ * own queue choice reads it (netdev_pick_tx): a skb holds its socket (by
  * sk_wmem_alloc or a reference), and a request or timewait socket has
  * those fields too.  A skb with no socket is none netlat times.
  */
-static __always_inline unsigned int tx_dev_sampling(const struct sk_buff *skb)
+static __always_inline unsigned int tx_dev_sampling(const struct sock *sk)
 {
-	return skb->sk ? netlat_sk_sampling(skb->sk) : NETLAT_LEFT_OUT;
+	return netlat_connected_sk_sampling(sk);
 }
 
 /*
@@ -770,11 +771,15 @@ unlock:
 void netlat_tp_dev_xmit(void *data, const struct sk_buff *skb,
 			const struct net_device *dev)
 {
-	bool kept = tx_dev_sampling(skb) != NETLAT_LEFT_OUT;
 	unsigned long flags;
 	struct netlat_cpu *c;
 
-	c = netlat_enter_probe_kept(data, &flags, kept);
+	if (!skb->sk) {
+		netlat_turn_away(data);
+		return;
+	}
+	c = netlat_enter_probe_kept(data, &flags,
+				    tx_dev_sampling(skb->sk) != NETLAT_LEFT_OUT);
 	if (!c)
 		return;
 	tx_dev_skb(c, skb, 0);
@@ -798,7 +803,7 @@ int netlat_h_dev_xmit(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 
 	for (; skb && n < NETLAT_MAX_LIST; skb = skb->next, n++)
-		if (tx_dev_sampling(skb) != NETLAT_LEFT_OUT)
+		if (skb->sk && tx_dev_sampling(skb->sk) != NETLAT_LEFT_OUT)
 			now = tx_dev_skb(c, skb, now);
 	netlat_exit(flags);
 	return 0;
