@@ -1,6 +1,7 @@
 #!/bin/sh
 # overhead-summary.sh RAW KERNEL ACCEL ROUNDS SECONDS: the benchmark table from the
-# raw lines "round mode workload rate hits".
+# raw lines "round mode workload rate hits [kept]" (kept: the connections
+# sample=100 kept, on the sampled mode's lines).
 raw=$1
 echo "kernel $2, $3, $(date -u +%Y-%m-%d), $4 round(s) of $5 s per workload and mode; medians"
 awk '
@@ -10,7 +11,7 @@ function median(key,    n, i, j, t, v) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
-{ k = $2 SUBSEP $3; val[k, ++cnt[k]] = $4; if ($2 == "netlat") { hits[$3] += $5; rate[$3] += $4 } ; if ($2 == "sampled") { shits += $5; srate += $4 } ; w[$3] = 1 }
+{ k = $2 SUBSEP $3; val[k, ++cnt[k]] = $4; if ($2 == "netlat") { hits[$3] += $5; rate[$3] += $4 } ; if ($2 == "sampled") { shits += $5; srate += $4; kept[cnt[k]] = $6 } ; w[$3] = 1 }
 END {
 	printf "%-10s %12s %12s %12s %12s %6s %6s %6s %10s %10s %10s %8s %9s %9s\n", "workload", "A none", "B netlat", "C bpftrace", "D dispatch", "B/A", "C/A", "D/A", "B +ns/op", "C +ns/op", "D +ns/op", "hits/op", "ns/hit B", "ns/hit D"
 	n = split("rr-lo rr-veth bulk-lo bulk-veth rr-many", ws, " ")
@@ -40,6 +41,10 @@ END {
 		d = ("dispatch" SUBSEP "rr-many") in cnt ? median("dispatch" SUBSEP "rr-many") : 0
 		hpo = shits / (cnt["sampled" SUBSEP "rr-many"] * 100 * int(300 * secs))
 		printf "rr-many sample=100: S %.0f tps, S/A %.3f, D/A %.3f, S/A - D/A %.3f, S +ns/op %.0f, hits/op %.1f\n", s, s / a, d ? d / a : 0, d ? (s - d) / a : 0, 1e9 / s - 1e9 / a, hpo
+		# which connections are kept is the seed of each load: a round each
+		printf "rr-many sample=100, per round (a seed each): connections kept, S/A - D/A:"
+		for (i = 1; i <= cnt["sampled" SUBSEP "rr-many"]; i++)
+			printf " %s %.3f%s", kept[i], d ? (val["sampled" SUBSEP "rr-many", i] - d) / a : 0, i < cnt["sampled" SUBSEP "rr-many"] ? "," : "\n"
 	}
 	print "rr-many: 100 loopback connections taking turns, both ends in one process; S: netlat with sample=100"
 	print "rates: rr in transactions/s, bulk in bytes/s; +ns/op: time added per transaction (rr) or per 64 KiB written (bulk);"

@@ -98,12 +98,15 @@ measure() {
 			-n "$(awk -v s="$SECS" 'BEGIN { print int(300 * s) }')" -l 64 |
 			awk '$1 == "scale_ns" { ns = $2 } $1 == "scale:" && $5 == "active" { n = $10 }
 			     END { if (ns) printf "%.0f\n", n * 1e9 / ns }')
-		hits=0
+		hits=0 kept=
 		case $1 in netlat|sampled)
 			hits=$(awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC)
 			cat $PROC > "$OUT/$1-$2.txt" ;;
 		esac
-		echo "$round $1 $2 $rate $hits" | tee -a "$OUT/overhead.txt"
+		# the connections sample=100 kept: 2 send samples a round trip
+		[ "$1" = sampled ] && kept=$(awk -v n="$(awk -v s="$SECS" 'BEGIN { print int(300 * s) }')" \
+			'$1 == "stage" && $2 == "tx_total" { print int($5 / (2 * n) + 0.5) }' $PROC)
+		echo "$round $1 $2 $rate $hits $kept" | tee -a "$OUT/overhead.txt"
 		return
 	fi
 	in_ns "$3" "$TCPGEN" server -a "$5" -p $PORT -m "$(case $2 in rr-*) echo echo ;; *) echo sink ;; esac)" > /dev/null 2>&1 &

@@ -129,7 +129,19 @@ pingpong "$PATH_VETH" 100 100 > /dev/null
 check "disabled: no samples ($(stage tx_total count))" [ "$(stage tx_total count)" = 0 ]
 check "disabled: no probe hits ($(probe_hits tx_tcp_locked))" [ "$(probe_hits tx_tcp_locked)" = 0 ]
 check "/proc/netlat says enabled 0" grep -q '^enabled 0$' $PROC
+# Sampling turns nothing away while collection is off (its hits would
+# count), and takes its N up again when collection comes back.
+all_hits() { awk '$1 == "probe" { n += $6 } END { print n + 0 }' $PROC; }
+echo 1000000 > $PARAMS/sample
+netlat_reset
+pingpong "$PATH_VETH" 100 100 > /dev/null
+check "disabled, sample=1000000: no probe hits ($(all_hits))" [ "$(all_hits)" = 0 ]
 check "write enable=1" sh -c "echo 1 > $DBG/enable"
+netlat_reset
+pingpong "$PATH_VETH" 100 100 > /dev/null
+check "re-enabled, sample=1000000: the connection left out, its hits counted ($(stage tx_total count) samples, $(probe_hits tx_tcp_locked) hits)" \
+	[ "$(stage tx_total count):$(probe_hits tx_tcp_locked)" = 0:200 ]
+echo 1 > $PARAMS/sample
 netlat_reset
 pingpong "$PATH_VETH" 100 100 > /dev/null
 F=$OUT/enable.txt
