@@ -206,9 +206,14 @@ echo 0 > $PARAMS/netns
 # sample=10 keeps 1 in 10 connections, whole, both ends alike: 400
 # connections on loopback (both ends in one process), 5 round trips each,
 # give 10 send samples and 10 receive samples per connection kept, all of
-# them timed, and none of the others counted.
+# them timed, and none of the others counted.  With tracepoints=0, so that
+# the driver point's kprobe, which decides for each skb of the list it is
+# handed, is checked too (the IPv6 case below runs on the tracepoints).
 scale_run() { "$TCPGEN" scale -a 127.0.0.1 -p "$1" -c 400 -W 400 -n 5 -l 100 -t 600 > /dev/null; }
-echo 10 > $PARAMS/sample
+check "rmmod" unload_netlat
+check "insmod netlat tracepoints=0 sample=10" load_netlat tracepoints=0 sample=10
+check "sample=10: the driver point is a kprobe" \
+	grep -q '^probe tx_dev dev_hard_start_xmit ' $PROC
 netlat_reset
 check "sample=10: 400 connections x 5 round trips" scale_run 5110
 F=$OUT/sample.txt
@@ -227,7 +232,8 @@ check "sample=10: events of connections left out still count as probe hits" \
 	[ "$(probe_hits tx_sock)" -ge 4000 ]
 # The same over IPv6 (loopback ::1): the decision from an IPv6 socket's
 # addresses and from an IPv6 packet's headers agree.
-echo 5 > $PARAMS/sample
+check "rmmod" unload_netlat
+check "insmod netlat sample=5" load_netlat sample=5
 netlat_reset
 scale6_run() { "$TCPGEN" scale -a ::1 -p 5111 -c 200 -W 200 -n 5 -l 100 -t 600 > /dev/null; }
 check "sample=5, IPv6: 200 connections x 5 round trips" scale6_run
