@@ -298,19 +298,28 @@ static bool same_addrs6(const struct netlat_sock_id *id, const struct sock *sk)
 }
 
 /*
- * Is @e still the entry of the connection @sk is now?  An entry made
- * before its socket had a peer (a Fast Open connect) takes on the first
- * connection it sees; a closing socket loses its local port (0), which
- * makes it no other connection.
+ * Is @e the entry of the connection @sk is now, as it is?  A closing
+ * socket loses its local port (0), which makes it no other connection.
  */
-static bool same_connection(struct netlat_sock *e, const struct sock *sk)
+static __always_inline bool same_connection_now(const struct netlat_sock *e,
+						const struct sock *sk)
 {
 	u16 num = READ_ONCE(sk->sk_num);
 
-	if (likely(READ_ONCE(sk->sk_addrpair) == e->id.addrs &&
-		   READ_ONCE(sk->sk_dport) == e->id.dport &&
-		   (num == e->id.num || !num) && sock_net(sk) == e->id.net &&
-		   same_addrs6(&e->id, sk)))
+	return READ_ONCE(sk->sk_addrpair) == e->id.addrs &&
+	       READ_ONCE(sk->sk_dport) == e->id.dport &&
+	       (num == e->id.num || !num) && sock_net(sk) == e->id.net &&
+	       same_addrs6(&e->id, sk);
+}
+
+/*
+ * Is @e still the entry of the connection @sk is now?  An entry made
+ * before its socket had a peer (a Fast Open connect) takes on the first
+ * connection it sees.
+ */
+static bool same_connection(struct netlat_sock *e, const struct sock *sk)
+{
+	if (likely(same_connection_now(e, sk)))
 		return true;
 	if (!e->id.dport) {
 		sock_id(&e->id, sk);
@@ -336,13 +345,15 @@ void netlat_bucket_unlock(struct netlat_bucket *bk)
 }
 
 /*
- * The entry of @sk in the locked bucket @bk; with @create, a new one if
- * there is none (then @sk must be a full TCP socket).  NULL if there is
- * none, or no room for a new one: the caller counts its data unit.
+ * netlat_sock_find() but for an entry found as it is: a bucket holding
+ * ways of sockets that went, an entry whose socket is another connection
+ * now (or a Fast Open connect's first), no entry.  Not inlined, so that
+ * the common case sets up no frame for it.
  */
-struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
-				     struct netlat_bucket *bk,
-				     struct sock *sk, bool create)
+static noinline struct netlat_sock *sock_find_slow(struct netlat_cpu *c,
+						   struct netlat_bucket *bk,
+						   struct sock *sk,
+						   bool create)
 {
 	struct netlat_sock *e, *base = &entries[(bk - buckets) * NETLAT_WAYS];
 	unsigned long now = jiffies;
@@ -392,6 +403,33 @@ struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
 	bk->gone &= ~BIT(free);
 	WRITE_ONCE(bk->key[free], sk);
 	return e;
+}
+
+/*
+ * The entry of @sk in the locked bucket @bk; with @create, a new one if
+ * there is none (then @sk must be a full TCP socket).  NULL if there is
+ * none, or no room for a new one: the caller counts its data unit.
+ */
+struct netlat_sock *netlat_sock_find(struct netlat_cpu *c,
+				     struct netlat_bucket *bk,
+				     struct sock *sk, bool create)
+{
+	struct netlat_sock *e;
+	unsigned int w;
+
+	if (likely(!bk->gone)) {
+		for (w = 0; w < NETLAT_WAYS; w++) {
+			if (bk->key[w] != sk)
+				continue;
+			e = &entries[(bk - buckets) * NETLAT_WAYS + w];
+			if (unlikely(!same_connection_now(e, sk)))
+				break;
+			e->last_used = jiffies;
+			bk->idle &= ~BIT(w);
+			return e;
+		}
+	}
+	return sock_find_slow(c, bk, sk, create);
 }
 
 /*
