@@ -345,10 +345,10 @@ void netlat_bucket_unlock(struct netlat_bucket *bk)
 }
 
 /*
- * netlat_sock_find() but for an entry found as it is: a bucket holding
- * ways of sockets that went, an entry whose socket is another connection
- * now (or a Fast Open connect's first), no entry.  Not inlined, so that
- * the common case sets up no frame for it.
+ * What netlat_sock_find() does when it cannot take the entry as it is: a
+ * bucket holding ways of sockets that went, an entry whose socket is
+ * another connection now (or a Fast Open connect's first), no entry.  Not
+ * inlined, so that the common case sets up no frame for it.
  */
 static noinline struct netlat_sock *sock_find_slow(struct netlat_cpu *c,
 						   struct netlat_bucket *bk,
